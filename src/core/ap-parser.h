@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Hard limits applied to every response before any parsing. */
+#define AP_PARSER_MAX_BODY_SIZE   (64 * 1024 * 1024)  /* bytes */
+#define AP_PARSER_MAX_DEPTH       64                   /* nesting of arrays/objects */
+
+/* What one page of get-performance-details carries. */
+typedef struct
+{
+  GPtrArray *users;            /* ApUser, with free func; never NULL */
+  char      *next_page_token;  /* meta.pagination.next, NULL on the last page */
+  gint64     total_count;      /* meta.pagination.totalCount, -1 when absent */
+} ApPage;
+
+void    ap_page_free                (ApPage       *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApPage, ap_page_free)
+
+/* The page's metadata alone, found by a fast skim that does not build the
+ * users (so the next page can be requested while this one is parsed).
+ * Checks size, nesting and JSON well-formedness of the whole body; a
+ * non-empty "fail" array is returned as AP_ERROR_API_FAILURE carrying
+ * Mimecast's code and message. Thread-safe; pure.
+ * next_page_token: (out) (transfer full) (nullable) */
+gboolean ap_parser_scan_meta        (GBytes       *body,
+                                     char        **next_page_token,
+                                     gint64       *total_count,
+                                     GError      **error);
+
+/* The whole page. Missing optional members are fine; a wrong type, a
+ * negative or non-integer count, a bad date or malformed JSON is
+ * AP_ERROR_INVALID_RESPONSE naming the member and its position, e.g.
+ * "data[12].userDetails[3].timeViewed: expected a date such as
+ * 2011-12-03T10:15:30+0000". Bodies over AP_PARSER_MAX_BODY_SIZE are
+ * AP_ERROR_RESPONSE_TOO_LARGE; nesting deeper than AP_PARSER_MAX_DEPTH is
+ * AP_ERROR_INVALID_RESPONSE; none of it can crash. Thread-safe; runs on
+ * worker threads. (transfer full) */
+ApPage  *ap_parser_parse_page       (GBytes       *body,
+                                     GError      **error);
+
+/* ISO 8601 "2011-12-03T10:15:30+0000", "+00:00", "Z", optional fraction.
+ * "" -> AP_TIME_NONE with TRUE. FALSE for anything else. */
+gboolean ap_parser_parse_time       (const char   *text,
+                                     gsize         length,
+                                     gint64       *unix_time);
+
+/* Guard for anything handed to json-glib (which overflows its stack on deep
+ * nesting): FALSE with AP_ERROR_INVALID_RESPONSE when @data nests deeper
+ * than @max_depth or is over AP_PARSER_MAX_BODY_SIZE. Strings are skipped
+ * correctly. */
+gboolean ap_json_check_nesting      (const char   *data,
+                                     gsize         length,
+                                     guint         max_depth,
+                                     GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ap-training-record.h"
+
+G_BEGIN_DECLS
+
+#define AP_TYPE_USER (ap_user_get_type ())
+G_DECLARE_FINAL_TYPE (ApUser, ap_user, AP, USER, GObject)
+
+/* Read-only properties: "name", "email", "department" (strings, "" when
+ * missing; department interned), "num-correct", "num-incorrect",
+ * "num-not-watched" (uint), "records" (GListModel of ApTrainingRecord),
+ * "has-details" (TRUE when the response carried userDetails for this user). */
+ApUser           *ap_user_new                  (const char  *name,
+                                                const char  *email,
+                                                const char  *department,
+                                                guint        num_correct,
+                                                guint        num_incorrect,
+                                                guint        num_not_watched);
+
+const char       *ap_user_get_name             (ApUser      *self);
+const char       *ap_user_get_email            (ApUser      *self);
+const char       *ap_user_get_department       (ApUser      *self);
+guint             ap_user_get_num_correct      (ApUser      *self);
+guint             ap_user_get_num_incorrect    (ApUser      *self);
+guint             ap_user_get_num_not_watched  (ApUser      *self);
+gboolean          ap_user_get_has_details      (ApUser      *self);
+
+/* (transfer none) A GListModel of ApTrainingRecord; empty when there are no
+ * details. The same object for the user's lifetime. */
+GListModel       *ap_user_get_records          (ApUser      *self);
+guint             ap_user_get_n_records        (ApUser      *self);
+/* (transfer none) fast access for writers, no GListModel round trip */
+ApTrainingRecord *ap_user_get_record           (ApUser      *self,
+                                                guint        position);
+
+/* Sets the records once, while the user is being built (on the parsing
+ * thread, before the user is shared). Takes @records (transfer full, a
+ * GPtrArray of ApTrainingRecord with a free func) and sets has-details. */
+void              ap_user_take_records         (ApUser      *self,
+                                                GPtrArray   *records);
+
+G_END_DECLS

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ap-credentials.h"
+
+G_BEGIN_DECLS
+
+/* A Mimecast double on SoupServer, serving get-performance-details and
+ * /oauth/token on a loopback port. It runs on its own thread with its own
+ * main context, so neither a test's nor the app's main loop waits for it,
+ * and data generation never stalls a UI. Thread-safe setters.
+ *
+ * Both auth schemes are verified exactly: API 1.0 signatures (and a reused
+ * x-mc-req-id or an x-mc-date more than 15 minutes off are refused with
+ * 401), API 2.0 bearer tokens issued by /oauth/token (lifetime settable).
+ * Bodies are validated (400 for non-JSON; "fail" entries for bad fields,
+ * as Mimecast does). Data are seeded and reproducible: the same seed gives
+ * the same users. */
+
+typedef enum
+{
+  AP_MOCK_FAULT_NONE,
+  AP_MOCK_FAULT_LATENCY,          /* param: ms added before every reply */
+  AP_MOCK_FAULT_RATE_LIMIT,       /* param: the next N requests get 429 with X-RateLimit-Reset: reset_ms */
+  AP_MOCK_FAULT_SERVER_ERROR,     /* param: every k-th data request gets 500 */
+  AP_MOCK_FAULT_FORBIDDEN,        /* every data request gets 403 */
+  AP_MOCK_FAULT_KEYS_EXPIRED,     /* every data request gets 418 */
+  AP_MOCK_FAULT_UNAUTHORIZED,     /* every data request gets 401 */
+  AP_MOCK_FAULT_FAIL_ARRAY,       /* HTTP 200 with a non-empty "fail" array */
+  AP_MOCK_FAULT_TRUNCATED_BODY,   /* param: page number (1-based) whose body is cut short */
+  AP_MOCK_FAULT_MALFORMED_JSON,   /* param: page number with a syntax error */
+  AP_MOCK_FAULT_WRONG_TYPES,      /* param: page number where numCorrect is a string */
+  AP_MOCK_FAULT_NEGATIVE_COUNT,   /* param: page number where a count is -1 */
+  AP_MOCK_FAULT_DEEP_NESTING,     /* param: nesting depth of the reply (e.g. 100000) */
+  AP_MOCK_FAULT_HUGE_BODY,        /* param: MiB of padding in the reply */
+  AP_MOCK_FAULT_DROP_CONNECTION,  /* param: the next N data requests are closed without a reply */
+  AP_MOCK_FAULT_HANG,             /* param: seconds before replying (for timeouts) */
+} ApMockFault;
+
+#define AP_TYPE_MOCK_SERVER (ap_mock_server_get_type ())
+G_DECLARE_FINAL_TYPE (ApMockServer, ap_mock_server, AP, MOCK_SERVER, GObject)
+
+ApMockServer  *ap_mock_server_new                 (void);
+
+/* Data set (set before start, or between fetches):
+ * n_users (default 250), n_departments (default 8), records_per_user
+ * (default 6; each user has 0..2*records_per_user, some unviewed with empty
+ * timeViewed), seed (default 1). Names include non-ASCII (Zoë, Łukasz,
+ * José, 王芳), some departments and names carry commas and quotes. */
+void           ap_mock_server_set_dataset         (ApMockServer *self,
+                                                   guint         n_users,
+                                                   guint         n_departments,
+                                                   guint         records_per_user,
+                                                   guint32       seed);
+void           ap_mock_server_set_token_lifetime  (ApMockServer *self,
+                                                   guint         seconds);
+/* Add a fault; several can be active. reset_ms used by RATE_LIMIT only. */
+void           ap_mock_server_add_fault           (ApMockServer *self,
+                                                   ApMockFault   fault,
+                                                   guint         param,
+                                                   guint         reset_ms);
+void           ap_mock_server_clear_faults        (ApMockServer *self);
+
+/* Listens on 127.0.0.1 (port 0 = any free port). */
+gboolean       ap_mock_server_start               (ApMockServer *self,
+                                                   guint         port,
+                                                   GError      **error);
+void           ap_mock_server_stop                (ApMockServer *self);
+/* "http://127.0.0.1:PORT" */
+const char    *ap_mock_server_get_base_url        (ApMockServer *self);
+
+/* Credentials this server accepts, for its own base URL. (transfer full) */
+ApCredentials *ap_mock_server_dup_credentials     (ApMockServer *self,
+                                                   ApAuthMode    mode);
+
+/* Counters for tests */
+guint          ap_mock_server_get_n_requests      (ApMockServer *self);  /* data requests */
+guint          ap_mock_server_get_n_token_requests (ApMockServer *self);
+guint          ap_mock_server_get_n_rejected_auth (ApMockServer *self);
+/* (transfer full) the last data request's body, or NULL */
+char          *ap_mock_server_dup_last_request_body (ApMockServer *self);
+/* Users the data set holds and a given query would return (for asserting
+ * counts): applies searchBy/filterBy the way the server does. */
+guint          ap_mock_server_count_matching      (ApMockServer *self,
+                                                   const char   *request_body);
+
+G_END_DECLS
