@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ap-summary.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AP_CHART_KIND_BREAKDOWN,    /* ring of correct / incorrect / not watched */
+  AP_CHART_KIND_DEPARTMENTS,  /* per-department stacked bars, sorted by share not watched */
+} ApChartKind;
+
+/* Draws through src/report's ap-chart-render on gtk_snapshot_append_cairo.
+ * Hover shows exact numbers; the numbers are also in the accessible
+ * description. Follows the light/dark style. */
+#define AP_TYPE_CHART (ap_chart_get_type ())
+G_DECLARE_FINAL_TYPE (ApChart, ap_chart, AP, CHART, GtkWidget)
+
+GtkWidget  *ap_chart_new            (ApChartKind  kind);
+ApChartKind ap_chart_get_kind       (ApChart     *self);
+/* BREAKDOWN: the counts to draw */
+void        ap_chart_set_counts     (ApChart     *self,
+                                     guint64      correct,
+                                     guint64      incorrect,
+                                     guint64      not_watched);
+/* DEPARTMENTS (and BREAKDOWN, from the totals): follows the summary's
+ * "changed" signal. (nullable) */
+void        ap_chart_set_summary    (ApChart     *self,
+                                     ApSummary   *summary);
+/* Signal "department-activated" (const char *name): a department bar was
+ * clicked (or activated by keyboard). */
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ap-summary.h"
+
+G_BEGIN_DECLS
+
+/* The Overview view: organisation totals (numbers, percentages, ring
+ * chart), per-department stacked bars with a legend, and an empty state
+ * before anything was fetched. Signal "department-activated" (const char
+ * *name) when a department is clicked: the window filters Users to it. */
+#define AP_TYPE_OVERVIEW_PAGE (ap_overview_page_get_type ())
+G_DECLARE_FINAL_TYPE (ApOverviewPage, ap_overview_page, AP, OVERVIEW_PAGE, GtkWidget)
+
+GtkWidget *ap_overview_page_new         (void);
+void       ap_overview_page_set_summary (ApOverviewPage *self,
+                                         ApSummary      *summary);
+
+G_END_DECLS
