@@ -1,3 +1,273 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: implemented in a later commit */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-headless-export"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ap-client.h"
+#include "ap-error.h"
+#include "ap-headless-export.h"
+
+/* Progress lines are throttled so a 200-page export does not flood a log. */
+#define PROGRESS_INTERVAL_USEC (G_USEC_PER_SEC)
+
+typedef struct
+{
+  ApClient       *client;
+  ApReportWriter *writer;
+  GOutputStream  *stream;
+  GCancellable   *fetch_cancellable;  /* ours, chained to the caller's */
+  gulong          cancelled_id;
+  GCancellable   *caller_cancellable;
+  GError         *write_error;        /* first writer failure; ends the fetch */
+  guint           users_written;
+  guint           pages;
+  gint64          total_count;
+  gint64          last_progress;
+  gboolean        quiet;
+  gboolean        tty;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  if (data->caller_cancellable != NULL && data->cancelled_id != 0)
+    g_cancellable_disconnect (data->caller_cancellable, data->cancelled_id);
+  if (data->stream != NULL)
+    ap_report_file_abort (data->stream);
+  g_clear_object (&data->stream);
+  g_clear_object (&data->writer);
+  g_clear_object (&data->client);
+  g_clear_object (&data->fetch_cancellable);
+  g_clear_object (&data->caller_cancellable);
+  g_clear_error (&data->write_error);
+  g_free (data);
+}
+
+static void
+print_progress (ExportData *data,
+                gboolean    final)
+{
+  gint64 now;
+
+  if (data->quiet)
+    return;
+
+  now = g_get_monotonic_time ();
+  if (!final && now - data->last_progress < PROGRESS_INTERVAL_USEC)
+    return;
+  data->last_progress = now;
+
+  if (data->total_count >= 0)
+    fprintf (stderr,
+             /* Translators: progress of a command-line export */
+             _("%s%u users of %" G_GINT64_FORMAT " fetched (%u pages)%s"),
+             data->tty ? "\r" : "", data->users_written, data->total_count, data->pages,
+             data->tty && !final ? "" : "\n");
+  else
+    fprintf (stderr, _("%s%u users fetched (%u pages)%s"),
+             data->tty ? "\r" : "", data->users_written, data->pages,
+             data->tty && !final ? "" : "\n");
+  fflush (stderr);
+}
+
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GCancellable *fetch_cancellable = user_data;
+
+  g_cancellable_cancel (fetch_cancellable);
+}
+
+static void
+on_progress (ApClient *client,
+             guint     pages,
+             guint     users,
+             gint64    total_count,
+             gpointer  user_data)
+{
+  ExportData *data = user_data;
+
+  data->pages = pages;
+  data->total_count = total_count;
+  print_progress (data, FALSE);
+}
+
+static void
+on_retrying (ApClient *client,
+             guint     code,
+             guint     delay_ms,
+             gpointer  user_data)
+{
+  ExportData *data = user_data;
+  const char *reason;
+
+  if (data->quiet)
+    return;
+
+  switch ((ApErrorCode) code)
+    {
+    case AP_ERROR_RATE_LIMITED:
+      reason = _("Rate limited");
+      break;
+    case AP_ERROR_TIMEOUT:
+      reason = _("The server did not answer in time");
+      break;
+    case AP_ERROR_NETWORK:
+      reason = _("The connection failed");
+      break;
+    default:
+      reason = _("The server had a problem");
+      break;
+    }
+
+  fprintf (stderr, _("%s%s, retrying in %.1f s\n"),
+           data->tty ? "\n" : "", reason, delay_ms / 1000.0);
+}
+
+/* Runs on the main context in page order: rows reach the file page by page,
+ * so memory stays flat for CSV and JSON however large the organisation. */
+static void
+on_batch (ApClient  *client,
+          GPtrArray *users,
+          gpointer   user_data)
+{
+  ExportData *data = user_data;
+
+  if (data->write_error != NULL)
+    return;
+
+  if (!ap_report_writer_add_users (data->writer, users, NULL, &data->write_error))
+    {
+      g_cancellable_cancel (data->fetch_cancellable);
+      return;
+    }
+
+  data->users_written += users->len;
+}
+
+static void
+fetch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ExportData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+
+  g_signal_handlers_disconnect_by_data (data->client, data);
+
+  if (!ap_client_fetch_finish (AP_CLIENT (object), result, &error))
+    {
+      /* A writer failure stops the fetch by cancelling it: report the
+       * writer's reason, not the cancellation it caused. */
+      if (data->write_error != NULL && !g_cancellable_is_cancelled (cancellable))
+        g_task_return_error (task, g_steal_pointer (&data->write_error));
+      else if (g_cancellable_is_cancelled (data->fetch_cancellable))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("The export was cancelled"));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->write_error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&data->write_error));
+      return;
+    }
+
+  if (!ap_report_writer_finish (data->writer, cancellable, &error) ||
+      !ap_report_file_commit (data->stream, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_object (&data->stream);
+
+  print_progress (data, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ap_headless_export_async (ApCredentials       *credentials,
+                          ApQuery             *query,
+                          GFile               *file,
+                          ApReportFormat       format,
+                          gboolean             quiet,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  ExportData *data;
+
+  g_return_if_fail (AP_IS_CREDENTIALS (credentials));
+  g_return_if_fail (AP_IS_QUERY (query));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ap_headless_export_async);
+
+  data = g_new0 (ExportData, 1);
+  data->quiet = quiet;
+  data->tty = isatty (STDERR_FILENO);
+  data->total_count = -1;
+  data->fetch_cancellable = g_cancellable_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                  data->fetch_cancellable, NULL);
+    }
+
+  /* Refuse a bad query or bad credentials before the target file is even
+   * touched. */
+  if (!ap_query_validate (query, &error) || !ap_credentials_validate (credentials, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->stream = ap_report_file_open (file, cancellable, &error);
+  if (data->stream == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->writer = ap_report_writer_new (format, data->stream, query,
+                                       ap_credentials_get_base_url (credentials), NULL);
+  data->client = ap_client_new (credentials);
+  g_signal_connect (data->client, "progress", G_CALLBACK (on_progress), data);
+  g_signal_connect (data->client, "retrying", G_CALLBACK (on_retrying), data);
+
+  ap_client_fetch_async (data->client, query, on_batch, data, NULL,
+                         data->fetch_cancellable, fetch_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ap_headless_export_finish (GAsyncResult  *result,
+                           guint         *users_written,
+                           GError       **error)
+{
+  ExportData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ap_headless_export_async, FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (users_written != NULL)
+    *users_written = data->users_written;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
