@@ -1,2 +1,379 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-http"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "ap-error.h"
+#include "ap-http-private.h"
+#include "ap-parser.h"
+
+/* Big enough to keep the number of reads per page small, small enough to
+ * keep a dozen of them cheap. */
+#define READ_CHUNK_SIZE (64 * 1024)
+
+/* X-RateLimit-Reset is trusted only up to this; a broken server must not
+ * park the app for a day. */
+#define MAX_RATE_LIMIT_RESET_MS (60 * 60 * 1000)
+
+GError *
+ap_http_error_from_status (guint               status,
+                           const char         *reason,
+                           SoupMessageHeaders *headers)
+{
+  switch (status)
+    {
+    case SOUP_STATUS_BAD_REQUEST:
+      return g_error_new (AP_ERROR, AP_ERROR_BAD_REQUEST,
+                          _("The server refused the request as malformed (HTTP 400). "
+                            "Check the search settings; if they look right, the app may "
+                            "need an update."));
+    case SOUP_STATUS_UNAUTHORIZED:
+      return g_error_new (AP_ERROR, AP_ERROR_UNAUTHORIZED,
+                          _("The server did not accept the credentials (HTTP 401). "
+                            "Check the keys or client ID and secret in Credentials."));
+    case SOUP_STATUS_FORBIDDEN:
+      return g_error_new (AP_ERROR, AP_ERROR_FORBIDDEN,
+                          _("These credentials lack the “Awareness Training | Dashboard | "
+                            "Read” permission (HTTP 403). Ask a Mimecast administrator to "
+                            "add it to the role of the API application."));
+    case SOUP_STATUS_NOT_FOUND:
+      return g_error_new (AP_ERROR, AP_ERROR_NOT_FOUND,
+                          _("The server does not offer the Awareness Training report at this "
+                            "address (HTTP 404). Check the base URL or region in Credentials."));
+    case 418:
+      return g_error_new (AP_ERROR, AP_ERROR_KEYS_EXPIRED,
+                          _("The API keys have expired (binding expired): create new keys in "
+                            "the Mimecast Administration Console."));
+    case 429: /* Too Many Requests; libsoup 3.2 has no name for it */
+      {
+        guint reset_ms = ap_http_get_rate_limit_reset_ms (headers);
+
+        if (reset_ms > 0)
+          return g_error_new (AP_ERROR, AP_ERROR_RATE_LIMITED,
+                              _("Mimecast’s request limit was reached (HTTP 429); it allows "
+                                "more requests in %u s. Try again later."),
+                              (reset_ms + 999) / 1000);
+        return g_error_new (AP_ERROR, AP_ERROR_RATE_LIMITED,
+                            _("Mimecast’s request limit was reached (HTTP 429). "
+                              "Try again later."));
+      }
+    default:
+      break;
+    }
+
+  if (status >= 500 && status <= 599)
+    return g_error_new (AP_ERROR, AP_ERROR_SERVER,
+                        _("The Mimecast server had a problem (HTTP %u%s%s). "
+                          "Try again later."),
+                        status,
+                        reason != NULL && *reason != '\0' ? " " : "",
+                        reason != NULL ? reason : "");
+
+  return g_error_new (AP_ERROR, AP_ERROR_SERVER,
+                      _("The server gave an unexpected answer (HTTP %u%s%s)."),
+                      status,
+                      reason != NULL && *reason != '\0' ? " " : "",
+                      reason != NULL ? reason : "");
+}
+
+gboolean
+ap_http_status_is_retryable (guint status)
+{
+  return status == 429 || (status >= 500 && status <= 599);
+}
+
+guint
+ap_http_get_rate_limit_reset_ms (SoupMessageHeaders *headers)
+{
+  const char *value;
+  guint64 ms;
+
+  if (headers == NULL)
+    return 0;
+
+  value = soup_message_headers_get_one (headers, "X-RateLimit-Reset");
+  if (value == NULL)
+    return 0;
+
+  while (g_ascii_isspace (*value))
+    value++;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &ms, NULL))
+    return 0;
+
+  return (guint) MIN (ms, MAX_RATE_LIMIT_RESET_MS);
+}
+
+static gboolean
+is_tls_error (const GError *error)
+{
+  if (error->domain == G_TLS_ERROR)
+    return TRUE;
+
+  /* libsoup reports a refused certificate as G_TLS_ERROR_BAD_CERTIFICATE, but
+   * a handshake cut by a non-TLS peer can surface as a plain I/O error whose
+   * only hint is the text. */
+  if (error->domain == G_IO_ERROR && error->message != NULL &&
+      (strstr (error->message, "TLS") != NULL || strstr (error->message, "certificate") != NULL))
+    return TRUE;
+
+  return FALSE;
+}
+
+gboolean
+ap_http_propagate_transport_error_for_host (GError     *error,
+                                            const char *host,
+                                            GError    **dest)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == AP_ERROR)
+    {
+      g_propagate_error (dest, error);
+      return FALSE;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      if (host != NULL)
+        g_set_error (dest, AP_ERROR, AP_ERROR_TIMEOUT,
+                     _("%s did not answer in time. Try again later, or check the network."),
+                     host);
+      else
+        g_set_error (dest, AP_ERROR, AP_ERROR_TIMEOUT,
+                     _("The server did not answer in time. Try again later, or check the "
+                       "network."));
+    }
+  else if (is_tls_error (error))
+    {
+      g_debug ("TLS failure: %s", error->message);
+      if (host != NULL)
+        g_set_error (dest, AP_ERROR, AP_ERROR_TLS,
+                     _("The secure connection to %s could not be trusted: %s. The app never "
+                       "bypasses this; check the base URL, or ask IT about a proxy that "
+                       "intercepts TLS."),
+                     host, error->message);
+      else
+        g_set_error (dest, AP_ERROR, AP_ERROR_TLS,
+                     _("The secure connection to the server could not be trusted: %s. The app "
+                       "never bypasses this; check the base URL, or ask IT about a proxy that "
+                       "intercepts TLS."),
+                     error->message);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
+    {
+      g_set_error (dest, AP_ERROR, AP_ERROR_NETWORK,
+                   _("The network is unreachable. Check the internet connection."));
+    }
+  else
+    {
+      /* Refused, reset, closed, unknown host (G_RESOLVER_ERROR) and the rest:
+       * all mean the same to a person, the server could not be reached. */
+      g_debug ("Transport failure: %s", error->message);
+      if (host != NULL)
+        g_set_error (dest, AP_ERROR, AP_ERROR_NETWORK,
+                     _("Could not reach %s (%s). Check the base URL and the internet "
+                       "connection."),
+                     host, error->message);
+      else
+        g_set_error (dest, AP_ERROR, AP_ERROR_NETWORK,
+                     _("Could not reach the server (%s). Check the base URL and the internet "
+                       "connection."),
+                     error->message);
+    }
+
+  g_error_free (error);
+  return FALSE;
+}
+
+gboolean
+ap_http_propagate_transport_error (GError  *error,
+                                   GError **dest)
+{
+  return ap_http_propagate_transport_error_for_host (error, NULL, dest);
+}
+
+gboolean
+ap_http_error_is_retryable (const GError *error)
+{
+  if (error == NULL || error->domain != AP_ERROR)
+    return FALSE;
+
+  switch ((ApErrorCode) error->code)
+    {
+    case AP_ERROR_NETWORK:
+    case AP_ERROR_TIMEOUT:
+    case AP_ERROR_SERVER:
+    case AP_ERROR_RATE_LIMITED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* ---- capped body reader ---- */
+
+typedef struct
+{
+  GInputStream *stream;
+  GByteArray   *buffer;
+  gsize         max_size;
+  goffset       content_length;   /* -1 when not declared */
+} ReadBodyData;
+
+static void
+read_body_data_free (ReadBodyData *data)
+{
+  g_clear_object (&data->stream);
+  g_clear_pointer (&data->buffer, g_byte_array_unref);
+  g_free (data);
+}
+
+static GError *
+too_large_error (gsize max_size)
+{
+  return g_error_new (AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE,
+                      _("The server’s reply is larger than %" G_GSIZE_FORMAT " MB, the most the "
+                        "app accepts for one page. Try a smaller page size."),
+                      max_size / (1024 * 1024));
+}
+
+static GError *
+cut_short_error (void)
+{
+  return g_error_new (AP_ERROR, AP_ERROR_INVALID_RESPONSE,
+                      _("The server’s reply was cut short. Try again; if it keeps happening, "
+                        "the connection or the server is failing."));
+}
+
+static void read_next_chunk (GTask *task);
+
+static void
+read_chunk_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReadBodyData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      if (data->content_length >= 0 &&
+          (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)))
+        {
+          g_task_return_error (task, cut_short_error ());
+          return;
+        }
+
+      {
+        GError *mapped = NULL;
+
+        ap_http_propagate_transport_error (g_steal_pointer (&error), &mapped);
+        g_task_return_error (task, mapped);
+      }
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      if (data->content_length >= 0 && (goffset) data->buffer->len < data->content_length)
+        {
+          g_task_return_error (task, cut_short_error ());
+          return;
+        }
+
+      g_task_return_pointer (task,
+                             g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer)),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
+  if (data->buffer->len + g_bytes_get_size (chunk) > data->max_size)
+    {
+      g_task_return_error (task, too_large_error (data->max_size));
+      return;
+    }
+
+  g_byte_array_append (data->buffer,
+                       g_bytes_get_data (chunk, NULL),
+                       (guint) g_bytes_get_size (chunk));
+  read_next_chunk (g_steal_pointer (&task));
+}
+
+static void
+read_next_chunk (GTask *task)
+{
+  ReadBodyData *data = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (data->stream,
+                                   READ_CHUNK_SIZE,
+                                   g_task_get_priority (task),
+                                   g_task_get_cancellable (task),
+                                   read_chunk_cb,
+                                   task);
+}
+
+void
+ap_http_read_body_async (GInputStream       *stream,
+                         SoupMessage        *message,
+                         gsize               max_size,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReadBodyData *data;
+
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+  g_return_if_fail (message == NULL || SOUP_IS_MESSAGE (message));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ap_http_read_body_async);
+
+  data = g_new0 (ReadBodyData, 1);
+  data->stream = g_object_ref (stream);
+  data->max_size = max_size > 0 ? MIN (max_size, (gsize) G_MAXUINT) : AP_PARSER_MAX_BODY_SIZE;
+  data->content_length = -1;
+  g_task_set_task_data (task, data, (GDestroyNotify) read_body_data_free);
+
+  if (message != NULL)
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+
+      if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+        data->content_length = soup_message_headers_get_content_length (headers);
+    }
+
+  if (data->content_length > (goffset) data->max_size)
+    {
+      g_task_return_error (task, too_large_error (data->max_size));
+      return;
+    }
+
+  /* A declared length lets us allocate once instead of doubling. */
+  data->buffer = g_byte_array_sized_new (data->content_length > 0
+                                         ? (guint) data->content_length
+                                         : READ_CHUNK_SIZE);
+
+  read_next_chunk (g_steal_pointer (&task));
+}
+
+GBytes *
+ap_http_read_body_finish (GAsyncResult *result,
+                          GError      **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
