@@ -25,6 +25,15 @@ ApTrainingRecord *ap_training_record_new            (const char       *title,
                                                      gint64            time_sent,
                                                      gint64            time_viewed);
 
+/* For the parser: @title, @category and @status are already interned
+ * GRefStrings (or NULL for missing); the record takes its own reference. */
+ApTrainingRecord *ap_training_record_new_interned   (const char       *title,
+                                                     const char       *category,
+                                                     const char       *status,
+                                                     gboolean          acknowledged,
+                                                     gint64            time_sent,
+                                                     gint64            time_viewed);
+
 const char       *ap_training_record_get_title        (ApTrainingRecord *self);
 const char       *ap_training_record_get_category     (ApTrainingRecord *self);
 const char       *ap_training_record_get_status       (ApTrainingRecord *self);

@@ -21,6 +21,17 @@ ApUser           *ap_user_new                  (const char  *name,
                                                 guint        num_incorrect,
                                                 guint        num_not_watched);
 
+/* For the parser: @name and @email need no NUL terminator; @department is
+ * an interned GRefString or NULL (the user takes its own reference). */
+ApUser           *ap_user_new_interned         (const char  *name,
+                                                gsize        name_length,
+                                                const char  *email,
+                                                gsize        email_length,
+                                                const char  *department,
+                                                guint        num_correct,
+                                                guint        num_incorrect,
+                                                guint        num_not_watched);
+
 const char       *ap_user_get_name             (ApUser      *self);
 const char       *ap_user_get_email            (ApUser      *self);
 const char       *ap_user_get_department       (ApUser      *self);
