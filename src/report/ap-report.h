@@ -23,6 +23,9 @@ gboolean    ap_report_format_from_string  (const char     *str,
 const char *ap_report_format_get_extension (ApReportFormat format);   /* "csv", "json", "pdf" */
 const char *ap_report_format_get_label     (ApReportFormat format);   /* translated */
 const char *ap_report_format_get_mime_type (ApReportFormat format);
+/* "csv", "csv-details", "json", "pdf": the values of the "export-format"
+ * GSettings key; ap_report_format_from_string() reads them back. */
+const char *ap_report_format_to_string     (ApReportFormat format);
 
 /* A streaming report writer. CSV and JSON rows reach @stream as users are
  * added (memory stays flat); the PDF keeps references to the users and
@@ -39,6 +42,12 @@ ApReportWriter *ap_report_writer_new        (ApReportFormat   format,
                                              ApQuery         *query,
                                              const char      *base_url,
                                              GDateTime       *generated);
+/* CSV only: start with a UTF-8 byte order mark, so that spreadsheets
+ * (Excel above all) read the file as UTF-8 when it is opened by a double
+ * click. Off by default (scripts expect the header as the first bytes);
+ * ap_report_export_async() turns it on. Call before adding users. */
+void            ap_report_writer_set_byte_order_mark (ApReportWriter *self,
+                                                      gboolean        bom);
 gboolean        ap_report_writer_add_users  (ApReportWriter  *self,
                                              GPtrArray       *users,
                                              GCancellable    *cancellable,
