@@ -70,6 +70,11 @@ ApCredentials  *ap_credentials_deserialize       (const char     *data,
 gboolean        ap_base_url_check                (const char     *base_url,
                                                   GError        **error);
 
+/* Strict RFC 4648 base64 (standard alphabet, "=" padding only at the end,
+ * length a multiple of 4) that decodes to at least one byte. g_base64_decode()
+ * alone accepts almost anything, so the API 1.0 secret key is checked here. */
+gboolean        ap_base64_is_valid               (const char     *text);
+
 /* The API 1.0 regional grids; NULL-terminated by a zeroed entry. */
 const ApRegion *ap_credentials_get_regions       (void);
 
