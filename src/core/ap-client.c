@@ -719,12 +719,30 @@ send_cb (GObject      *source,
   }
 }
 
+/* libsoup resends a message on its own when a kept-alive connection turns
+ * out to be closed; API 1.0 refuses a reused request ID, so such a resend
+ * is signed again. */
+static void
+on_message_restarted (SoupMessage *message,
+                      gpointer     user_data)
+{
+  ApCredentials *credentials = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ap_auth_sign_message (credentials, message, &error))
+    g_warning ("Could not sign a resent request: %s", error->message);
+}
+
 static void
 op_send_message (FetchOp     *op,
                  SoupMessage *message)
 {
   g_clear_object (&op->req_message);
   op->req_message = g_object_ref (message);
+
+  if (op->client->token_provider == NULL)
+    g_signal_connect_object (message, "restarted", G_CALLBACK (on_message_restarted),
+                             op->client->credentials, 0);
 
   soup_session_send_async (op->client->session, message, G_PRIORITY_DEFAULT,
                            op->io_cancellable, send_cb, fetch_op_ref (op));
