@@ -1,3 +1,295 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: implemented in a later commit */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-user-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-chart.h"
+#include "ap-user-detail.h"
+#include "ap-window-private.h"
+
+struct _ApUserDetail
+{
+  GtkWidget         parent_instance;
+
+  GtkWidget        *chart_box;
+  GtkLabel         *correct_value;
+  GtkLabel         *department_label;
+  GtkLabel         *email_label;
+  GtkLabel         *incorrect_value;
+  GtkLabel         *name_label;
+  GtkLabel         *not_watched_value;
+  GtkStack         *records_stack;
+  GtkColumnView    *records_view;
+  GtkStack         *stack;
+
+  GtkWidget        *chart;
+  GtkSortListModel *sort_model;
+  ApUser           *user;
+};
+
+enum {
+  PROP_0,
+  PROP_USER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ApUserDetail, ap_user_detail, GTK_TYPE_WIDGET)
+
+static char *
+format_local_time (GDateTime *utc)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+
+  /* The user's locale decides the order and separators. */
+  return g_date_time_format (local, "%x %X");
+}
+
+static char *
+format_sent (gpointer   unused,
+             GDateTime *time_sent)
+{
+  if (time_sent == NULL)
+    return g_strdup (_("Not sent"));
+  return format_local_time (time_sent);
+}
+
+static char *
+format_viewed (gpointer   unused,
+               GDateTime *time_viewed)
+{
+  if (time_viewed == NULL)
+    return g_strdup (_("Not viewed"));
+  return format_local_time (time_viewed);
+}
+
+static char *
+format_yes_no (gpointer unused,
+               gboolean acknowledged)
+{
+  return g_strdup (acknowledged ? _("Yes") : _("No"));
+}
+
+static gint64
+record_time_sent (ApTrainingRecord *record)
+{
+  return ap_training_record_get_time_sent (record);
+}
+
+static gint64
+record_time_viewed (ApTrainingRecord *record)
+{
+  return ap_training_record_get_time_viewed (record);
+}
+
+static char *
+format_count (guint value)
+{
+  return g_strdup_printf ("%'u", value);
+}
+
+static void
+ap_user_detail_update (ApUserDetail *self)
+{
+  g_autofree char *correct = NULL;
+  g_autofree char *incorrect = NULL;
+  g_autofree char *not_watched = NULL;
+  g_autofree char *description = NULL;
+  const char *department;
+  const char *records_page;
+  guint n_correct, n_incorrect, n_not_watched;
+
+  if (self->user == NULL)
+    {
+      gtk_sort_list_model_set_model (self->sort_model, NULL);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  n_correct = ap_user_get_num_correct (self->user);
+  n_incorrect = ap_user_get_num_incorrect (self->user);
+  n_not_watched = ap_user_get_num_not_watched (self->user);
+
+  gtk_label_set_label (self->name_label, ap_user_get_name (self->user));
+  gtk_label_set_label (self->email_label, ap_user_get_email (self->user));
+  department = ap_user_get_department (self->user);
+  gtk_label_set_label (self->department_label,
+                       *department != '\0' ? department : _("No department"));
+
+  correct = format_count (n_correct);
+  incorrect = format_count (n_incorrect);
+  not_watched = format_count (n_not_watched);
+  gtk_label_set_label (self->correct_value, correct);
+  gtk_label_set_label (self->incorrect_value, incorrect);
+  gtk_label_set_label (self->not_watched_value, not_watched);
+
+  ap_chart_set_counts (AP_CHART (self->chart), n_correct, n_incorrect, n_not_watched);
+  description = g_strdup_printf (_("%s: %s correct, %s incorrect, %s not watched"),
+                                 ap_user_get_name (self->user), correct, incorrect, not_watched);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+
+  gtk_sort_list_model_set_model (self->sort_model, ap_user_get_records (self->user));
+
+  if (!ap_user_get_has_details (self->user))
+    records_page = "no-details";
+  else if (ap_user_get_n_records (self->user) == 0)
+    records_page = "no-records";
+  else
+    records_page = "records";
+
+  gtk_stack_set_visible_child_name (self->records_stack, records_page);
+  gtk_stack_set_visible_child_name (self->stack, "user");
+}
+
+static void
+ap_user_detail_dispose (GObject *object)
+{
+  ApUserDetail *self = AP_USER_DETAIL (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_USER_DETAIL);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->user);
+
+  G_OBJECT_CLASS (ap_user_detail_parent_class)->dispose (object);
+}
+
+static void
+ap_user_detail_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ApUserDetail *self = AP_USER_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER:
+      g_value_set_object (value, self->user);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_user_detail_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  ApUserDetail *self = AP_USER_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER:
+      ap_user_detail_set_user (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_user_detail_class_init (ApUserDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ap_user_detail_dispose;
+  object_class->get_property = ap_user_detail_get_property;
+  object_class->set_property = ap_user_detail_set_property;
+
+  properties[PROP_USER] =
+    g_param_spec_object ("user", NULL, NULL, AP_TYPE_USER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (AP_TYPE_TRAINING_RECORD);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/awarenessperf/AwarenessPerformance/"
+                                               "ap-user-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, chart_box);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, correct_value);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, department_label);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, email_label);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, incorrect_value);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, name_label);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, not_watched_value);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, records_stack);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, records_view);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, stack);
+  gtk_widget_class_bind_template_callback (widget_class, format_sent);
+  gtk_widget_class_bind_template_callback (widget_class, format_viewed);
+  gtk_widget_class_bind_template_callback (widget_class, format_yes_no);
+  gtk_widget_class_bind_template_callback (widget_class, record_time_sent);
+  gtk_widget_class_bind_template_callback (widget_class, record_time_viewed);
+}
+
+static void
+ap_user_detail_init (ApUserDetail *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->chart = ap_chart_new (AP_CHART_KIND_BREAKDOWN);
+  gtk_widget_set_size_request (self->chart, 120, 120);
+  gtk_box_append (GTK_BOX (self->chart_box), self->chart);
+
+  self->sort_model = gtk_sort_list_model_new (NULL,
+                                              g_object_ref (gtk_column_view_get_sorter (self->records_view)));
+  gtk_column_view_set_model (self->records_view,
+                             GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)))));
+
+  ap_user_detail_update (self);
+}
+
+GtkWidget *
+ap_user_detail_new (void)
+{
+  return g_object_new (AP_TYPE_USER_DETAIL, NULL);
+}
+
+void
+ap_user_detail_set_user (ApUserDetail *self,
+                         ApUser       *user)
+{
+  g_return_if_fail (AP_IS_USER_DETAIL (self));
+  g_return_if_fail (user == NULL || AP_IS_USER (user));
+
+  if (!g_set_object (&self->user, user))
+    return;
+
+  ap_user_detail_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
+}
+
+ApUser *
+ap_user_detail_get_user (ApUserDetail *self)
+{
+  g_return_val_if_fail (AP_IS_USER_DETAIL (self), NULL);
+
+  return self->user;
+}
+
+GtkColumnView *
+ap_user_detail_get_records_view (ApUserDetail *self)
+{
+  g_return_val_if_fail (AP_IS_USER_DETAIL (self), NULL);
+
+  return self->records_view;
+}
+
+const char *
+ap_user_detail_get_visible_page (ApUserDetail *self)
+{
+  g_return_val_if_fail (AP_IS_USER_DETAIL (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0)
+    return "empty";
+  return gtk_stack_get_visible_child_name (self->records_stack);
+}

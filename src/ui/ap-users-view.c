@@ -1,3 +1,831 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: implemented in a later commit */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-users-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-users-view.h"
+#include "ap-window-private.h"
+
+/* One entry of the department filter: a department of the summary, or
+ * "All departments" (name NULL). Its label carries the live user count. */
+#define AP_TYPE_DEPARTMENT_OPTION (ap_department_option_get_type ())
+G_DECLARE_FINAL_TYPE (ApDepartmentOption, ap_department_option, AP, DEPARTMENT_OPTION, GObject)
+
+struct _ApDepartmentOption
+{
+  GObject  parent_instance;
+
+  char    *name;
+  char    *label;
+};
+
+enum {
+  OPTION_PROP_0,
+  OPTION_PROP_LABEL,
+  OPTION_N_PROPS
+};
+
+static GParamSpec *option_properties[OPTION_N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ApDepartmentOption, ap_department_option, G_TYPE_OBJECT)
+
+static void
+ap_department_option_finalize (GObject *object)
+{
+  ApDepartmentOption *self = AP_DEPARTMENT_OPTION (object);
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->label, g_free);
+
+  G_OBJECT_CLASS (ap_department_option_parent_class)->finalize (object);
+}
+
+static void
+ap_department_option_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ApDepartmentOption *self = AP_DEPARTMENT_OPTION (object);
+
+  switch (prop_id)
+    {
+    case OPTION_PROP_LABEL:
+      g_value_set_string (value, self->label);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_department_option_class_init (ApDepartmentOptionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ap_department_option_finalize;
+  object_class->get_property = ap_department_option_get_property;
+
+  option_properties[OPTION_PROP_LABEL] =
+    g_param_spec_string ("label", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, OPTION_N_PROPS, option_properties);
+}
+
+static void
+ap_department_option_init (ApDepartmentOption *self)
+{
+}
+
+static void
+ap_department_option_set_label (ApDepartmentOption *self,
+                                const char         *label)
+{
+  if (g_strcmp0 (self->label, label) == 0)
+    return;
+
+  g_free (self->label);
+  self->label = g_strdup (label);
+  g_object_notify_by_pspec (G_OBJECT (self), option_properties[OPTION_PROP_LABEL]);
+}
+
+static ApDepartmentOption *
+ap_department_option_new (const char *name,
+                          const char *label)
+{
+  ApDepartmentOption *self = g_object_new (AP_TYPE_DEPARTMENT_OPTION, NULL);
+
+  self->name = g_strdup (name);
+  self->label = g_strdup (label);
+  return self;
+}
+
+struct _ApUsersView
+{
+  GtkWidget            parent_instance;
+
+  GtkColumnView       *column_view;
+  GtkColumnViewColumn *correct_column;
+  GtkDropDown         *department_dropdown;
+  GtkColumnViewColumn *department_column;
+  GtkColumnViewColumn *email_column;
+  GtkWidget           *filter_bar;
+  GtkColumnViewColumn *incorrect_column;
+  GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *not_watched_column;
+  GtkSearchEntry      *search_entry;
+  GtkStack            *stack;
+  GtkLabel            *status_label;
+
+  ApUserStore         *store;
+  ApSummary           *summary;
+  GSettings           *settings;
+  GListStore          *departments;
+  GtkCustomFilter     *search_filter;
+  GtkCustomFilter     *department_filter;
+  GtkFilterListModel  *filter_model;
+  GtkSortListModel    *sort_model;
+  GtkSingleSelection  *selection;
+
+  char                *needle;
+  char                *department;
+  gboolean             needle_is_ascii;
+  gboolean             fetched;
+  gboolean             syncing_departments;
+  gboolean             restoring_sort;
+};
+
+enum {
+  PROP_0,
+  PROP_SELECTED_USER,
+  N_PROPS
+};
+
+enum {
+  USER_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ApUsersView, ap_users_view, GTK_TYPE_WIDGET)
+
+typedef struct
+{
+  const char *id;       /* the value of the sort-column setting */
+  gsize       offset;   /* of the column in ApUsersView */
+} ColumnInfo;
+
+static const ColumnInfo columns[] = {
+  { "name", G_STRUCT_OFFSET (ApUsersView, name_column) },
+  { "email", G_STRUCT_OFFSET (ApUsersView, email_column) },
+  { "department", G_STRUCT_OFFSET (ApUsersView, department_column) },
+  { "correct", G_STRUCT_OFFSET (ApUsersView, correct_column) },
+  { "incorrect", G_STRUCT_OFFSET (ApUsersView, incorrect_column) },
+  { "not-watched", G_STRUCT_OFFSET (ApUsersView, not_watched_column) },
+};
+
+#define COLUMN_AT(self, i) (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), columns[i].offset))
+
+static char *
+format_number (guint64 value)
+{
+  /* The ' flag groups thousands the way the user's locale does. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
+}
+
+static char *
+format_count (gpointer unused,
+              guint    value)
+{
+  return format_number (value);
+}
+
+/* Case-insensitive substring search without allocating, for the common
+ * ASCII needle; @needle is already folded to lower case. */
+static gboolean
+contains_ascii_ci (const char *haystack,
+                   const char *needle,
+                   gsize       needle_len)
+{
+  for (const char *p = haystack; *p != '\0'; p++)
+    {
+      gsize i;
+
+      for (i = 0; i < needle_len; i++)
+        if (p[i] == '\0' || g_ascii_tolower (p[i]) != needle[i])
+          break;
+
+      if (i == needle_len)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+contains_folded (const char *haystack,
+                 const char *needle)
+{
+  g_autofree char *folded = g_utf8_casefold (haystack, -1);
+
+  return strstr (folded, needle) != NULL;
+}
+
+static gboolean
+ap_users_view_match_search (gpointer item,
+                            gpointer user_data)
+{
+  ApUsersView *self = user_data;
+  ApUser *user = item;
+  const char *fields[3];
+
+  if (self->needle == NULL)
+    return TRUE;
+
+  fields[0] = ap_user_get_name (user);
+  fields[1] = ap_user_get_email (user);
+  fields[2] = ap_user_get_department (user);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      if (self->needle_is_ascii
+          ? contains_ascii_ci (fields[i], self->needle, strlen (self->needle))
+          : contains_folded (fields[i], self->needle))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+ap_users_view_match_department (gpointer item,
+                                gpointer user_data)
+{
+  ApUsersView *self = user_data;
+
+  if (self->department == NULL)
+    return TRUE;
+
+  return g_strcmp0 (ap_user_get_department (item), self->department) == 0;
+}
+
+static void
+ap_users_view_update_status (ApUsersView *self)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *users = NULL;
+  g_autofree char *departments = NULL;
+  g_autofree char *status = NULL;
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint n_total = self->store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+  guint n_departments = 0;
+  const char *page;
+
+  if (self->summary != NULL)
+    n_departments = g_list_model_get_n_items (ap_summary_get_departments (self->summary));
+
+  shown = format_number (n_shown);
+  total = format_number (n_total);
+  users = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %s of %s user",
+                                        "Showing %s of %s users", n_total),
+                           shown, total);
+  departments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u department",
+                                              "%u departments", n_departments),
+                                 n_departments);
+  /* Translators: joins "Showing N of M users" and "K departments" */
+  status = g_strdup_printf (_("%s · %s"), users, departments);
+  gtk_label_set_label (self->status_label, status);
+
+  if (n_total == 0)
+    page = self->fetched ? "no-users" : "empty";
+  else if (n_shown == 0 && gtk_filter_list_model_get_pending (self->filter_model) == 0)
+    page = "no-match";
+  else
+    page = "list";
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_set_sensitive (self->filter_bar, n_total > 0);
+}
+
+static void
+ap_users_view_select_department_option (ApUsersView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
+  guint position = 0;
+
+  if (self->department != NULL)
+    {
+      for (guint i = 1; i < n; i++)
+        {
+          g_autoptr(ApDepartmentOption) option =
+            g_list_model_get_item (G_LIST_MODEL (self->departments), i);
+
+          if (g_strcmp0 (option->name, self->department) == 0)
+            {
+              position = i;
+              break;
+            }
+        }
+    }
+
+  self->syncing_departments = TRUE;
+  gtk_drop_down_set_selected (self->department_dropdown, position);
+  self->syncing_departments = FALSE;
+}
+
+static void
+ap_users_view_sync_departments (ApUsersView *self)
+{
+  GListModel *departments = NULL;
+  guint n_departments = 0;
+  guint n_options;
+
+  if (self->summary != NULL)
+    {
+      departments = ap_summary_get_departments (self->summary);
+      n_departments = g_list_model_get_n_items (departments);
+    }
+
+  n_options = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
+
+  self->syncing_departments = TRUE;
+
+  if (n_options > n_departments + 1)
+    g_list_store_splice (self->departments, n_departments + 1, n_options - n_departments - 1,
+                         NULL, 0);
+
+  for (guint i = 0; i < n_departments; i++)
+    {
+      g_autoptr(ApDepartmentSummary) department = g_list_model_get_item (departments, i);
+      g_autoptr(ApDepartmentOption) option = NULL;
+      g_autofree char *count = format_number (ap_department_summary_get_n_users (department));
+      g_autofree char *label = NULL;
+      const char *name = ap_department_summary_get_name (department);
+
+      /* Translators: a department and how many users it has, e.g. "Sales (42)" */
+      label = g_strdup_printf (_("%s (%s)"), *name != '\0' ? name : _("No department"), count);
+
+      if (i + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->departments)))
+        option = g_list_model_get_item (G_LIST_MODEL (self->departments), i + 1);
+
+      if (option != NULL && g_strcmp0 (option->name, name) == 0)
+        {
+          ap_department_option_set_label (option, label);
+        }
+      else
+        {
+          g_autoptr(ApDepartmentOption) fresh = ap_department_option_new (name, label);
+
+          if (option != NULL)
+            g_list_store_splice (self->departments, i + 1, 1, (gpointer *) &fresh, 1);
+          else
+            g_list_store_append (self->departments, fresh);
+        }
+    }
+
+  self->syncing_departments = FALSE;
+
+  ap_users_view_select_department_option (self);
+  ap_users_view_update_status (self);
+}
+
+static void
+on_department_selected (ApUsersView *self)
+{
+  g_autoptr(ApDepartmentOption) option = NULL;
+  guint position;
+
+  if (self->syncing_departments)
+    return;
+
+  position = gtk_drop_down_get_selected (self->department_dropdown);
+  if (position != GTK_INVALID_LIST_POSITION)
+    option = g_list_model_get_item (G_LIST_MODEL (self->departments), position);
+
+  if (g_strcmp0 (self->department, option != NULL ? option->name : NULL) == 0)
+    return;
+
+  g_free (self->department);
+  self->department = option != NULL ? g_strdup (option->name) : NULL;
+  gtk_filter_changed (GTK_FILTER (self->department_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_search_changed (ApUsersView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *needle = NULL;
+  GtkFilterChange change;
+
+  if (*stripped != '\0')
+    needle = g_utf8_casefold (stripped, -1);
+
+  if (g_strcmp0 (needle, self->needle) == 0)
+    return;
+
+  if (self->needle == NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (needle == NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else if (strstr (needle, self->needle) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (strstr (self->needle, needle) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else
+    change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  g_free (self->needle);
+  self->needle = g_steal_pointer (&needle);
+  self->needle_is_ascii = self->needle == NULL || g_str_is_ascii (self->needle);
+
+  gtk_filter_changed (GTK_FILTER (self->search_filter), change);
+}
+
+static void
+on_stop_search (ApUsersView *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+static void
+on_show_all_clicked (ApUsersView *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  ap_users_view_set_department (self, NULL);
+}
+
+static void
+on_column_view_activate (ApUsersView *self,
+                         guint        position)
+{
+  g_autoptr(ApUser) user = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (user != NULL)
+    g_signal_emit (self, signals[USER_ACTIVATED], 0, user);
+}
+
+static void
+on_selected_item_changed (ApUsersView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_USER]);
+}
+
+/* The column and direction the list is sorted by. GTK 4.8 has no getter, so
+ * without one, ask the sorter about two probe users that differ on every
+ * column: the primary column alone decides their order. */
+static GtkColumnViewColumn *
+ap_users_view_find_sort (ApUsersView *self,
+                         gboolean    *descending)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+#if GTK_CHECK_VERSION (4, 10, 0)
+  GtkColumnViewColumn *column =
+    gtk_column_view_sorter_get_primary_sort_column (GTK_COLUMN_VIEW_SORTER (sorter));
+
+  *descending = gtk_column_view_sorter_get_primary_sort_order (GTK_COLUMN_VIEW_SORTER (sorter))
+                == GTK_SORT_DESCENDING;
+  return column;
+#else
+  g_autoptr(ApUser) low = ap_user_new ("a", "a", "a", 0, 0, 0);
+  g_autoptr(ApUser) high = ap_user_new ("b", "b", "b", 1, 1, 1);
+  GtkOrdering all = gtk_sorter_compare (sorter, low, high);
+
+  *descending = all == GTK_ORDERING_LARGER;
+  if (all == GTK_ORDERING_EQUAL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(ApUser) a = ap_user_new (i == 0 ? "a" : "b", i == 1 ? "a" : "b",
+                                         i == 2 ? "a" : "b", i == 3 ? 0 : 1,
+                                         i == 4 ? 0 : 1, i == 5 ? 0 : 1);
+      g_autoptr(ApUser) b = ap_user_new (i == 0 ? "b" : "a", i == 1 ? "b" : "a",
+                                         i == 2 ? "b" : "a", i == 3 ? 1 : 0,
+                                         i == 4 ? 1 : 0, i == 5 ? 1 : 0);
+
+      if (gtk_sorter_compare (sorter, a, b) == all)
+        return COLUMN_AT (self, i);
+    }
+
+  return NULL;
+#endif
+}
+
+static void
+on_sorter_changed (ApUsersView *self)
+{
+  GtkColumnViewColumn *column;
+  gboolean descending = FALSE;
+
+  if (self->settings == NULL || self->restoring_sort)
+    return;
+
+  column = ap_users_view_find_sort (self, &descending);
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      if (COLUMN_AT (self, i) == column)
+        {
+          g_settings_set_string (self->settings, "sort-column", columns[i].id);
+          g_settings_set_boolean (self->settings, "sort-descending", descending);
+          break;
+        }
+    }
+}
+
+static void
+ap_users_view_dispose (GObject *object)
+{
+  ApUsersView *self = AP_USERS_VIEW (object);
+
+  if (self->summary != NULL)
+    g_signal_handlers_disconnect_by_data (self->summary, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_USERS_VIEW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->search_filter);
+  g_clear_object (&self->department_filter);
+  g_clear_object (&self->departments);
+  g_clear_object (&self->store);
+  g_clear_object (&self->summary);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (ap_users_view_parent_class)->dispose (object);
+}
+
+static void
+ap_users_view_finalize (GObject *object)
+{
+  ApUsersView *self = AP_USERS_VIEW (object);
+
+  g_clear_pointer (&self->needle, g_free);
+  g_clear_pointer (&self->department, g_free);
+
+  G_OBJECT_CLASS (ap_users_view_parent_class)->finalize (object);
+}
+
+static void
+ap_users_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  ApUsersView *self = AP_USERS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_USER:
+      g_value_set_object (value, ap_users_view_get_selected_user (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_users_view_class_init (ApUsersViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ap_users_view_dispose;
+  object_class->finalize = ap_users_view_finalize;
+  object_class->get_property = ap_users_view_get_property;
+
+  properties[PROP_SELECTED_USER] =
+    g_param_spec_object ("selected-user", NULL, NULL, AP_TYPE_USER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A row was activated (Enter, double click): the window shows the
+   * detail pane when the two panes do not fit side by side. */
+  signals[USER_ACTIVATED] =
+    g_signal_new ("user-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, AP_TYPE_USER);
+
+  g_type_ensure (AP_TYPE_USER);
+  g_type_ensure (AP_TYPE_DEPARTMENT_OPTION);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/awarenessperf/AwarenessPerformance/"
+                                               "ap-users-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, correct_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, department_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, department_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, email_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, incorrect_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, name_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, not_watched_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, stack);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, format_count);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+}
+
+static void
+ap_users_view_init (ApUsersView *self)
+{
+  g_autoptr(ApDepartmentOption) all = NULL;
+  GtkEveryFilter *filter;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->departments = g_list_store_new (AP_TYPE_DEPARTMENT_OPTION);
+  all = ap_department_option_new (NULL, _("All departments"));
+  g_list_store_append (self->departments, all);
+  gtk_drop_down_set_model (self->department_dropdown, G_LIST_MODEL (self->departments));
+  g_signal_connect_object (self->department_dropdown, "notify::selected",
+                           G_CALLBACK (on_department_selected), self, G_CONNECT_SWAPPED);
+
+  self->search_filter = gtk_custom_filter_new (ap_users_view_match_search, self, NULL);
+  self->department_filter = gtk_custom_filter_new (ap_users_view_match_department, self, NULL);
+  filter = gtk_every_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (filter), g_object_ref (GTK_FILTER (self->search_filter)));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
+                           g_object_ref (GTK_FILTER (self->department_filter)));
+
+  /* Incremental filtering and sorting keep the main loop responsive with
+   * 100,000 rows: the work is done in slices between frames. */
+  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
+  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
+
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selected_item_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (on_column_view_activate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "notify::pending",
+                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
+
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+
+  ap_users_view_update_status (self);
+}
+
+GtkWidget *
+ap_users_view_new (void)
+{
+  return g_object_new (AP_TYPE_USERS_VIEW, NULL);
+}
+
+void
+ap_users_view_set_model (ApUsersView *self,
+                         ApUserStore *store,
+                         ApSummary   *summary)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+  g_return_if_fail (store == NULL || AP_IS_USER_STORE (store));
+  g_return_if_fail (summary == NULL || AP_IS_SUMMARY (summary));
+
+  if (self->summary != NULL)
+    g_signal_handlers_disconnect_by_data (self->summary, self);
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->summary, summary);
+
+  if (summary != NULL)
+    g_signal_connect_object (summary, "changed",
+                             G_CALLBACK (ap_users_view_sync_departments), self, G_CONNECT_SWAPPED);
+
+  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (store));
+  ap_users_view_sync_departments (self);
+}
+
+void
+ap_users_view_set_settings (ApUsersView *self,
+                            GSettings   *settings)
+{
+  g_autofree char *id = NULL;
+  gboolean descending;
+
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_set_object (&self->settings, settings);
+
+  id = g_settings_get_string (settings, "sort-column");
+  descending = g_settings_get_boolean (settings, "sort-descending");
+
+  self->restoring_sort = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_strcmp0 (columns[i].id, id) == 0)
+      gtk_column_view_sort_by_column (self->column_view, COLUMN_AT (self, i),
+                                      descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->restoring_sort = FALSE;
+}
+
+void
+ap_users_view_set_fetched (ApUsersView *self,
+                           gboolean     fetched)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+
+  self->fetched = !!fetched;
+  ap_users_view_update_status (self);
+}
+
+void
+ap_users_view_set_department (ApUsersView *self,
+                              const char  *department)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+
+  if (g_strcmp0 (self->department, department) != 0)
+    {
+      g_free (self->department);
+      self->department = g_strdup (department);
+      gtk_filter_changed (GTK_FILTER (self->department_filter), GTK_FILTER_CHANGE_DIFFERENT);
+    }
+
+  ap_users_view_select_department_option (self);
+}
+
+void
+ap_users_view_focus_search (ApUsersView *self)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+GListModel *
+ap_users_view_get_visible_users (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return G_LIST_MODEL (self->sort_model);
+}
+
+ApUser *
+ap_users_view_get_selected_user (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+GtkColumnView *
+ap_users_view_get_column_view (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return self->column_view;
+}
+
+GtkColumnViewColumn *
+ap_users_view_get_column (ApUsersView *self,
+                          const char  *id)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_strcmp0 (columns[i].id, id) == 0)
+      return COLUMN_AT (self, i);
+
+  return NULL;
+}
+
+GtkSortListModel *
+ap_users_view_get_sort_model (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return self->sort_model;
+}
+
+GtkFilterListModel *
+ap_users_view_get_filter_model (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return self->filter_model;
+}
+
+GtkSingleSelection *
+ap_users_view_get_selection (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return self->selection;
+}
+
+GtkEditable *
+ap_users_view_get_search_entry (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}
+
+const char *
+ap_users_view_get_status_text (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return gtk_label_get_label (self->status_label);
+}

@@ -1,3 +1,110 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: implemented in a later commit */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-window-private.h"
+
+static void
+ap_window_fetch_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  ApWindow *self = AP_WINDOW (widget);
+  g_autoptr(ApQuery) query = ap_query_bar_build_query (self->query_bar);
+
+  if (ap_query_bar_get_valid (self->query_bar))
+    _ap_window_fetch (self, query);
+}
+
+static void
+ap_window_fetch_with_details_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  ApWindow *self = AP_WINDOW (widget);
+
+  ap_query_bar_set_include_details (self->query_bar, TRUE);
+  ap_window_fetch_action (widget, action_name, parameter);
+}
+
+static void
+ap_window_cancel_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  _ap_window_cancel_fetch (AP_WINDOW (widget));
+}
+
+static void
+ap_window_export_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  _ap_window_export (AP_WINDOW (widget));
+}
+
+static void
+ap_window_credentials_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  _ap_window_show_credentials (AP_WINDOW (widget));
+}
+
+static void
+ap_window_search_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  _ap_window_focus_search (AP_WINDOW (widget));
+}
+
+static void
+ap_window_demo_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ap_window_start_demo (AP_WINDOW (widget));
+}
+
+void
+_ap_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.fetch", NULL, ap_window_fetch_action);
+  gtk_widget_class_install_action (widget_class, "win.fetch-with-details", NULL,
+                                   ap_window_fetch_with_details_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, ap_window_cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, ap_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.credentials", NULL,
+                                   ap_window_credentials_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, ap_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.demo", NULL, ap_window_demo_action);
+
+  /* Escape bubbles up from the focused widget, so an entry or a popover
+   * gets it first; the other shortcuts are application accelerators,
+   * which menus show next to their items. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+}
+
+void
+_ap_window_update_actions (ApWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean connected = self->client != NULL;
+  gboolean has_rows = self->store != NULL &&
+                      g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0;
+
+  g_assert (AP_IS_WINDOW (self));
+
+  gtk_widget_action_set_enabled (widget, "win.fetch",
+                                 connected && !self->fetching &&
+                                 ap_query_bar_get_valid (self->query_bar));
+  gtk_widget_action_set_enabled (widget, "win.fetch-with-details", connected && !self->fetching);
+  gtk_widget_action_set_enabled (widget, "win.cancel", self->fetching);
+  gtk_widget_action_set_enabled (widget, "win.export", has_rows && !self->fetching);
+  gtk_widget_action_set_enabled (widget, "win.search", has_rows);
+  gtk_widget_action_set_enabled (widget, "win.demo", self->mock == NULL);
+}

@@ -1,3 +1,797 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: implemented in a later commit */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-credentials-dialog.h"
+#include "ap-error.h"
+#include "ap-export-dialog.h"
+#include "ap-keyring.h"
+#include "ap-window-private.h"
+
+/* What `--demo` and "Explore Demo Data" serve: big enough for several
+ * pages and departments, small enough to load in a moment. */
+#define DEMO_USERS       250
+#define DEMO_DEPARTMENTS 8
+#define DEMO_RECORDS     6
+#define DEMO_SEED        1
+
+#define PULSE_INTERVAL_MS 120
+
+G_DEFINE_FINAL_TYPE (ApWindow, ap_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* One fetch, shared by the batch callback and the completion. */
+typedef struct
+{
+  ApWindow *self;
+  ApQuery  *query;
+  guint     serial;
+  gboolean  got_batch;
+} FetchData;
+
+static void
+fetch_data_clear (FetchData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->query);
+}
+
+static void
+fetch_data_release (gpointer data)
+{
+  g_rc_box_release_full (data, (GDestroyNotify) fetch_data_clear);
+}
+
+static gboolean
+ap_window_is_disposed (ApWindow *self)
+{
+  return self->store == NULL;
+}
+
+static char *
+format_number (guint64 value)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
+}
+
+static void
+ap_window_toast (ApWindow   *self,
+                 const char *title)
+{
+  g_autoptr(AdwToast) toast = adw_toast_new (title);
+
+  g_set_object (&self->last_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
+}
+
+static void
+ap_window_hide_error (ApWindow *self)
+{
+  g_clear_error (&self->last_error);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static void
+ap_window_show_error (ApWindow     *self,
+                      const GError *error)
+{
+  g_assert (error != NULL);
+
+  g_clear_error (&self->last_error);
+  self->last_error = g_error_copy (error);
+
+  gtk_label_set_label (self->error_label, error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_action_button),
+                          ap_error_is_credentials (error));
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+ap_window_show_page (ApWindow   *self,
+                     const char *name)
+{
+  gboolean content = g_strcmp0 (name, "content") == 0;
+
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, content);
+}
+
+static void
+ap_window_stop_pulse (ApWindow *self)
+{
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+}
+
+static gboolean
+ap_window_pulse (gpointer user_data)
+{
+  ApWindow *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ap_window_clear_data (ApWindow *self)
+{
+  ap_user_store_clear (self->store);
+  ap_summary_clear (self->summary);
+  g_clear_object (&self->shown_query);
+  ap_users_view_set_fetched (self->users_view, FALSE);
+}
+
+static void
+on_client_progress (ApClient *client,
+                    guint     pages,
+                    guint     users,
+                    gint64    total_count,
+                    ApWindow *self)
+{
+  g_autofree char *n_users = NULL;
+  g_autofree char *text = NULL;
+
+  if (!self->fetching)
+    return;
+
+  n_users = format_number (users);
+
+  if (total_count > 0)
+    {
+      g_autofree char *n_total = format_number ((guint64) total_count);
+
+      ap_window_stop_pulse (self);
+      gtk_progress_bar_set_fraction (self->progress_bar,
+                                     CLAMP ((double) users / (double) total_count, 0.0, 1.0));
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Page %u · %s of %s user",
+                                           "Page %u · %s of %s users", (gulong) total_count),
+                              pages, n_users, n_total);
+    }
+  else
+    {
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Page %u · %s user",
+                                           "Page %u · %s users", users),
+                              pages, n_users);
+    }
+
+  gtk_label_set_label (self->progress_label, text);
+}
+
+static void
+on_client_retrying (ApClient *client,
+                    guint     error_code,
+                    guint     delay_ms,
+                    ApWindow *self)
+{
+  g_autofree char *text = NULL;
+  guint seconds = (delay_ms + 999) / 1000;
+
+  if (!self->fetching)
+    return;
+
+  switch (error_code)
+    {
+    case AP_ERROR_RATE_LIMITED:
+      text = g_strdup_printf (_("Rate limited, retrying in %u s"), seconds);
+      break;
+    case AP_ERROR_TIMEOUT:
+      text = g_strdup_printf (_("No answer in time, retrying in %u s"), seconds);
+      break;
+    case AP_ERROR_NETWORK:
+      text = g_strdup_printf (_("Connection lost, retrying in %u s"), seconds);
+      break;
+    case AP_ERROR_SERVER:
+    default:
+      text = g_strdup_printf (_("Mimecast had a server error, retrying in %u s"), seconds);
+      break;
+    }
+
+  gtk_label_set_label (self->progress_label, text);
+}
+
+static void
+ap_window_set_credentials (ApWindow      *self,
+                           ApCredentials *credentials)
+{
+  if (self->credentials == credentials)
+    return;
+
+  _ap_window_cancel_fetch (self);
+
+  g_set_object (&self->credentials, credentials);
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+
+  if (credentials != NULL)
+    {
+      self->client = ap_client_new (credentials);
+      g_signal_connect_object (self->client, "progress",
+                               G_CALLBACK (on_client_progress), self, 0);
+      g_signal_connect_object (self->client, "retrying",
+                               G_CALLBACK (on_client_retrying), self, 0);
+    }
+
+  _ap_window_update_actions (self);
+}
+
+static void
+ap_window_leave_demo (ApWindow *self)
+{
+  if (self->mock == NULL)
+    return;
+
+  ap_window_set_credentials (self, NULL);
+  ap_mock_server_stop (self->mock);
+  g_clear_object (&self->mock);
+  /* Demo rows must never pass for the organisation's. */
+  ap_window_clear_data (self);
+  gtk_revealer_set_reveal_child (self->demo_revealer, FALSE);
+}
+
+static void
+on_fetch_batch (ApClient  *client,
+                GPtrArray *users,
+                gpointer   user_data)
+{
+  FetchData *data = user_data;
+  ApWindow *self = data->self;
+
+  if (ap_window_is_disposed (self) || data->serial != self->fetch_serial)
+    return;
+
+  /* The old rows stay until the new fetch has something to show. */
+  if (!data->got_batch)
+    {
+      data->got_batch = TRUE;
+      ap_user_store_clear (self->store);
+      ap_summary_clear (self->summary);
+      g_set_object (&self->shown_query, data->query);
+      ap_users_view_set_fetched (self->users_view, TRUE);
+    }
+
+  ap_user_store_append_batch (self->store, users);
+  ap_summary_add_batch (self->summary, users);
+}
+
+static void
+on_fetch_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FetchData *data = user_data;
+  ApWindow *self = data->self;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = ap_client_fetch_finish (AP_CLIENT (object), result, &error);
+
+  if (ap_window_is_disposed (self) || data->serial != self->fetch_serial)
+    {
+      fetch_data_release (data);
+      return;
+    }
+
+  self->fetching = FALSE;
+  self->n_fetches_done++;
+  g_clear_object (&self->fetch_cancellable);
+  ap_window_stop_pulse (self);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+
+  if (ok)
+    {
+      if (!data->got_batch)
+        {
+          ap_user_store_clear (self->store);
+          ap_summary_clear (self->summary);
+          g_set_object (&self->shown_query, data->query);
+          ap_users_view_set_fetched (self->users_view, TRUE);
+        }
+      ap_window_hide_error (self);
+    }
+  else if (ap_error_is_cancelled (error))
+    {
+      ap_window_toast (self, _("Fetch cancelled"));
+    }
+  else
+    {
+      ap_window_show_error (self, error);
+    }
+
+  _ap_window_update_actions (self);
+  fetch_data_release (data);
+}
+
+void
+_ap_window_fetch (ApWindow *self,
+                  ApQuery  *query)
+{
+  FetchData *data;
+
+  g_assert (AP_IS_WINDOW (self));
+  g_assert (AP_IS_QUERY (query));
+
+  if (self->client == NULL)
+    {
+      _ap_window_show_credentials (self);
+      return;
+    }
+
+  if (self->fetch_cancellable != NULL)
+    g_cancellable_cancel (self->fetch_cancellable);
+  g_clear_object (&self->fetch_cancellable);
+
+  self->fetch_serial++;
+  self->fetch_cancellable = g_cancellable_new ();
+  self->fetching = TRUE;
+
+  data = g_rc_box_new0 (FetchData);
+  data->self = g_object_ref (self);
+  data->query = ap_query_copy (query);
+  data->serial = self->fetch_serial;
+
+  ap_window_hide_error (self);
+  gtk_label_set_label (self->progress_label, _("Connecting to Mimecast…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  ap_window_stop_pulse (self);
+  self->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, ap_window_pulse, self);
+
+  _ap_window_update_actions (self);
+
+  ap_client_fetch_async (self->client, data->query,
+                         on_fetch_batch, g_rc_box_acquire (data), fetch_data_release,
+                         self->fetch_cancellable, on_fetch_done, data);
+}
+
+void
+_ap_window_cancel_fetch (ApWindow *self)
+{
+  g_assert (AP_IS_WINDOW (self));
+
+  if (self->fetch_cancellable != NULL)
+    g_cancellable_cancel (self->fetch_cancellable);
+}
+
+static void
+ap_window_fetch_from_query_bar (ApWindow *self)
+{
+  g_autoptr(ApQuery) query = ap_query_bar_build_query (self->query_bar);
+
+  if (ap_query_bar_get_valid (self->query_bar))
+    _ap_window_fetch (self, query);
+}
+
+static void
+on_credentials_saved (ApWindow      *self,
+                      ApCredentials *credentials)
+{
+  ap_window_leave_demo (self);
+  ap_window_set_credentials (self, credentials);
+  ap_window_hide_error (self);
+  ap_window_show_page (self, "content");
+  ap_window_fetch_from_query_bar (self);
+}
+
+static void
+on_credentials_removed (ApWindow *self)
+{
+  if (self->mock != NULL)
+    return;
+
+  ap_window_set_credentials (self, NULL);
+  ap_window_clear_data (self);
+  ap_window_hide_error (self);
+  ap_window_show_page (self, "welcome");
+}
+
+void
+_ap_window_show_credentials (ApWindow *self)
+{
+  ApCredentialsDialog *dialog;
+
+  g_assert (AP_IS_WINDOW (self));
+
+  if (self->credentials_dialog != NULL)
+    {
+      gtk_window_present (self->credentials_dialog);
+      return;
+    }
+
+  dialog = ap_credentials_dialog_new (GTK_WINDOW (self), self->settings);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_credentials_saved), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "removed", G_CALLBACK (on_credentials_removed), self,
+                           G_CONNECT_SWAPPED);
+
+  self->credentials_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->credentials_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+_ap_window_focus_search (ApWindow *self)
+{
+  g_assert (AP_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "users");
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  ap_users_view_focus_search (self->users_view);
+}
+
+void
+_ap_window_export (ApWindow *self)
+{
+  g_autoptr(ApQuery) fallback = NULL;
+  ApQuery *query = self->shown_query;
+
+  g_assert (AP_IS_WINDOW (self));
+
+  if (query == NULL)
+    query = fallback = ap_query_bar_build_query (self->query_bar);
+
+  ap_export_dialog_present (GTK_WINDOW (self),
+                            ap_users_view_get_visible_users (self->users_view),
+                            G_LIST_MODEL (self->store),
+                            query,
+                            self->credentials != NULL
+                              ? ap_credentials_get_base_url (self->credentials) : NULL,
+                            self->toast_overlay);
+}
+
+static void
+on_keyring_lookup (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ApWindow) self = user_data;
+  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = ap_keyring_lookup_finish (result, &error);
+
+  if (ap_error_is_cancelled (error) || ap_window_is_disposed (self) || self->mock != NULL)
+    return;
+
+  g_clear_object (&self->keyring_cancellable);
+
+  if (credentials != NULL)
+    {
+      ap_window_set_credentials (self, credentials);
+      ap_window_show_page (self, "content");
+      return;
+    }
+
+  /* Nothing stored is the first run; any other failure is worth saying,
+   * but the app stays usable (demo, or enter credentials again). */
+  if (!g_error_matches (error, AP_ERROR, AP_ERROR_NO_CREDENTIALS))
+    ap_window_show_error (self, error);
+
+  ap_window_show_page (self, "welcome");
+}
+
+static void
+on_query_bar_activate (ApWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.fetch", NULL);
+}
+
+static void
+on_error_dismiss_clicked (ApWindow *self)
+{
+  ap_window_hide_error (self);
+}
+
+static void
+on_department_activated (ApWindow   *self,
+                         const char *department)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "users");
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  ap_users_view_set_department (self->users_view, department);
+}
+
+static void
+on_selected_user_changed (ApWindow *self)
+{
+  ap_user_detail_set_user (self->user_detail, ap_users_view_get_selected_user (self->users_view));
+}
+
+static void
+on_user_activated (ApWindow *self,
+                   ApUser   *user)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "detail");
+}
+
+static void
+on_back_clicked (ApWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static gboolean
+ap_window_close_request (GtkWindow *window)
+{
+  ApWindow *self = AP_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  _ap_window_cancel_fetch (self);
+
+  return GTK_WINDOW_CLASS (ap_window_parent_class)->close_request (window);
+}
+
+static void
+ap_window_dispose (GObject *object)
+{
+  ApWindow *self = AP_WINDOW (object);
+
+  /* Stale callbacks see the bumped serial and a disposed window. */
+  self->fetch_serial++;
+  if (self->fetch_cancellable != NULL)
+    g_cancellable_cancel (self->fetch_cancellable);
+  if (self->keyring_cancellable != NULL)
+    g_cancellable_cancel (self->keyring_cancellable);
+  g_clear_object (&self->fetch_cancellable);
+  g_clear_object (&self->keyring_cancellable);
+  ap_window_stop_pulse (self);
+
+  if (self->credentials_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->credentials_dialog),
+                                    (gpointer *) &self->credentials_dialog);
+      gtk_window_destroy (self->credentials_dialog);
+      self->credentials_dialog = NULL;
+    }
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+
+  if (self->mock != NULL)
+    ap_mock_server_stop (self->mock);
+  g_clear_object (&self->mock);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_WINDOW);
+
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->shown_query);
+  g_clear_object (&self->last_toast);
+  g_clear_error (&self->last_error);
+  g_clear_object (&self->store);
+  g_clear_object (&self->summary);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (ap_window_parent_class)->dispose (object);
+}
+
+static void
+ap_window_class_init (ApWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ap_window_dispose;
+  window_class->close_request = ap_window_close_request;
+
+  g_type_ensure (AP_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (AP_TYPE_QUERY_BAR);
+  g_type_ensure (AP_TYPE_USER_DETAIL);
+  g_type_ensure (AP_TYPE_USERS_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/awarenessperf/AwarenessPerformance/"
+                                               "ap-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, error_action_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, query_bar);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, user_detail);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, users_view);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_query_bar_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_selected_user_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_user_activated);
+
+  _ap_window_class_init_actions (widget_class);
+}
+
+static void
+ap_window_init (ApWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  self->settings = g_settings_new (BASE_APPLICATION_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  self->store = ap_user_store_new ();
+  self->summary = ap_summary_new ();
+
+  ap_users_view_set_model (self->users_view, self->store, self->summary);
+  ap_users_view_set_settings (self->users_view, self->settings);
+  ap_overview_page_set_summary (self->overview_page, self->summary);
+  ap_query_bar_set_settings (self->query_bar, self->settings);
+
+  g_signal_connect_object (self->query_bar, "notify::valid",
+                           G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "items-changed",
+                           G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
+
+  ap_window_show_page (self, "loading");
+  _ap_window_update_actions (self);
+}
+
+ApWindow *
+ap_window_new (AdwApplication *application)
+{
+  g_return_val_if_fail (application == NULL || ADW_IS_APPLICATION (application), NULL);
+
+  return g_object_new (AP_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+ap_window_lookup_credentials (ApWindow *self)
+{
+  g_return_if_fail (AP_IS_WINDOW (self));
+
+  if (self->keyring_cancellable != NULL)
+    g_cancellable_cancel (self->keyring_cancellable);
+  g_clear_object (&self->keyring_cancellable);
+
+  self->keyring_cancellable = g_cancellable_new ();
+  ap_keyring_lookup_async (self->keyring_cancellable, on_keyring_lookup, g_object_ref (self));
+}
+
+void
+ap_window_start_demo (ApWindow *self)
+{
+  g_autoptr(ApMockServer) mock = NULL;
+
+  g_return_if_fail (AP_IS_WINDOW (self));
+
+  if (self->mock != NULL)
+    {
+      ap_window_show_page (self, "content");
+      return;
+    }
+
+  mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (mock, DEMO_USERS, DEMO_DEPARTMENTS, DEMO_RECORDS, DEMO_SEED);
+  ap_window_start_demo_with_server (self, mock);
+}
+
+void
+ap_window_start_demo_with_server (ApWindow     *self,
+                                  ApMockServer *mock)
+{
+  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (AP_IS_WINDOW (self));
+  g_return_if_fail (AP_IS_MOCK_SERVER (mock));
+
+  if (self->keyring_cancellable != NULL)
+    g_cancellable_cancel (self->keyring_cancellable);
+  g_clear_object (&self->keyring_cancellable);
+
+  if (self->mock != mock)
+    {
+      ap_window_leave_demo (self);
+
+      if (ap_mock_server_get_base_url (mock) == NULL && !ap_mock_server_start (mock, 0, &error))
+        {
+          ap_window_show_error (self, error);
+          return;
+        }
+
+      self->mock = g_object_ref (mock);
+    }
+
+  /* API 1.0 so the demo goes through request signing too. */
+  credentials = ap_mock_server_dup_credentials (mock, AP_AUTH_MODE_API1);
+
+  /* Whatever the organisation's data was, it is not shown as demo data. */
+  ap_window_clear_data (self);
+  ap_window_set_credentials (self, credentials);
+  ap_window_hide_error (self);
+  gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
+  ap_window_show_page (self, "content");
+  ap_window_fetch_from_query_bar (self);
+}
+
+gboolean
+ap_window_is_fetching (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), FALSE);
+
+  return self->fetching;
+}
+
+guint
+ap_window_get_n_fetches_done (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), 0);
+
+  return self->n_fetches_done;
+}
+
+ApUsersView *
+ap_window_get_users_view (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
+
+  return self->users_view;
+}
+
+ApUserDetail *
+ap_window_get_user_detail (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
+
+  return self->user_detail;
+}
+
+const GError *
+ap_window_get_shown_error (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->error_revealer))
+    return NULL;
+  return self->last_error;
+}
+
+const char *
+ap_window_get_error_action (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->error_revealer) ||
+      !gtk_widget_get_visible (GTK_WIDGET (self->error_action_button)))
+    return NULL;
+  return gtk_actionable_get_action_name (GTK_ACTIONABLE (self->error_action_button));
+}
+
+AdwToast *
+ap_window_get_last_toast (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}

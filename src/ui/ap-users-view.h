@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ap-summary.h"
+#include "ap-user-store.h"
+
+G_BEGIN_DECLS
+
+/* The users list: a GtkColumnView over the store through a local search
+ * and department filter and the column sorters, with a status line and
+ * empty states. Property "selected-user" (ApUser, nullable, read-only). */
+#define AP_TYPE_USERS_VIEW (ap_users_view_get_type ())
+G_DECLARE_FINAL_TYPE (ApUsersView, ap_users_view, AP, USERS_VIEW, GtkWidget)
+
+GtkWidget  *ap_users_view_new               (void);
+void        ap_users_view_set_model         (ApUsersView *self,
+                                             ApUserStore *store,
+                                             ApSummary   *summary);
+/* Restores the sort column and direction and saves every change. */
+void        ap_users_view_set_settings      (ApUsersView *self,
+                                             GSettings   *settings);
+/* Whether a fetch has completed or delivered rows: tells "nothing fetched
+ * yet" from "the query returned nobody". */
+void        ap_users_view_set_fetched       (ApUsersView *self,
+                                             gboolean     fetched);
+/* Shows only @department ("" for users without one); NULL shows all. */
+void        ap_users_view_set_department    (ApUsersView *self,
+                                             const char  *department);
+void        ap_users_view_focus_search      (ApUsersView *self);
+/* (transfer none) the filtered and sorted users, as shown */
+GListModel *ap_users_view_get_visible_users (ApUsersView *self);
+/* (transfer none) (nullable) */
+ApUser     *ap_users_view_get_selected_user (ApUsersView *self);
+
+G_END_DECLS

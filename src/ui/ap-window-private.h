@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ap-client.h"
+#include "ap-mock-server.h"
+#include "ap-overview-page.h"
+#include "ap-query-bar.h"
+#include "ap-summary.h"
+#include "ap-user-detail.h"
+#include "ap-user-store.h"
+#include "ap-users-view.h"
+#include "ap-window.h"
+
+G_BEGIN_DECLS
+
+/* Shared by ap-window.c and ap-window-actions.c, and test accessors for
+ * tests/ui. Not installed, not API. */
+
+struct _ApWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template children */
+  GtkButton            *back_button;
+  GtkRevealer          *demo_revealer;
+  GtkButton            *error_action_button;
+  GtkLabel             *error_label;
+  GtkRevealer          *error_revealer;
+  AdwLeaflet           *leaflet;
+  GtkStack             *main_stack;
+  ApOverviewPage       *overview_page;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkRevealer          *progress_revealer;
+  ApQueryBar           *query_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwToastOverlay      *toast_overlay;
+  ApUserDetail         *user_detail;
+  ApUsersView          *users_view;
+  AdwViewStack         *view_stack;
+
+  GSettings            *settings;
+  ApUserStore          *store;
+  ApSummary            *summary;
+  ApCredentials        *credentials;
+  ApClient             *client;
+  ApMockServer         *mock;
+  ApQuery              *shown_query;
+  GCancellable         *fetch_cancellable;
+  GCancellable         *keyring_cancellable;
+  AdwToast             *last_toast;
+  GtkWindow            *credentials_dialog;
+  GError               *last_error;
+  guint                 fetch_serial;
+  guint                 pulse_id;
+  guint                 n_fetches_done;
+  guint                 fetching : 1;
+  guint                 shown_has_details : 1;
+};
+
+/* ap-window-actions.c */
+void      _ap_window_class_init_actions  (GtkWidgetClass *widget_class);
+void      _ap_window_update_actions      (ApWindow       *self);
+
+/* ap-window.c, for the actions */
+void      _ap_window_fetch               (ApWindow       *self,
+                                          ApQuery        *query);
+void      _ap_window_cancel_fetch        (ApWindow       *self);
+void      _ap_window_show_credentials    (ApWindow       *self);
+void      _ap_window_focus_search        (ApWindow       *self);
+void      _ap_window_export              (ApWindow       *self);
+
+/* Tests: demo mode on a mock the test configured (data set, faults). */
+void          ap_window_start_demo_with_server (ApWindow     *self,
+                                                ApMockServer *mock);
+gboolean      ap_window_is_fetching            (ApWindow     *self);
+/* completed fetches, successful or not */
+guint         ap_window_get_n_fetches_done     (ApWindow     *self);
+ApUsersView  *ap_window_get_users_view         (ApWindow     *self);
+ApUserDetail *ap_window_get_user_detail        (ApWindow     *self);
+/* (nullable) the error shown in the error banner */
+const GError *ap_window_get_shown_error        (ApWindow     *self);
+/* the banner's action, e.g. "win.credentials", or NULL when it has none */
+const char   *ap_window_get_error_action       (ApWindow     *self);
+/* (nullable) the last toast shown */
+AdwToast     *ap_window_get_last_toast         (ApWindow     *self);
+
+/* ap-users-view.c */
+GtkColumnView       *ap_users_view_get_column_view (ApUsersView *self);
+GtkColumnViewColumn *ap_users_view_get_column      (ApUsersView *self,
+                                                    const char  *id);
+GtkSortListModel    *ap_users_view_get_sort_model  (ApUsersView *self);
+GtkFilterListModel  *ap_users_view_get_filter_model (ApUsersView *self);
+GtkSingleSelection  *ap_users_view_get_selection   (ApUsersView *self);
+GtkEditable         *ap_users_view_get_search_entry (ApUsersView *self);
+const char          *ap_users_view_get_status_text (ApUsersView *self);
+
+/* ap-user-detail.c */
+GtkColumnView *ap_user_detail_get_records_view (ApUserDetail *self);
+const char    *ap_user_detail_get_visible_page (ApUserDetail *self);
+
+G_END_DECLS
