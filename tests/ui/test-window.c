@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "ap-error.h"
+#include "ap-mock-server.h"
+#include "ap-window-private.h"
+
+#define N_USERS        120
+#define N_DEPARTMENTS  6
+#define N_RECORDS      4
+#define SEED           7
+#define WAIT_MS        20000
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main context until @condition holds; FALSE after @timeout_ms.
+ * A short timer keeps the blocking iteration from waiting forever. */
+static gboolean
+spin_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (20, wake_up, NULL);
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return met;
+}
+
+typedef struct
+{
+  ApMockServer *mock;
+  ApWindow     *window;
+  guint         fetches_before;
+  guint         n_rows_before;
+} Fixture;
+
+static gboolean
+models_settled (gpointer data)
+{
+  Fixture *f = data;
+  ApUsersView *view = ap_window_get_users_view (f->window);
+
+  return gtk_filter_list_model_get_pending (ap_users_view_get_filter_model (view)) == 0 &&
+         gtk_sort_list_model_get_pending (ap_users_view_get_sort_model (view)) == 0;
+}
+
+static gboolean
+fetch_finished (gpointer data)
+{
+  Fixture *f = data;
+
+  return ap_window_get_n_fetches_done (f->window) > f->fetches_before &&
+         !ap_window_is_fetching (f->window) &&
+         models_settled (f);
+}
+
+static void
+wait_for_fetch (Fixture *f)
+{
+  g_assert_true (spin_until (fetch_finished, f, WAIT_MS));
+  f->fetches_before = ap_window_get_n_fetches_done (f->window);
+}
+
+static void
+fixture_start (Fixture *f,
+               ApMockFault fault)
+{
+  f->mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f->mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
+  if (fault != AP_MOCK_FAULT_NONE)
+    ap_mock_server_add_fault (f->mock, fault, 0, 0);
+
+  f->window = ap_window_new (NULL);
+  g_object_ref_sink (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+
+  ap_window_start_demo_with_server (f->window, f->mock);
+  wait_for_fetch (f);
+}
+
+static void
+fixture_stop (Fixture *f)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  g_clear_object (&f->mock);
+}
+
+static GListModel *
+shown_users (Fixture *f)
+{
+  return G_LIST_MODEL (ap_users_view_get_selection (ap_window_get_users_view (f->window)));
+}
+
+static gboolean
+rows_narrowed (gpointer data)
+{
+  Fixture *f = data;
+
+  return models_settled (f) && g_list_model_get_n_items (shown_users (f)) < f->n_rows_before;
+}
+
+static guint
+expected_rows (Fixture *f)
+{
+  g_autofree char *body = ap_mock_server_dup_last_request_body (f->mock);
+
+  g_assert_nonnull (body);
+  return ap_mock_server_count_matching (f->mock, body);
+}
+
+static void
+test_demo_rows (void)
+{
+  Fixture f = { 0 };
+  guint expected;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+
+  g_assert_null (ap_window_get_shown_error (f.window));
+  expected = expected_rows (&f);
+  g_assert_cmpuint (expected, ==, N_USERS);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, expected);
+  g_assert_nonnull (strstr (ap_users_view_get_status_text (ap_window_get_users_view (f.window)),
+                            "of 120 users"));
+
+  fixture_stop (&f);
+}
+
+static void
+assert_sorted_by_not_watched (GListModel *model,
+                              gboolean    descending)
+{
+  guint n = g_list_model_get_n_items (model);
+  guint previous = descending ? G_MAXUINT : 0;
+  gboolean saw_difference = FALSE;
+
+  g_assert_cmpuint (n, >, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (model, i);
+      guint value = ap_user_get_num_not_watched (user);
+
+      if (descending)
+        g_assert_cmpuint (value, <=, previous);
+      else
+        g_assert_cmpuint (value, >=, previous);
+      if (i > 0 && value != previous)
+        saw_difference = TRUE;
+      previous = value;
+    }
+
+  /* Sorting a column of equal values would prove nothing. */
+  g_assert_true (saw_difference);
+}
+
+static void
+test_sort_not_watched (void)
+{
+  Fixture f = { 0 };
+  ApUsersView *view;
+  GtkColumnViewColumn *column;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  view = ap_window_get_users_view (f.window);
+  column = ap_users_view_get_column (view, "not-watched");
+  g_assert_nonnull (column);
+
+  gtk_column_view_sort_by_column (ap_users_view_get_column_view (view), column,
+                                  GTK_SORT_DESCENDING);
+  g_assert_true (spin_until (models_settled, &f, WAIT_MS));
+  assert_sorted_by_not_watched (shown_users (&f), TRUE);
+
+  gtk_column_view_sort_by_column (ap_users_view_get_column_view (view), column,
+                                  GTK_SORT_ASCENDING);
+  g_assert_true (spin_until (models_settled, &f, WAIT_MS));
+  assert_sorted_by_not_watched (shown_users (&f), FALSE);
+
+  fixture_stop (&f);
+}
+
+static gboolean
+user_matches (ApUser     *user,
+              const char *needle)
+{
+  const char *fields[] = {
+    ap_user_get_name (user), ap_user_get_email (user), ap_user_get_department (user),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *folded = g_utf8_casefold (fields[i], -1);
+
+      if (strstr (folded, needle) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_local_search (void)
+{
+  Fixture f = { 0 };
+  ApUsersView *view;
+  GListModel *model;
+  g_autoptr(ApUser) first = NULL;
+  g_autofree char *needle = NULL;
+  g_autofree char *typed = NULL;
+  guint n_total, n_expected = 0;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  view = ap_window_get_users_view (f.window);
+  model = shown_users (&f);
+  n_total = g_list_model_get_n_items (model);
+
+  /* Search for the local part of someone's email, typed in upper case. */
+  first = g_list_model_get_item (model, 0);
+  needle = g_strndup (ap_user_get_email (first), strcspn (ap_user_get_email (first), "@"));
+  typed = g_utf8_strup (needle, -1);
+  g_free (needle);
+  needle = g_utf8_casefold (typed, -1);
+
+  for (guint i = 0; i < n_total; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (model, i);
+
+      if (user_matches (user, needle))
+        n_expected++;
+    }
+  g_assert_cmpuint (n_expected, >, 0);
+  g_assert_cmpuint (n_expected, <, n_total);
+
+  gtk_editable_set_text (ap_users_view_get_search_entry (view), typed);
+  /* GtkSearchEntry reports changes after a short delay. */
+  f.n_rows_before = n_total;
+  g_assert_true (spin_until (rows_narrowed, &f, WAIT_MS));
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (model, i);
+
+      g_assert_true (user_matches (user, needle));
+    }
+
+  fixture_stop (&f);
+}
+
+static gboolean
+records_shown (gpointer data)
+{
+  Fixture *f = data;
+  ApUserDetail *detail = ap_window_get_user_detail (f->window);
+
+  return ap_user_detail_get_user (detail) != NULL;
+}
+
+static void
+test_select_user (void)
+{
+  Fixture f = { 0 };
+  ApUsersView *view;
+  ApUserDetail *detail;
+  GListModel *records;
+  ApUser *selected = NULL;
+  guint n = 0;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  view = ap_window_get_users_view (f.window);
+  detail = ap_window_get_user_detail (f.window);
+  g_assert_cmpstr (ap_user_detail_get_visible_page (detail), ==, "empty");
+
+  /* Pick someone with records so the records view has rows to show. */
+  for (guint i = 0; i < g_list_model_get_n_items (shown_users (&f)); i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown_users (&f), i);
+
+      if (ap_user_get_n_records (user) > 0)
+        {
+          gtk_single_selection_set_selected (ap_users_view_get_selection (view), i);
+          break;
+        }
+    }
+  g_assert_true (spin_until (records_shown, &f, WAIT_MS));
+
+  selected = ap_users_view_get_selected_user (view);
+  g_assert_nonnull (selected);
+  g_assert_true (ap_user_get_has_details (selected));
+  g_assert_true (ap_user_detail_get_user (detail) == selected);
+  g_assert_cmpstr (ap_user_detail_get_visible_page (detail), ==, "records");
+
+  records = G_LIST_MODEL (gtk_column_view_get_model (ap_user_detail_get_records_view (detail)));
+  n = g_list_model_get_n_items (records);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, ==, ap_user_get_n_records (selected));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ApTrainingRecord) record = g_list_model_get_item (records, i);
+
+      g_assert_true (AP_IS_TRAINING_RECORD (record));
+    }
+
+  /* Unselecting empties the detail again. */
+  gtk_single_selection_set_selected (ap_users_view_get_selection (view),
+                                     GTK_INVALID_LIST_POSITION);
+  g_assert_null (ap_user_detail_get_user (detail));
+  g_assert_cmpstr (ap_user_detail_get_visible_page (detail), ==, "empty");
+
+  fixture_stop (&f);
+}
+
+static void
+test_without_details (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  Fixture f = { 0 };
+  ApUsersView *view;
+  ApUserDetail *detail;
+
+  g_settings_set_boolean (settings, "include-details", FALSE);
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  g_settings_reset (settings, "include-details");
+
+  view = ap_window_get_users_view (f.window);
+  detail = ap_window_get_user_detail (f.window);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, expected_rows (&f));
+
+  gtk_single_selection_set_selected (ap_users_view_get_selection (view), 0);
+  g_assert_true (spin_until (records_shown, &f, WAIT_MS));
+  g_assert_false (ap_user_get_has_details (ap_user_detail_get_user (detail)));
+  g_assert_cmpstr (ap_user_detail_get_visible_page (detail), ==, "no-details");
+
+  /* "Fetch with Details" asks again, with details this time. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch-with-details", NULL));
+  wait_for_fetch (&f);
+  gtk_single_selection_set_selected (ap_users_view_get_selection (view), 0);
+  g_assert_true (spin_until (records_shown, &f, WAIT_MS));
+  g_assert_true (ap_user_get_has_details (ap_user_detail_get_user (detail)));
+
+  fixture_stop (&f);
+}
+
+static void
+test_unauthorized (void)
+{
+  Fixture f = { 0 };
+  const GError *error;
+
+  fixture_start (&f, AP_MOCK_FAULT_UNAUTHORIZED);
+
+  error = ap_window_get_shown_error (f.window);
+  g_assert_nonnull (error);
+  g_assert_true (ap_error_is_credentials (error));
+  g_assert_cmpstr (ap_window_get_error_action (f.window), ==, "win.credentials");
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, 0);
+
+  fixture_stop (&f);
+}
+
+static void
+test_failure_keeps_rows (void)
+{
+  Fixture f = { 0 };
+  const GError *error;
+  guint n;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  n = g_list_model_get_n_items (shown_users (&f));
+  g_assert_cmpuint (n, ==, N_USERS);
+
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_FORBIDDEN, 0, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch", NULL));
+  wait_for_fetch (&f);
+
+  error = ap_window_get_shown_error (f.window);
+  g_assert_error (error, AP_ERROR, AP_ERROR_FORBIDDEN);
+  g_assert_null (ap_window_get_error_action (f.window));
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, n);
+
+  fixture_stop (&f);
+}
+
+static void
+test_cancel (void)
+{
+  Fixture f = { 0 };
+  AdwToast *toast;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+
+  /* Slow replies leave time to press Escape. */
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 2000, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch", NULL));
+  g_assert_true (ap_window_is_fetching (f.window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.cancel", NULL));
+  wait_for_fetch (&f);
+
+  g_assert_null (ap_window_get_shown_error (f.window));
+  toast = ap_window_get_last_toast (f.window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Fetch cancelled");
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, N_USERS);
+
+  fixture_stop (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ap/window/demo-rows", test_demo_rows);
+  g_test_add_func ("/ap/window/sort-not-watched", test_sort_not_watched);
+  g_test_add_func ("/ap/window/local-search", test_local_search);
+  g_test_add_func ("/ap/window/select-user", test_select_user);
+  g_test_add_func ("/ap/window/without-details", test_without_details);
+  g_test_add_func ("/ap/window/unauthorized", test_unauthorized);
+  g_test_add_func ("/ap/window/failure-keeps-rows", test_failure_keeps_rows);
+  g_test_add_func ("/ap/window/cancel", test_cancel);
+
+  return g_test_run ();
+}
