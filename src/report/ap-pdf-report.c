@@ -72,12 +72,15 @@ typedef struct
   double   share_not_watched;
 } Department;
 
+/* Text columns share the width left by the numeric ones, which are as
+ * wide as their title or @sample, whichever is wider. */
 typedef struct
 {
   const char        *title;
   double             weight;
   gboolean           numeric;
   PangoEllipsizeMode ellipsize;
+  const char        *sample;
 } Column;
 
 #define MAX_COLUMNS 8
@@ -490,6 +493,10 @@ table_draw_header (Pdf   *pdf,
   pdf->y += HEADER_HEIGHT;
 }
 
+static double text_width (Pdf                        *pdf,
+                          const char                 *text,
+                          const PangoFontDescription *font);
+
 static void
 table_begin (Pdf          *pdf,
              Table        *table,
@@ -498,6 +505,7 @@ table_begin (Pdf          *pdf,
              const char   *running_head)
 {
   double total_weight = 0;
+  double text_space = pdf->width;
   double x = pdf->left;
 
   g_assert (n_columns <= MAX_COLUMNS);
@@ -508,11 +516,24 @@ table_begin (Pdf          *pdf,
   table->running_head = running_head;
 
   for (guint i = 0; i < n_columns; i++)
-    total_weight += columns[i].weight;
+    {
+      if (columns[i].numeric)
+        {
+          table->width[i] = MAX (text_width (pdf, columns[i].title, pdf->cell_bold_font),
+                                 text_width (pdf, columns[i].sample != NULL
+                                                  ? columns[i].sample : "000000",
+                                             pdf->cell_font));
+          table->width[i] += 2 * CELL_PADDING + 2;
+          text_space -= table->width[i];
+        }
+      else
+        total_weight += columns[i].weight;
+    }
   for (guint i = 0; i < n_columns; i++)
     {
       table->x[i] = x;
-      table->width[i] = pdf->width * columns[i].weight / total_weight;
+      if (!columns[i].numeric)
+        table->width[i] = text_space * columns[i].weight / total_weight;
       x += table->width[i];
       table->cache[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
     }
@@ -634,31 +655,31 @@ department_label (const char *name)
 }
 
 static const Column user_columns[] = {
-  { N_("Name"), 24, FALSE, PANGO_ELLIPSIZE_END },
-  { N_("Email"), 31, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  { N_("Department"), 19, FALSE, PANGO_ELLIPSIZE_END },
-  { N_("Correct"), 9, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Incorrect"), 9.5, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Not watched"), 11.5, TRUE, PANGO_ELLIPSIZE_END },
+  { N_("Name"), 30, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Email"), 36, FALSE, PANGO_ELLIPSIZE_MIDDLE },
+  { N_("Department"), 30, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Correct"), 0, TRUE, PANGO_ELLIPSIZE_END },
+  { N_("Incorrect"), 0, TRUE, PANGO_ELLIPSIZE_END },
+  { N_("Not watched"), 0, TRUE, PANGO_ELLIPSIZE_END },
 };
 
 static const Column ranked_user_columns[] = {
-  { "#", 4, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Name"), 22, FALSE, PANGO_ELLIPSIZE_END },
-  { N_("Email"), 29, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  { N_("Department"), 17, FALSE, PANGO_ELLIPSIZE_END },
-  { N_("Correct"), 8.5, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Incorrect"), 9, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Not watched"), 10.5, TRUE, PANGO_ELLIPSIZE_END },
+  { "#", 0, TRUE, PANGO_ELLIPSIZE_END, "00" },
+  { N_("Name"), 30, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Email"), 36, FALSE, PANGO_ELLIPSIZE_MIDDLE },
+  { N_("Department"), 30, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Correct"), 0, TRUE, PANGO_ELLIPSIZE_END },
+  { N_("Incorrect"), 0, TRUE, PANGO_ELLIPSIZE_END },
+  { N_("Not watched"), 0, TRUE, PANGO_ELLIPSIZE_END },
 };
 
 static const Column department_columns[] = {
-  { N_("Department"), 34, FALSE, PANGO_ELLIPSIZE_END },
-  { N_("Users"), 11, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Correct"), 12, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Incorrect"), 12, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Not watched"), 14, TRUE, PANGO_ELLIPSIZE_END },
-  { N_("Share not watched"), 17, TRUE, PANGO_ELLIPSIZE_END },
+  { N_("Department"), 1, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Users"), 0, TRUE, PANGO_ELLIPSIZE_END, "0000000" },
+  { N_("Correct"), 0, TRUE, PANGO_ELLIPSIZE_END, "0000000" },
+  { N_("Incorrect"), 0, TRUE, PANGO_ELLIPSIZE_END, "0000000" },
+  { N_("Not watched"), 0, TRUE, PANGO_ELLIPSIZE_END, "0000000" },
+  { N_("Share not watched"), 0, TRUE, PANGO_ELLIPSIZE_END, "100.0 %" },
 };
 
 /* Column titles are translated once per report, not per header. */
@@ -669,7 +690,7 @@ translate_columns (const Column *columns,
   Column *copy = g_memdup2 (columns, sizeof *columns * n_columns);
 
   for (guint i = 0; i < n_columns; i++)
-    copy[i].title = _(columns[i].title);
+    copy[i].title = columns[i].title[0] != '#' ? _(columns[i].title) : columns[i].title;
 
   return copy;
 }
@@ -801,8 +822,11 @@ draw_first_page (Pdf *pdf)
   /* Translators: local date and time in the PDF report, see g_date_time_format() */
   local_text = g_date_time_format (local, _("%-d %B %Y, %H:%M %Z"));
   utc_text = g_date_time_format (utc, "%Y-%m-%d %H:%M UTC");
-  /* Translators: "<local time> (<UTC time>)" */
-  generated = g_strdup_printf (_("%s (%s)"), local_text, utc_text);
+  if (g_date_time_get_utc_offset (local) == 0)
+    generated = g_strdup (utc_text);
+  else
+    /* Translators: "<local time> (<UTC time>)" */
+    generated = g_strdup_printf (_("%s (%s)"), local_text, utc_text);
 
   if (pdf->cr != NULL)
     {
@@ -856,8 +880,8 @@ draw_first_page (Pdf *pdf)
   shares[0] = format_share (correct, videos);
   shares[1] = format_share (incorrect, videos);
   shares[2] = format_share (not_watched, videos);
-  n_departments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u department",
-                                                "in %u departments", pdf->n_departments),
+  n_departments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u department",
+                                                "%u departments", pdf->n_departments),
                                    pdf->n_departments);
   labels[0] = _("Users");
   labels[1] = ap_chart_part_get_label (AP_CHART_PART_CORRECT);
@@ -888,9 +912,15 @@ draw_first_page (Pdf *pdf)
   /* The ring on the left, the same numbers in one sentence beside it. */
   chart_size = 170;
   if (pdf->cr != NULL)
-    ap_chart_render_breakdown (pdf->cr, &pdf->palette, pdf->chart_font, pdf->left, pdf->y,
-                               chart_size, chart_size, correct, incorrect, not_watched,
-                               AP_CHART_PART_NONE);
+    {
+      cairo_save (pdf->cr);
+      cairo_new_path (pdf->cr);
+      ap_chart_render_breakdown (pdf->cr, &pdf->palette, pdf->chart_font, pdf->left, pdf->y,
+                                 chart_size, chart_size, correct, incorrect, not_watched,
+                                 AP_CHART_PART_NONE);
+      cairo_restore (pdf->cr);
+      cairo_new_path (pdf->cr);
+    }
 
   text_x = pdf->left + chart_size + 28;
   if (videos > 0)
@@ -906,8 +936,14 @@ draw_first_page (Pdf *pdf)
                      pdf->left + pdf->width - text_x, PANGO_ALIGN_LEFT, TRUE);
     ty += 14;
     if (pdf->cr != NULL)
-      ap_chart_render_legend (pdf->cr, &pdf->palette, pdf->chart_font, text_x, ty,
-                              pdf->left + pdf->width - text_x);
+      {
+        cairo_save (pdf->cr);
+        cairo_new_path (pdf->cr);
+        ap_chart_render_legend (pdf->cr, &pdf->palette, pdf->chart_font, text_x, ty,
+                                pdf->left + pdf->width - text_x);
+        cairo_restore (pdf->cr);
+        cairo_new_path (pdf->cr);
+      }
   }
   pdf->y += chart_size + 24;
 }
@@ -973,7 +1009,8 @@ draw_departments (Pdf *pdf)
 
   chart_height = ap_chart_stacked_bars_get_height (n_chart);
   legend_height = ap_chart_legend_get_height (pdf->chart_font);
-  ensure_space (pdf, 60 + MIN (chart_height, 5 * AP_CHART_BAR_ROW_HEIGHT) + legend_height);
+  /* The heading stays with its chart. */
+  ensure_space (pdf, 70 + chart_height + legend_height);
   draw_heading (pdf, _("By department"), caption);
 
   if (pdf->n_departments == 0)
@@ -996,11 +1033,16 @@ draw_departments (Pdf *pdf)
           series[i].incorrect = pdf->departments[i].incorrect;
           series[i].not_watched = pdf->departments[i].not_watched;
         }
+      cairo_save (pdf->cr);
+      cairo_new_path (pdf->cr);
       ap_chart_render_legend (pdf->cr, &pdf->palette, pdf->chart_font, pdf->left, pdf->y,
                               pdf->width);
+      cairo_new_path (pdf->cr);
       ap_chart_render_stacked_bars (pdf->cr, &pdf->palette, pdf->chart_font, pdf->left,
                                     pdf->y + legend_height + 6, pdf->width, chart_height,
                                     series, n_chart, -1, AP_CHART_PART_NONE);
+      cairo_restore (pdf->cr);
+      cairo_new_path (pdf->cr);
     }
   pdf->y += legend_height + 6 + chart_height + 18;
 
