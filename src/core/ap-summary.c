@@ -142,7 +142,6 @@ ap_department_summary_flush (ApDepartmentSummary *self)
 {
   GObject *object = G_OBJECT (self);
 
-  g_object_freeze_notify (object);
   if (self->added_users > 0)
     g_object_notify_by_pspec (object, dept_properties[DEPT_PROP_N_USERS]);
   if (self->added_correct > 0)
@@ -157,7 +156,6 @@ ap_department_summary_flush (ApDepartmentSummary *self)
   self->added_correct = 0;
   self->added_incorrect = 0;
   self->added_not_watched = 0;
-  g_object_thaw_notify (object);
 }
 
 const char *
@@ -403,7 +401,6 @@ ap_summary_finish_change (ApSummary *self,
 {
   GObject *object = G_OBJECT (self);
 
-  g_object_freeze_notify (object);
   if (self->n_users != old_users)
     g_object_notify_by_pspec (object, properties[PROP_N_USERS]);
   if (self->num_correct != old_correct)
@@ -412,7 +409,6 @@ ap_summary_finish_change (ApSummary *self,
     g_object_notify_by_pspec (object, properties[PROP_NUM_INCORRECT]);
   if (self->num_not_watched != old_not_watched)
     g_object_notify_by_pspec (object, properties[PROP_NUM_NOT_WATCHED]);
-  g_object_thaw_notify (object);
 
   g_signal_emit (self, signals[CHANGED], 0);
 }

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-training-record"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "ap-parser.h"
+#include "ap-training-record.h"
+
+static void
+test_properties (void)
+{
+  g_autoptr(ApTrainingRecord) rec =
+    ap_training_record_new ("Spot the Phish", "Phishing", "Completed", TRUE, 1322907330,
+                            1322982000);
+  g_autofree char *title = NULL, *category = NULL, *status = NULL;
+  g_autoptr(GDateTime) sent = NULL, viewed = NULL;
+  gboolean ack = FALSE, is_viewed = FALSE;
+
+  g_object_get (rec,
+                "title", &title, "category", &category, "status", &status,
+                "acknowledged", &ack, "time-sent", &sent, "time-viewed", &viewed,
+                "viewed", &is_viewed, NULL);
+
+  g_assert_cmpstr (title, ==, "Spot the Phish");
+  g_assert_cmpstr (category, ==, "Phishing");
+  g_assert_cmpstr (status, ==, "Completed");
+  g_assert_true (ack);
+  g_assert_true (is_viewed);
+  g_assert_nonnull (sent);
+  g_assert_cmpint (g_date_time_to_unix (sent), ==, 1322907330);
+  g_assert_cmpint (g_date_time_get_utc_offset (sent), ==, 0);
+  g_assert_cmpint (g_date_time_get_hour (sent), ==, 10);
+  g_assert_cmpint (g_date_time_to_unix (viewed), ==, 1322982000);
+
+  g_assert_cmpint (ap_training_record_get_time_sent (rec), ==, 1322907330);
+  g_assert_cmpint (ap_training_record_get_time_viewed (rec), ==, 1322982000);
+  g_assert_true (ap_training_record_get_acknowledged (rec));
+}
+
+static void
+test_missing (void)
+{
+  g_autoptr(ApTrainingRecord) rec =
+    ap_training_record_new (NULL, "", NULL, FALSE, AP_TIME_NONE, AP_TIME_NONE);
+  g_autoptr(GDateTime) sent = NULL, viewed = NULL;
+  g_autofree char *title = NULL;
+  gboolean is_viewed = TRUE;
+
+  g_assert_cmpstr (ap_training_record_get_title (rec), ==, "");
+  g_assert_cmpstr (ap_training_record_get_category (rec), ==, "");
+  g_assert_cmpstr (ap_training_record_get_status (rec), ==, "");
+  g_assert_null (ap_training_record_dup_time_sent (rec));
+  g_assert_null (ap_training_record_dup_time_viewed (rec));
+
+  g_object_get (rec, "title", &title, "time-sent", &sent, "time-viewed", &viewed,
+                "viewed", &is_viewed, NULL);
+  g_assert_cmpstr (title, ==, "");
+  g_assert_null (sent);
+  g_assert_null (viewed);
+  g_assert_false (is_viewed);
+}
+
+static void
+test_interned (void)
+{
+  char buffer_a[] = "Password Pandemonium";
+  char buffer_b[] = "Password Pandemonium";
+  g_autoptr(ApTrainingRecord) a = ap_training_record_new (buffer_a, "Passwords", "Completed",
+                                                          FALSE, 0, 0);
+  g_autoptr(ApTrainingRecord) b = ap_training_record_new (buffer_b, "Passwords", "Completed",
+                                                          FALSE, 0, 0);
+  g_autoptr(GRefString) interned = g_ref_string_new_intern ("Passwords");
+  g_autoptr(ApTrainingRecord) c = NULL;
+
+  /* one copy of each repeated value */
+  g_assert_true (ap_training_record_get_title (a) == ap_training_record_get_title (b));
+  g_assert_true (ap_training_record_get_category (a) == ap_training_record_get_category (b));
+  g_assert_true (ap_training_record_get_category (a) == interned);
+
+  /* the parser's constructor takes a reference of its own */
+  c = ap_training_record_new_interned (interned, interned, NULL, TRUE, 5, AP_TIME_NONE);
+  g_assert_true (ap_training_record_get_title (c) == interned);
+  g_assert_cmpstr (ap_training_record_get_status (c), ==, "");
+  g_clear_object (&a);
+  g_clear_object (&b);
+  g_assert_cmpstr (ap_training_record_get_category (c), ==, "Passwords");
+}
+
+static void
+test_read_only (void)
+{
+  static const char *names[] = {
+    "title", "category", "status", "acknowledged", "time-sent", "time-viewed", "viewed",
+  };
+  g_autoptr(GTypeClass) klass = g_type_class_ref (AP_TYPE_TRAINING_RECORD);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), names[i]);
+
+      g_assert_nonnull (pspec);
+      g_assert_true (pspec->flags & G_PARAM_READABLE);
+      g_assert_false (pspec->flags & G_PARAM_WRITABLE);
+      g_assert_true (pspec->flags & G_PARAM_EXPLICIT_NOTIFY);
+    }
+}
+
+static void
+test_format_iso (void)
+{
+  char buf[AP_TIME_ISO_LEN];
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+
+  memset (buf, 'x', sizeof buf);
+  ap_time_format_iso_utc (AP_TIME_NONE, buf);
+  g_assert_cmpstr (buf, ==, "");
+
+  ap_time_format_iso_utc (0, buf);
+  g_assert_cmpstr (buf, ==, "1970-01-01T00:00:00Z");
+  ap_time_format_iso_utc (-1, buf);
+  g_assert_cmpstr (buf, ==, "1969-12-31T23:59:59Z");
+  ap_time_format_iso_utc (1322907330, buf);
+  g_assert_cmpstr (buf, ==, "2011-12-03T10:15:30Z");
+  ap_time_format_iso_utc (951825600, buf);
+  g_assert_cmpstr (buf, ==, "2000-02-29T12:00:00Z");
+  ap_time_format_iso_utc (G_GINT64_CONSTANT (-62135596800), buf);
+  g_assert_cmpstr (buf, ==, "0001-01-01T00:00:00Z");
+  ap_time_format_iso_utc (G_GINT64_CONSTANT (253402300799), buf);
+  g_assert_cmpstr (buf, ==, "9999-12-31T23:59:59Z");
+  /* no four-digit form: unknown rather than a wrong date */
+  ap_time_format_iso_utc (G_GINT64_CONSTANT (253402300800), buf);
+  g_assert_cmpstr (buf, ==, "");
+
+  /* agrees with GDateTime and round-trips through the parser */
+  for (guint i = 0; i < 20000; i++)
+    {
+      gint64 t = (gint64) (g_rand_double (rand) * 315537897599.0) - 62135596800;
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+      g_autofree char *expected = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ",
+                                                   g_date_time_get_year (dt),
+                                                   g_date_time_get_month (dt),
+                                                   g_date_time_get_day_of_month (dt),
+                                                   g_date_time_get_hour (dt),
+                                                   g_date_time_get_minute (dt),
+                                                   g_date_time_get_second (dt));
+      gint64 parsed = 0;
+
+      ap_time_format_iso_utc (t, buf);
+      g_assert_cmpstr (buf, ==, expected);
+      g_assert_true (ap_parser_parse_time (buf, strlen (buf), &parsed));
+      g_assert_cmpint (parsed, ==, t);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ap/training-record/properties", test_properties);
+  g_test_add_func ("/ap/training-record/missing", test_missing);
+  g_test_add_func ("/ap/training-record/interned", test_interned);
+  g_test_add_func ("/ap/training-record/read-only", test_read_only);
+  g_test_add_func ("/ap/training-record/format-iso", test_format_iso);
+
+  return g_test_run ();
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-user"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ap-parser.h"
+#include "ap-user.h"
+
+typedef struct
+{
+  guint calls;
+  guint position;
+  guint removed;
+  guint added;
+} ItemsChanged;
+
+static void
+on_items_changed (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *record)
+{
+  record->calls++;
+  record->position = position;
+  record->removed = removed;
+  record->added = added;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static GPtrArray *
+make_records (guint n)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Video %u", i);
+
+      g_ptr_array_add (records, ap_training_record_new (title, "Phishing", "Completed",
+                                                        i % 2 == 0, 1000 + i, AP_TIME_NONE));
+    }
+  return records;
+}
+
+static void
+test_properties (void)
+{
+  g_autoptr(ApUser) user = ap_user_new ("Anna Müller", "anna@example.com", "Sales", 7, 1, 2);
+  g_autofree char *name = NULL, *email = NULL, *department = NULL;
+  g_autoptr(GListModel) records = NULL;
+  guint correct = 0, incorrect = 0, not_watched = 0;
+  gboolean has_details = TRUE;
+
+  g_object_get (user, "name", &name, "email", &email, "department", &department,
+                "num-correct", &correct, "num-incorrect", &incorrect,
+                "num-not-watched", &not_watched, "records", &records,
+                "has-details", &has_details, NULL);
+
+  g_assert_cmpstr (name, ==, "Anna Müller");
+  g_assert_cmpstr (email, ==, "anna@example.com");
+  g_assert_cmpstr (department, ==, "Sales");
+  g_assert_cmpuint (correct, ==, 7);
+  g_assert_cmpuint (incorrect, ==, 1);
+  g_assert_cmpuint (not_watched, ==, 2);
+  g_assert_false (has_details);
+  g_assert_true (records == ap_user_get_records (user));
+  g_assert_cmpuint (g_list_model_get_n_items (records), ==, 0);
+}
+
+static void
+test_missing_and_interned (void)
+{
+  g_autoptr(ApUser) empty = ap_user_new (NULL, NULL, NULL, 0, 0, 0);
+  g_autoptr(ApUser) a = ap_user_new ("a", "a@x", "Research & Development", 0, 0, 0);
+  g_autoptr(ApUser) b = NULL;
+  char department[] = "Research & Development";
+
+  g_assert_cmpstr (ap_user_get_name (empty), ==, "");
+  g_assert_cmpstr (ap_user_get_email (empty), ==, "");
+  g_assert_cmpstr (ap_user_get_department (empty), ==, "");
+
+  b = ap_user_new ("b", "b@x", department, 0, 0, 0);
+  g_assert_true (ap_user_get_department (a) == ap_user_get_department (b));
+
+  /* lengths, not terminators, bound the parser's constructor */
+  {
+    g_autoptr(ApUser) c = ap_user_new_interned ("Carl+junk", 4, "c@x.org!", 7, NULL, 1, 2, 3);
+
+    g_assert_cmpstr (ap_user_get_name (c), ==, "Carl");
+    g_assert_cmpstr (ap_user_get_email (c), ==, "c@x.org");
+    g_assert_cmpstr (ap_user_get_department (c), ==, "");
+    g_assert_cmpuint (ap_user_get_num_not_watched (c), ==, 3);
+  }
+}
+
+static void
+test_records_model (void)
+{
+  g_autoptr(ApUser) user = ap_user_new ("a", "a@x", "Sales", 0, 0, 0);
+  GListModel *model = ap_user_get_records (user);
+  ItemsChanged changed = { 0 };
+  guint details_notified = 0;
+  g_autoptr(ApTrainingRecord) item = NULL;
+
+  g_assert_true (G_IS_LIST_MODEL (model));
+  g_assert_false (G_IS_LIST_STORE (model));
+  g_assert_true (g_list_model_get_item_type (model) == AP_TYPE_TRAINING_RECORD);
+  g_assert_true (ap_user_get_records (user) == model);
+  g_assert_null (g_list_model_get_item (model, 0));
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (user, "notify::has-details", G_CALLBACK (count_notify), &details_notified);
+
+  ap_user_take_records (user, make_records (3));
+
+  g_assert_cmpuint (changed.calls, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 3);
+  g_assert_cmpuint (details_notified, ==, 1);
+  g_assert_true (ap_user_get_has_details (user));
+  g_assert_true (ap_user_get_records (user) == model);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_cmpuint (ap_user_get_n_records (user), ==, 3);
+  item = g_list_model_get_item (model, 2);
+  g_assert_true (AP_IS_TRAINING_RECORD (item));
+  g_assert_true (item == ap_user_get_record (user, 2));
+  g_assert_cmpstr (ap_training_record_get_title (item), ==, "Video 2");
+  g_assert_null (g_list_model_get_item (model, 3));
+}
+
+static void
+test_records_before_model (void)
+{
+  g_autoptr(ApUser) user = ap_user_new ("a", "a@x", NULL, 0, 0, 0);
+  g_autoptr(GListModel) model = NULL;
+
+  /* the parser sets records before anyone asks for the model */
+  ap_user_take_records (user, make_records (2));
+  model = g_object_ref (ap_user_get_records (user));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+
+  /* the model stays valid when the user goes first */
+  g_clear_object (&user);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  {
+    g_autoptr(ApTrainingRecord) rec = g_list_model_get_item (model, 1);
+    g_assert_cmpstr (ap_training_record_get_title (rec), ==, "Video 1");
+  }
+}
+
+static void
+test_empty_details (void)
+{
+  g_autoptr(ApUser) user = ap_user_new ("a", "a@x", NULL, 0, 0, 0);
+  GListModel *model = ap_user_get_records (user);
+  ItemsChanged changed = { 0 };
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  ap_user_take_records (user, make_records (0));
+
+  g_assert_true (ap_user_get_has_details (user));
+  g_assert_cmpuint (changed.calls, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+}
+
+static gsize
+rss_bytes (void)
+{
+  g_autofree char *contents = NULL;
+  unsigned long size = 0, resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &contents, NULL, NULL) ||
+      sscanf (contents, "%lu %lu", &size, &resident) != 2)
+    return 0;
+  return (gsize) resident * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* 100,000 users with ten records each must fit well under 400 MB in the
+ * app; this holds 20,000 parsed users and checks the cost per user. */
+static void
+test_memory (void)
+{
+  const guint n_users = 20000;
+  g_autoptr(GString) json = g_string_new ("{\"data\":[");
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ApPage) page = NULL;
+  gsize before, after;
+  double per_user;
+  const char *preload = g_getenv ("LD_PRELOAD");
+
+  if (preload != NULL && strstr (preload, "vgpreload") != NULL)
+    {
+      g_test_skip ("resident memory means nothing under valgrind");
+      return;
+    }
+
+  for (guint i = 0; i < n_users; i++)
+    {
+      g_string_append_printf (json, "%s{\"name\":\"User Number %u\",\"email\":"
+                              "\"user.number.%u@example.com\",\"department\":\"Dept %u\","
+                              "\"numCorrect\":%u,\"numIncorrect\":1,\"numNotWatched\":2,"
+                              "\"userDetails\":[", i ? "," : "", i, i, i % 30, i % 40);
+      for (guint k = 0; k < 10; k++)
+        g_string_append_printf (json, "%s{\"title\":\"Video %u\",\"category\":\"Cat %u\","
+                                "\"status\":\"Completed\",\"ack\":true,"
+                                "\"timeSent\":\"2023-04-12T09:15:30+0000\","
+                                "\"timeViewed\":\"2023-04-13T10:01:22+0000\"}",
+                                k ? "," : "", (i + k) % 40, k % 8);
+      g_string_append (json, "]}");
+    }
+  g_string_append (json, "]}");
+  body = g_bytes_new (json->str, json->len);
+  g_string_truncate (json, 0);
+
+  before = rss_bytes ();
+  page = ap_parser_parse_page (body, &error);
+  after = rss_bytes ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->users->len, ==, n_users);
+
+  per_user = (double) (after - before) / n_users;
+  g_test_message ("%.0f bytes per user with ten records", per_user);
+  /* 400 MB / 100,000 users is 4,000 bytes for everything the app holds */
+  g_assert_cmpfloat (per_user, <, 2000.0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ap/user/properties", test_properties);
+  g_test_add_func ("/ap/user/missing-and-interned", test_missing_and_interned);
+  g_test_add_func ("/ap/user/records-model", test_records_model);
+  g_test_add_func ("/ap/user/records-before-model", test_records_before_model);
+  g_test_add_func ("/ap/user/empty-details", test_empty_details);
+  g_test_add_func ("/ap/user/memory", test_memory);
+
+  return g_test_run ();
+}
