@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <glib.h>
 #include <pango/pangocairo.h>
 
 G_BEGIN_DECLS
@@ -100,8 +101,29 @@ void   ap_chart_render_legend              (cairo_t               *cr,
                                             double                 y,
                                             double                 width);
 double ap_chart_legend_get_height          (const PangoFontDescription *font);
+double ap_chart_legend_get_width           (const PangoFontDescription *font);
 
 /* Translated part names: "Correct", "Incorrect", "Not watched" */
 const char *ap_chart_part_get_label        (ApChartPart            part);
+
+/* Whole percentages of the three parts that add up to 100 (largest
+ * remainder); all 0 when the total is 0. The chart, the accessible text,
+ * the Overview labels and the PDF all show these, so they agree. */
+void   ap_chart_compute_percentages        (guint64                correct,
+                                            guint64                incorrect,
+                                            guint64                not_watched,
+                                            guint                  percent[3]);
+/* "60 %"; "<1 %" for a share that is not zero but rounds to 0, ">99 %"
+ * likewise. (transfer full) */
+char  *ap_chart_format_percent             (guint64                count,
+                                            guint64                total,
+                                            guint                  percent);
+/* The count with the locale's digit grouping. (transfer full) */
+char  *ap_chart_format_count               (guint64                count);
+/* "Correct 120 (60 %), incorrect 30 (15 %), not watched 50 (25 %)", or
+ * "No data". (transfer full) */
+char  *ap_chart_describe_counts            (guint64                correct,
+                                            guint64                incorrect,
+                                            guint64                not_watched);
 
 G_END_DECLS
