@@ -99,6 +99,7 @@ typedef struct
   gboolean         req_reauthed;
   char            *req_bearer;      /* API 2.0 token used by this attempt */
   SoupMessage     *req_message;
+  GInputStream    *req_stream;      /* the body being read */
 
   /* pagination */
   GHashTable      *seen_tokens;
@@ -150,6 +151,7 @@ fetch_op_unref (FetchOp *op)
   g_clear_pointer (&op->req_token, g_free);
   g_clear_pointer (&op->req_bearer, g_free);
   g_clear_object (&op->req_message);
+  g_clear_object (&op->req_stream);
   g_clear_pointer (&op->base_url, g_free);
   g_clear_pointer (&op->host, g_free);
   g_clear_object (&op->query);
@@ -635,7 +637,11 @@ read_body_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
 
   body = ap_http_read_body_finish (result, &error);
-  g_input_stream_close_async (G_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  if (op->req_stream != NULL)
+    {
+      g_input_stream_close_async (op->req_stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      g_clear_object (&op->req_stream);
+    }
 
   if (op_is_done (op))
     return;
@@ -687,6 +693,7 @@ send_cb (GObject      *source,
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
+      g_set_object (&op->req_stream, stream);
       ap_http_read_body_async (stream, message, AP_PARSER_MAX_BODY_SIZE,
                                op->io_cancellable, read_body_cb, fetch_op_ref (op));
       return;

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-client-tls"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "ap-client.h"
+#include "ap-error.h"
+#include "ap-query.h"
+
+#define TEST_TIMEOUT_S 30
+
+typedef struct
+{
+  char       *dir;
+  SoupServer *server;
+  char       *base_url;
+  guint       n_handled;
+} TlsServer;
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *message,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  static const char body[] =
+    "{\"meta\":{\"status\":200},\"data\":[{\"name\":\"Ana\",\"email\":\"ana@example.com\","
+    "\"department\":\"Sales\",\"numCorrect\":1,\"numIncorrect\":0,\"numNotWatched\":0}],"
+    "\"fail\":[]}";
+  TlsServer *s = user_data;
+
+  s->n_handled++;
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                    body, strlen (body));
+}
+
+static void
+rm_rf (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+tls_server_free (TlsServer *s)
+{
+  if (s->server != NULL)
+    {
+      soup_server_disconnect (s->server);
+      g_object_unref (s->server);
+    }
+  if (s->dir != NULL)
+    rm_rf (s->dir);
+  g_free (s->dir);
+  g_free (s->base_url);
+  g_free (s);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TlsServer, tls_server_free)
+
+/* A server with a certificate made a moment ago and signed by nobody: no
+ * client may trust it. NULL (test skipped) without openssl. */
+static TlsServer *
+tls_server_new (void)
+{
+  g_autoptr(TlsServer) s = g_new0 (TlsServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  GSList *uris;
+
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return NULL;
+    }
+
+  s->dir = g_dir_make_tmp ("ap-client-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  cert = g_build_filename (s->dir, "cert.pem", NULL);
+  key = g_build_filename (s->dir, "key.pem", NULL);
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error,
+                              openssl_path, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                              "-days", "1", "-keyout", key, "-out", cert, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (openssl, NULL, &error);
+  g_assert_no_error (error);
+
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+
+  s->server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (s->server, NULL, handler, s, NULL);
+  soup_server_listen_local (s->server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (s->server);
+  s->base_url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return g_steal_pointer (&s);
+}
+
+typedef struct
+{
+  guint     n_completions;
+  GError   *error;
+  guint     n_batches;
+  guint     n_retrying;
+} Result;
+
+static void
+batch_cb (ApClient  *client,
+          GPtrArray *users,
+          gpointer   user_data)
+{
+  Result *r = user_data;
+
+  r->n_batches++;
+}
+
+static void
+retrying_cb (ApClient *client,
+             guint     code,
+             guint     delay_ms,
+             gpointer  user_data)
+{
+  Result *r = user_data;
+
+  r->n_retrying++;
+}
+
+static void
+fetch_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->n_completions++;
+  g_assert_false (ap_client_fetch_finish (AP_CLIENT (source), result, &r->error));
+}
+
+static void
+test_connection_done_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->n_completions++;
+  g_assert_false (ap_client_test_connection_finish (AP_CLIENT (source), result, &r->error));
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  g_error ("Timed out after %d s", TEST_TIMEOUT_S);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_until (const guint *counter)
+{
+  guint id = g_timeout_add_seconds (TEST_TIMEOUT_S, timed_out_cb, NULL);
+
+  while (*counter == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static ApClient *
+client_for (TlsServer *s)
+{
+  g_autoptr(ApCredentials) credentials = NULL;
+  ApClient *client;
+
+  credentials = ap_credentials_new_api1 (s->base_url, "mYtOL3XZCOwG96BOiFTZRm",
+                                         "c2VjcmV0LWtleQ==", "app-id", "app-key");
+  client = ap_client_new (credentials);
+  ap_client_set_timeout (client, 10);
+  ap_client_set_retry_policy (client, 3, 5, 40);
+  return client;
+}
+
+static void
+test_self_signed_refused (void)
+{
+  g_autoptr(TlsServer) s = tls_server_new ();
+  g_autoptr(ApClient) client = NULL;
+  g_autoptr(ApQuery) query = ap_query_new ();
+  Result r = { 0 };
+
+  if (s == NULL)
+    return;
+
+  client = client_for (s);
+  g_signal_connect (client, "retrying", G_CALLBACK (retrying_cb), &r);
+  ap_client_fetch_async (client, query, batch_cb, &r, NULL, NULL, fetch_done_cb, &r);
+  run_until (&r.n_completions);
+
+  g_test_message ("%s", r.error->message);
+  g_assert_error (r.error, AP_ERROR, AP_ERROR_TLS);
+  g_assert_nonnull (strstr (r.error->message, "never bypasses"));
+  /* Not retried, not bypassed: the server never saw a request. */
+  g_assert_cmpuint (r.n_retrying, ==, 0);
+  g_assert_cmpuint (r.n_batches, ==, 0);
+  g_assert_cmpuint (s->n_handled, ==, 0);
+  g_clear_error (&r.error);
+}
+
+static void
+test_connection_self_signed_refused (void)
+{
+  g_autoptr(TlsServer) s = tls_server_new ();
+  g_autoptr(ApClient) client = NULL;
+  Result r = { 0 };
+
+  if (s == NULL)
+    return;
+
+  client = client_for (s);
+  ap_client_test_connection_async (client, NULL, test_connection_done_cb, &r);
+  run_until (&r.n_completions);
+
+  g_assert_error (r.error, AP_ERROR, AP_ERROR_TLS);
+  g_assert_cmpuint (s->n_handled, ==, 0);
+  g_clear_error (&r.error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ap/client/tls/self-signed-refused", test_self_signed_refused);
+  g_test_add_func ("/ap/client/tls/test-connection-self-signed-refused",
+                   test_connection_self_signed_refused);
+
+  return g_test_run ();
+}
