@@ -275,6 +275,7 @@ typedef struct
 
   PathSegment   path[PATH_MAX_SEGMENTS];
   guint         path_len;
+  char          key_copies[PATH_MAX_SEGMENTS][64];
 
   GString      *scratch;          /* decoded escaped strings */
   GString      *name_buf;
@@ -348,7 +349,21 @@ path_push_key (Reader     *r,
                gsize       key_len)
 {
   if (r->path_len < PATH_MAX_SEGMENTS)
-    r->path[r->path_len] = (PathSegment) { key, key_len, 0 };
+    {
+      /* A key with escapes was decoded into the scratch buffer, which the
+       * member's value may overwrite or move: keep a copy, cut to a
+       * bounded length at a character boundary. Rare, so never hot. */
+      if (G_UNLIKELY (key == r->scratch->str))
+        {
+          char *copy = r->key_copies[r->path_len];
+
+          if (key_len >= sizeof r->key_copies[0])
+            key_len = (gsize) (g_utf8_find_prev_char (key, key + sizeof r->key_copies[0]) - key);
+          memcpy (copy, key, key_len);
+          key = copy;
+        }
+      r->path[r->path_len] = (PathSegment) { key, key_len, 0 };
+    }
   r->path_len++;
 }
 

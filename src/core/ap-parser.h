@@ -22,9 +22,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApPage, ap_page_free)
 
 /* The page's metadata alone, found by a fast skim that does not build the
  * users (so the next page can be requested while this one is parsed).
- * Checks size, nesting and JSON well-formedness of the whole body; a
- * non-empty "fail" array is returned as AP_ERROR_API_FAILURE carrying
- * Mimecast's code and message. Thread-safe; pure.
+ * Checks size, nesting and JSON well-formedness of the whole body (the
+ * types inside "data" are left to ap_parser_parse_page()); a non-empty
+ * "fail" array is returned as AP_ERROR_API_FAILURE carrying Mimecast's code
+ * and message ("Mimecast refused the request: <message> (<code>)"), as is
+ * a meta.status outside 200..299. An empty "next" counts as absent.
+ * Thread-safe; pure. Both outs may be NULL.
  * next_page_token: (out) (transfer full) (nullable) */
 gboolean ap_parser_scan_meta        (GBytes       *body,
                                      char        **next_page_token,
@@ -38,7 +41,14 @@ gboolean ap_parser_scan_meta        (GBytes       *body,
  * 2011-12-03T10:15:30+0000". Bodies over AP_PARSER_MAX_BODY_SIZE are
  * AP_ERROR_RESPONSE_TOO_LARGE; nesting deeper than AP_PARSER_MAX_DEPTH is
  * AP_ERROR_INVALID_RESPONSE; none of it can crash. Thread-safe; runs on
- * worker threads. (transfer full) */
+ * worker threads. (transfer full)
+ *
+ * Counts must be JSON integers from 0 to G_MAXUINT: 3.0 and 3e0 are
+ * refused, as the API never sends them and a fraction would mean the reply
+ * is not what the app understands. null counts as missing for every member.
+ * An empty or cut-short body says so ("The server's reply was cut short
+ * inside data[3] after 1234 bytes; try again"); malformed JSON names the
+ * byte offset. A "fail" entry wins over data that does not fit. */
 ApPage  *ap_parser_parse_page       (GBytes       *body,
                                      GError      **error);
 
@@ -50,8 +60,9 @@ gboolean ap_parser_parse_time       (const char   *text,
 
 /* Guard for anything handed to json-glib (which overflows its stack on deep
  * nesting): FALSE with AP_ERROR_INVALID_RESPONSE when @data nests deeper
- * than @max_depth or is over AP_PARSER_MAX_BODY_SIZE. Strings are skipped
- * correctly. */
+ * than @max_depth, or AP_ERROR_RESPONSE_TOO_LARGE when it is over
+ * AP_PARSER_MAX_BODY_SIZE. Strings (with escaped quotes) are skipped
+ * correctly. It checks depth only, not that @data is valid JSON. */
 gboolean ap_json_check_nesting      (const char   *data,
                                      gsize         length,
                                      guint         max_depth,
