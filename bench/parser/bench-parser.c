@@ -105,7 +105,8 @@ generate_page (GRand *rand,
           if (k > 0)
             g_string_append_c (out, ',');
           g_string_append_printf (out, "{\"category\":\"%s\",\"timeSent\":\"",
-                                  categories[g_rand_int_range (rand, 0, G_N_ELEMENTS (categories))]);
+                                  categories[g_rand_int_range (rand, 0,
+                                                               G_N_ELEMENTS (categories))]);
           append_time (out, sent);
           g_string_append_printf (out, "\",\"title\":\"%s\",\"ack\":%s,\"timeViewed\":\"",
                                   titles[g_rand_int_range (rand, 0, G_N_ELEMENTS (titles))],

@@ -576,7 +576,8 @@ read_escape (Reader   *r,
       if (cp >= 0xDC00 && cp <= 0xDFFF)
         {
           r->p -= 6;
-          return fail_syntax (r, _("a \\u escape holds half of a character (a lone low surrogate)"));
+          return fail_syntax (r, _("a \\u escape holds half of a character "
+                                   "(a lone low surrogate)"));
         }
       if (cp >= 0xD800 && cp <= 0xDBFF)
         {
@@ -586,14 +587,16 @@ read_escape (Reader   *r,
               return fail_syntax (r, NULL);
             }
           if (r->p + 1 >= r->end || r->p[0] != '\\' || r->p[1] != 'u')
-            return fail_syntax (r, _("a \\u escape holds half of a character (a lone high surrogate)"));
+            return fail_syntax (r, _("a \\u escape holds half of a character "
+                                     "(a lone high surrogate)"));
           r->p++;
           if (!read_hex4 (r, &low))
             return FALSE;
           if (low < 0xDC00 || low > 0xDFFF)
             {
               r->p -= 6;
-              return fail_syntax (r, _("a \\u escape holds half of a character (a lone high surrogate)"));
+              return fail_syntax (r, _("a \\u escape holds half of a character "
+                                     "(a lone high surrogate)"));
             }
           cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
         }

@@ -414,7 +414,8 @@ test_empty_and_cut (void)
 static void
 test_fail (void)
 {
-  assert_parse_error ("{\"fail\":[{\"key\":{\"x\":1},\"errors\":[{\"code\":\"err_validation_blank\","
+  assert_parse_error ("{\"fail\":[{\"key\":{\"x\":1},\"errors\":["
+                      "{\"code\":\"err_validation_blank\","
                       "\"message\":\"Field searchBy.value is blank\",\"retryable\":false}]}],"
                       "\"meta\":{\"status\":400},\"data\":[]}",
                       AP_ERROR_API_FAILURE,
@@ -850,7 +851,8 @@ test_times (void)
         if (utc == NULL)
           continue;
         local = g_date_time_to_timezone (utc, tz);
-        if (local == NULL || g_date_time_get_year (local) < 1 || g_date_time_get_year (local) > 9999)
+        if (local == NULL || g_date_time_get_year (local) < 1 ||
+            g_date_time_get_year (local) > 9999)
           continue;
         /* %Y does not pad years before 1000, so the fields are formatted here */
         text = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d%s%02d",

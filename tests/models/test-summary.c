@@ -108,7 +108,8 @@ test_batches (void)
   g_assert_cmpuint (recorder.last_position, ==, 0);
   g_assert_cmpuint (recorder.last_removed, ==, 0);
   g_assert_cmpuint (recorder.last_added, ==, 2);
-  g_assert_cmpstr (recorder.notified->str, ==, "n-users;num-correct;num-incorrect;num-not-watched;");
+  g_assert_cmpstr (recorder.notified->str, ==,
+                   "n-users;num-correct;num-incorrect;num-not-watched;");
 
   g_assert_cmpuint (ap_summary_get_n_users (summary), ==, 3);
   g_assert_cmpuint (ap_summary_get_num_correct (summary), ==, 9);
@@ -194,7 +195,8 @@ test_clear (void)
   g_assert_cmpuint (recorder.last_position, ==, 0);
   g_assert_cmpuint (recorder.last_removed, ==, 3);
   g_assert_cmpuint (recorder.last_added, ==, 0);
-  g_assert_cmpstr (recorder.notified->str, ==, "n-users;num-correct;num-incorrect;num-not-watched;");
+  g_assert_cmpstr (recorder.notified->str, ==,
+                   "n-users;num-correct;num-incorrect;num-not-watched;");
   g_assert_cmpuint (ap_summary_get_n_users (summary), ==, 0);
   g_assert_cmpuint (ap_summary_get_num_not_watched (summary), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (ap_summary_get_departments (summary)), ==, 0);
