@@ -900,6 +900,56 @@ test_check_nesting (void)
                                         NULL));
 }
 
+static gpointer
+parse_in_thread (gpointer data)
+{
+  GBytes *body = data;
+  GPtrArray *pages = g_ptr_array_new_with_free_func ((GDestroyNotify) ap_page_free);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ApPage *page = ap_parser_parse_page (body, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (pages, page);
+    }
+  return pages;
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr(GBytes) body = g_bytes_new_static (valid_page, strlen (valid_page));
+  GThread *threads[4];
+  GPtrArray *results[G_N_ELEMENTS (threads)];
+  const char *department = NULL;
+
+  /* pages are parsed on workers, several at once */
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("parser", parse_in_thread, body);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    results[t] = g_thread_join (threads[t]);
+
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      for (guint i = 0; i < results[t]->len; i++)
+        {
+          ApPage *page = g_ptr_array_index (results[t], i);
+          ApUser *anna = page_user (page, 0);
+
+          g_assert_cmpuint (page->users->len, ==, 2);
+          g_assert_cmpuint (ap_user_get_n_records (anna), ==, 2);
+          /* interning is shared across threads too */
+          if (department == NULL)
+            department = ap_user_get_department (anna);
+          g_assert_true (ap_user_get_department (anna) == department);
+        }
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_ptr_array_unref (results[t]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -921,6 +971,7 @@ main (int   argc,
   g_test_add_func ("/ap/parser/scan-meta", test_scan_meta);
   g_test_add_func ("/ap/parser/times", test_times);
   g_test_add_func ("/ap/parser/check-nesting", test_check_nesting);
+  g_test_add_func ("/ap/parser/threads", test_threads);
 
   return g_test_run ();
 }
