@@ -776,6 +776,11 @@ op_new_message (FetchOp *op)
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "application/json");
 
+  /* The POST only reads, and libsoup opens a new connection (a new TLS
+   * handshake) for every non-idempotent request: hundreds of pages would
+   * pay that each time. */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+
   return message;
 }
 
