@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "ap-query.h"
+#include "ap-report.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,33 @@ void ap_export_dialog_present (GtkWindow       *parent,
                                ApQuery         *query,
                                const char      *base_url,
                                AdwToastOverlay *toasts);
+
+/* The flow after the save dialog, for a file already chosen: writes every
+ * user of @users in @format on a worker thread (progress dialog with Cancel
+ * after a short delay), then the "Report saved" toast with "Open", or a
+ * message dialog with the plain reason. @callback runs after that, with
+ * the export's result. */
+void     ap_export_dialog_export_to_file        (GtkWindow           *parent,
+                                                 GListModel          *users,
+                                                 ApReportFormat       format,
+                                                 ApQuery             *query,
+                                                 const char          *base_url,
+                                                 AdwToastOverlay     *toasts,
+                                                 GFile               *file,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean ap_export_dialog_export_to_file_finish (GAsyncResult        *result,
+                                                 GError             **error);
+
+/* Test hook: with @file set, ap_export_dialog_present() skips the save
+ * dialog and writes to @file; @finished runs when a flow ends (error NULL
+ * on success or when the person backed out). NULL restores the dialog. */
+typedef void (*ApExportDialogFinishedFunc) (GFile        *file,
+                                            const GError *error,
+                                            gpointer      user_data);
+void     ap_export_dialog_set_test_target       (GFile                      *file,
+                                                 ApExportDialogFinishedFunc  finished,
+                                                 gpointer                    user_data);
 
 G_END_DECLS
