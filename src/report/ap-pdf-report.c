@@ -538,7 +538,9 @@ table_begin (Pdf          *pdf,
       table->cache[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
     }
 
-  /* A header alone at the foot of a page helps nobody. */
+  /* A header alone at the foot of a page helps nobody; a table that
+   * starts on a new page says what it continues. */
+  pdf->running_head = running_head;
   ensure_space (pdf, HEADER_HEIGHT + 3 * ROW_HEIGHT);
   table_draw_header (pdf, table);
 }
@@ -655,9 +657,9 @@ department_label (const char *name)
 }
 
 static const Column user_columns[] = {
-  { N_("Name"), 30, FALSE, PANGO_ELLIPSIZE_END },
-  { N_("Email"), 36, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  { N_("Department"), 30, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Name"), 28, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Email"), 40, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Department"), 26, FALSE, PANGO_ELLIPSIZE_END },
   { N_("Correct"), 0, TRUE, PANGO_ELLIPSIZE_END },
   { N_("Incorrect"), 0, TRUE, PANGO_ELLIPSIZE_END },
   { N_("Not watched"), 0, TRUE, PANGO_ELLIPSIZE_END },
@@ -665,9 +667,9 @@ static const Column user_columns[] = {
 
 static const Column ranked_user_columns[] = {
   { "#", 0, TRUE, PANGO_ELLIPSIZE_END, "00" },
-  { N_("Name"), 30, FALSE, PANGO_ELLIPSIZE_END },
-  { N_("Email"), 36, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  { N_("Department"), 30, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Name"), 28, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Email"), 40, FALSE, PANGO_ELLIPSIZE_END },
+  { N_("Department"), 26, FALSE, PANGO_ELLIPSIZE_END },
   { N_("Correct"), 0, TRUE, PANGO_ELLIPSIZE_END },
   { N_("Incorrect"), 0, TRUE, PANGO_ELLIPSIZE_END },
   { N_("Not watched"), 0, TRUE, PANGO_ELLIPSIZE_END },
@@ -910,7 +912,7 @@ draw_first_page (Pdf *pdf)
   pdf->y += tile_h + 20;
 
   /* The ring on the left, the same numbers in one sentence beside it. */
-  chart_size = 170;
+  chart_size = 150;
   if (pdf->cr != NULL)
     {
       cairo_save (pdf->cr);
@@ -945,7 +947,7 @@ draw_first_page (Pdf *pdf)
         cairo_new_path (pdf->cr);
       }
   }
-  pdf->y += chart_size + 24;
+  pdf->y += chart_size + 20;
 }
 
 static int
@@ -1000,6 +1002,26 @@ draw_departments (Pdf *pdf)
   double legend_height;
   Table table;
 
+  /* The chart takes as many departments as fit below the totals, so the
+   * first page answers "where is it worst" at a glance; too few and it
+   * moves to a page of its own. The heading always stays with it. */
+  legend_height = ap_chart_legend_get_height (pdf->chart_font);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      double available = pdf->bottom - pdf->y - 60 - legend_height - 12;
+      guint fit = n_chart;
+
+      while (fit > 0 && ap_chart_stacked_bars_get_height (fit) > available)
+        fit--;
+      if (fit >= MIN (n_chart, 5) || pdf->y <= pdf->top + 30)
+        {
+          n_chart = MAX (fit, MIN (n_chart, 1));
+          break;
+        }
+      new_page (pdf);
+    }
+  chart_height = ap_chart_stacked_bars_get_height (n_chart);
+
   if (n_chart < pdf->n_departments)
     caption = g_strdup_printf (_("The %u departments with the largest share of videos not "
                                  "watched; all %u are in the table."),
@@ -1007,10 +1029,6 @@ draw_departments (Pdf *pdf)
   else
     caption = g_strdup (_("Sorted by the share of videos not watched, largest first."));
 
-  chart_height = ap_chart_stacked_bars_get_height (n_chart);
-  legend_height = ap_chart_legend_get_height (pdf->chart_font);
-  /* The heading stays with its chart. */
-  ensure_space (pdf, 70 + chart_height + legend_height);
   draw_heading (pdf, _("By department"), caption);
 
   if (pdf->n_departments == 0)
@@ -1022,7 +1040,6 @@ draw_departments (Pdf *pdf)
       return;
     }
 
-  ensure_space (pdf, chart_height + legend_height + 10);
   if (pdf->cr != NULL)
     {
       series = g_new0 (ApChartSeries, n_chart);
@@ -1140,7 +1157,8 @@ draw_attention (Pdf *pdf)
                                           pdf->attention->len),
                              pdf->attention->len);
 
-  ensure_space (pdf, 80 + HEADER_HEIGHT + 5 * ROW_HEIGHT);
+  /* At most 25 rows: the table is kept on one page with its heading. */
+  ensure_space (pdf, 80 + HEADER_HEIGHT + MAX (pdf->attention->len, 1) * ROW_HEIGHT);
   if (pdf->attention->len == 0)
     {
       draw_heading (pdf, _("Users needing attention"), NULL);
