@@ -1,3 +1,741 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: implemented in a later commit */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-chart"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+#include <math.h>
+
+#include "ap-chart-private.h"
+#include "ap-chart-render.h"
+
+#define BREAKDOWN_MIN_SIZE 120
+#define BREAKDOWN_NAT_SIZE 200
+#define BARS_MIN_WIDTH     240
+#define BARS_NAT_WIDTH     480
+
+struct _ApChart
+{
+  GtkWidget    parent_instance;
+
+  ApChartKind  kind;
+  ApSummary   *summary;
+
+  guint64      correct;
+  guint64      incorrect;
+  guint64      not_watched;
+
+  /* Departments, sorted by share not watched (largest first); labels point
+   * into @names */
+  GArray      *series;
+  GPtrArray   *names;
+
+  double       pointer_x;
+  double       pointer_y;
+  gboolean     pointer_inside;
+  int          focus_row;
+};
+
+enum {
+  PROP_0,
+  PROP_KIND,
+  N_PROPS
+};
+
+enum {
+  DEPARTMENT_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ApChart, ap_chart, GTK_TYPE_WIDGET)
+
+static gboolean
+is_dark (void)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+static const PangoFontDescription *
+widget_font (ApChart *self)
+{
+  return pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self)));
+}
+
+static int
+hit_row (ApChart     *self,
+         double       x,
+         double       y,
+         ApChartPart *part)
+{
+  return ap_chart_stacked_bars_hit_test (gtk_widget_get_width (GTK_WIDGET (self)),
+                                         gtk_widget_get_height (GTK_WIDGET (self)),
+                                         (const ApChartSeries *) self->series->data,
+                                         self->series->len, x, y, part);
+}
+
+static ApChartPart
+hit_part (ApChart *self,
+          double   x,
+          double   y)
+{
+  return ap_chart_breakdown_hit_test (gtk_widget_get_width (GTK_WIDGET (self)),
+                                      gtk_widget_get_height (GTK_WIDGET (self)),
+                                      self->correct, self->incorrect, self->not_watched,
+                                      x, y);
+}
+
+static char *
+describe_series (const ApChartSeries *s)
+{
+  g_autofree char *counts = ap_chart_describe_counts (s->correct, s->incorrect, s->not_watched);
+  const char *name = *s->label ? s->label : _("No department");
+
+  /* Translators: a department and its counts, e.g. "Sales: Correct 10 (10 %), …" */
+  return g_strdup_printf (_("%s: %s"), name, counts);
+}
+
+static void
+update_accessible (ApChart *self)
+{
+  g_autofree char *description = NULL;
+  const char *label = NULL;
+
+  switch (self->kind)
+    {
+    case AP_CHART_KIND_BREAKDOWN:
+      label = _("Training results");
+      description = ap_chart_describe_counts (self->correct, self->incorrect, self->not_watched);
+      break;
+
+    case AP_CHART_KIND_DEPARTMENTS:
+      {
+        GString *text = g_string_new (NULL);
+
+        label = _("Departments, by share not watched");
+        for (guint i = 0; i < self->series->len; i++)
+          {
+            g_autofree char *row = describe_series (&g_array_index (self->series, ApChartSeries, i));
+
+            if (text->len > 0)
+              g_string_append (text, "; ");
+            g_string_append (text, row);
+          }
+        if (text->len == 0)
+          g_string_append (text, _("No data"));
+        description = g_string_free (text, FALSE);
+      }
+      break;
+
+    case AP_CHART_KIND_LEGEND:
+    default:
+      label = _("Legend");
+      description = g_strdup_printf ("%s, %s, %s",
+                                     ap_chart_part_get_label (AP_CHART_PART_CORRECT),
+                                     ap_chart_part_get_label (AP_CHART_PART_INCORRECT),
+                                     ap_chart_part_get_label (AP_CHART_PART_NOT_WATCHED));
+      break;
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+}
+
+static int
+compare_departments (gconstpointer a,
+                     gconstpointer b)
+{
+  ApDepartmentSummary *da = *(ApDepartmentSummary **) a;
+  ApDepartmentSummary *db = *(ApDepartmentSummary **) b;
+  double sa = ap_department_summary_get_not_watched_share (da);
+  double sb = ap_department_summary_get_not_watched_share (db);
+
+  if (sa != sb)
+    return sa < sb ? 1 : -1;
+  return g_utf8_collate (ap_department_summary_get_name (da), ap_department_summary_get_name (db));
+}
+
+/* A few hundred departments at most: copying and sorting them on every
+ * batch is cheap, and leaves the summary's own order alone. */
+static void
+reload_from_summary (ApChart *self)
+{
+  g_autoptr(GPtrArray) departments = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model;
+  guint n;
+
+  g_array_set_size (self->series, 0);
+  g_ptr_array_set_size (self->names, 0);
+
+  if (self->summary == NULL)
+    {
+      self->correct = self->incorrect = self->not_watched = 0;
+      return;
+    }
+
+  self->correct = ap_summary_get_num_correct (self->summary);
+  self->incorrect = ap_summary_get_num_incorrect (self->summary);
+  self->not_watched = ap_summary_get_num_not_watched (self->summary);
+
+  if (self->kind != AP_CHART_KIND_DEPARTMENTS)
+    return;
+
+  model = ap_summary_get_departments (self->summary);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (departments, g_list_model_get_item (model, i));
+  g_ptr_array_sort (departments, compare_departments);
+
+  for (guint i = 0; i < departments->len; i++)
+    {
+      ApDepartmentSummary *department = g_ptr_array_index (departments, i);
+      char *name = g_strdup (ap_department_summary_get_name (department));
+      ApChartSeries s = {
+        .label = name,
+        .correct = ap_department_summary_get_num_correct (department),
+        .incorrect = ap_department_summary_get_num_incorrect (department),
+        .not_watched = ap_department_summary_get_num_not_watched (department),
+      };
+
+      g_ptr_array_add (self->names, name);
+      g_array_append_val (self->series, s);
+    }
+}
+
+static void
+on_summary_changed (ApChart *self)
+{
+  guint old_len = self->series->len;
+
+  reload_from_summary (self);
+
+  if (self->focus_row >= (int) self->series->len)
+    self->focus_row = (int) self->series->len - 1;
+
+  update_accessible (self);
+  if (old_len != self->series->len)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+activate_row (ApChart *self,
+              int      row)
+{
+  if (row < 0 || (guint) row >= self->series->len)
+    return;
+
+  g_signal_emit (self, signals[DEPARTMENT_ACTIVATED], 0,
+                 g_array_index (self->series, ApChartSeries, row).label);
+}
+
+static void
+draw (ApChart *self,
+      cairo_t *cr,
+      double   width,
+      double   height,
+      gboolean dark)
+{
+  const PangoFontDescription *font = widget_font (self);
+  ApChartPalette palette;
+  ApChartPart part = AP_CHART_PART_NONE;
+  int row = -1;
+
+  ap_chart_palette_init (&palette, dark);
+
+  switch (self->kind)
+    {
+    case AP_CHART_KIND_BREAKDOWN:
+      if (self->pointer_inside)
+        part = hit_part (self, self->pointer_x, self->pointer_y);
+      ap_chart_render_breakdown (cr, &palette, font, 0, 0, width, height,
+                                 self->correct, self->incorrect, self->not_watched, part);
+      break;
+
+    case AP_CHART_KIND_DEPARTMENTS:
+      if (self->pointer_inside)
+        row = hit_row (self, self->pointer_x, self->pointer_y, &part);
+      if (row < 0 && gtk_widget_has_focus (GTK_WIDGET (self)))
+        row = self->focus_row;
+      ap_chart_render_stacked_bars (cr, &palette, font, 0, 0, width, height,
+                                    (const ApChartSeries *) self->series->data,
+                                    self->series->len, row, part);
+      break;
+
+    case AP_CHART_KIND_LEGEND:
+    default:
+      ap_chart_render_legend (cr, &palette, font,
+                              MAX (0, (width - ap_chart_legend_get_width (font)) / 2.0),
+                              MAX (0, (height - ap_chart_legend_get_height (font)) / 2.0),
+                              width);
+      break;
+    }
+}
+
+static void
+ap_chart_snapshot (GtkWidget   *widget,
+                   GtkSnapshot *snapshot)
+{
+  ApChart *self = AP_CHART (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw (self, cr, width, height, is_dark ());
+  cairo_destroy (cr);
+}
+
+static void
+ap_chart_measure (GtkWidget      *widget,
+                  GtkOrientation  orientation,
+                  int             for_size,
+                  int            *minimum,
+                  int            *natural,
+                  int            *minimum_baseline,
+                  int            *natural_baseline)
+{
+  ApChart *self = AP_CHART (widget);
+
+  switch (self->kind)
+    {
+    case AP_CHART_KIND_BREAKDOWN:
+      *minimum = BREAKDOWN_MIN_SIZE;
+      *natural = BREAKDOWN_NAT_SIZE;
+      break;
+
+    case AP_CHART_KIND_DEPARTMENTS:
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        {
+          *minimum = BARS_MIN_WIDTH;
+          *natural = BARS_NAT_WIDTH;
+        }
+      else
+        {
+          *minimum = *natural = (int) ceil (ap_chart_stacked_bars_get_height (self->series->len));
+        }
+      break;
+
+    case AP_CHART_KIND_LEGEND:
+    default:
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        *minimum = *natural = (int) ceil (ap_chart_legend_get_width (widget_font (self)));
+      else
+        *minimum = *natural = (int) ceil (ap_chart_legend_get_height (widget_font (self)));
+      break;
+    }
+}
+
+static void
+on_motion (ApChart                  *self,
+           double                    x,
+           double                    y,
+           GtkEventControllerMotion *motion)
+{
+  self->pointer_x = x;
+  self->pointer_y = y;
+  self->pointer_inside = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (ApChart                  *self,
+          GtkEventControllerMotion *motion)
+{
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_released (ApChart         *self,
+             int              n_press,
+             double           x,
+             double           y,
+             GtkGestureClick *gesture)
+{
+  _ap_chart_click (self, x, y);
+}
+
+static gboolean
+on_key_pressed (ApChart               *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  int n = self->series->len;
+  int row = self->focus_row;
+
+  if (self->kind != AP_CHART_KIND_DEPARTMENTS || n == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      row = row <= 0 ? 0 : row - 1;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      row = row < 0 ? 0 : MIN (row + 1, n - 1);
+      break;
+    case GDK_KEY_Home:
+      row = 0;
+      break;
+    case GDK_KEY_End:
+      row = n - 1;
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+    case GDK_KEY_space:
+      activate_row (self, row < 0 ? 0 : row);
+      return GDK_EVENT_STOP;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  if (row != self->focus_row)
+    {
+      self->focus_row = row;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_focus_changed (ApChart *self)
+{
+  if (self->focus_row < 0 && self->series->len > 0)
+    self->focus_row = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_query_tooltip (ApChart    *self,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard_mode,
+                  GtkTooltip *tooltip)
+{
+  g_autofree char *text = NULL;
+
+  if (keyboard_mode && self->kind == AP_CHART_KIND_DEPARTMENTS && self->focus_row >= 0 &&
+      (guint) self->focus_row < self->series->len)
+    text = describe_series (&g_array_index (self->series, ApChartSeries, self->focus_row));
+  else
+    text = _ap_chart_dup_tooltip_at (self, x, y);
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+ap_chart_dispose (GObject *object)
+{
+  ApChart *self = AP_CHART (object);
+
+  ap_chart_set_summary (self, NULL);
+
+  G_OBJECT_CLASS (ap_chart_parent_class)->dispose (object);
+}
+
+static void
+ap_chart_finalize (GObject *object)
+{
+  ApChart *self = AP_CHART (object);
+
+  g_clear_pointer (&self->series, g_array_unref);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ap_chart_parent_class)->finalize (object);
+}
+
+static void
+ap_chart_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  ApChart *self = AP_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_int (value, self->kind);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_chart_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  ApChart *self = AP_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      self->kind = g_value_get_int (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_chart_constructed (GObject *object)
+{
+  ApChart *self = AP_CHART (object);
+
+  G_OBJECT_CLASS (ap_chart_parent_class)->constructed (object);
+
+  /* Only the department bars can be activated, so only they take focus */
+  gtk_widget_set_focusable (GTK_WIDGET (self), self->kind == AP_CHART_KIND_DEPARTMENTS);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), self->kind != AP_CHART_KIND_LEGEND);
+  if (self->kind == AP_CHART_KIND_DEPARTMENTS)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
+  update_accessible (self);
+}
+
+static void
+ap_chart_class_init (ApChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = ap_chart_constructed;
+  object_class->dispose = ap_chart_dispose;
+  object_class->finalize = ap_chart_finalize;
+  object_class->get_property = ap_chart_get_property;
+  object_class->set_property = ap_chart_set_property;
+
+  widget_class->snapshot = ap_chart_snapshot;
+  widget_class->measure = ap_chart_measure;
+
+  /* An int rather than an enum type: ApChartKind has no registered GType */
+  properties[PROP_KIND] =
+    g_param_spec_int ("kind", NULL, NULL,
+                      AP_CHART_KIND_BREAKDOWN, AP_CHART_KIND_LEGEND, AP_CHART_KIND_BREAKDOWN,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[DEPARTMENT_ACTIVATED] =
+    g_signal_new ("department-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_css_name (widget_class, "chart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ap_chart_init (ApChart *self)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  self->series = g_array_new (FALSE, FALSE, sizeof (ApChartSeries));
+  self->names = g_ptr_array_new_with_free_func (g_free);
+  self->focus_row = -1;
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect_swapped (controller, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect_swapped (controller, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect_swapped (controller, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect_swapped (gesture, "released", G_CALLBACK (on_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (controller, "enter", G_CALLBACK (on_focus_changed), self);
+  g_signal_connect_swapped (controller, "leave", G_CALLBACK (on_focus_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  g_signal_connect_swapped (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+ap_chart_new (ApChartKind kind)
+{
+  g_return_val_if_fail (kind >= AP_CHART_KIND_BREAKDOWN && kind <= AP_CHART_KIND_LEGEND, NULL);
+
+  return g_object_new (AP_TYPE_CHART, "kind", kind, NULL);
+}
+
+ApChartKind
+ap_chart_get_kind (ApChart *self)
+{
+  g_return_val_if_fail (AP_IS_CHART (self), AP_CHART_KIND_BREAKDOWN);
+
+  return self->kind;
+}
+
+void
+ap_chart_set_counts (ApChart *self,
+                     guint64  correct,
+                     guint64  incorrect,
+                     guint64  not_watched)
+{
+  g_return_if_fail (AP_IS_CHART (self));
+
+  if (self->correct == correct && self->incorrect == incorrect &&
+      self->not_watched == not_watched)
+    return;
+
+  self->correct = correct;
+  self->incorrect = incorrect;
+  self->not_watched = not_watched;
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+ap_chart_set_summary (ApChart   *self,
+                      ApSummary *summary)
+{
+  g_return_if_fail (AP_IS_CHART (self));
+  g_return_if_fail (summary == NULL || AP_IS_SUMMARY (summary));
+
+  if (self->summary == summary)
+    return;
+
+  if (self->summary != NULL)
+    g_signal_handlers_disconnect_by_func (self->summary, on_summary_changed, self);
+  g_set_object (&self->summary, summary);
+  if (self->summary != NULL)
+    g_signal_connect_swapped (self->summary, "changed", G_CALLBACK (on_summary_changed), self);
+
+  on_summary_changed (self);
+}
+
+/* ---- test hooks -------------------------------------------------------- */
+
+guint
+_ap_chart_get_n_series (ApChart *self)
+{
+  g_return_val_if_fail (AP_IS_CHART (self), 0);
+
+  return self->series->len;
+}
+
+const ApChartSeries *
+_ap_chart_get_series (ApChart *self,
+                      guint    row)
+{
+  g_return_val_if_fail (AP_IS_CHART (self), NULL);
+  g_return_val_if_fail (row < self->series->len, NULL);
+
+  return &g_array_index (self->series, ApChartSeries, row);
+}
+
+void
+_ap_chart_click (ApChart *self,
+                 double   x,
+                 double   y)
+{
+  int row;
+
+  g_return_if_fail (AP_IS_CHART (self));
+
+  if (self->kind != AP_CHART_KIND_DEPARTMENTS)
+    return;
+
+  row = hit_row (self, x, y, NULL);
+  if (row < 0)
+    return;
+
+  self->focus_row = row;
+  activate_row (self, row);
+}
+
+char *
+_ap_chart_dup_tooltip_at (ApChart *self,
+                          double   x,
+                          double   y)
+{
+  g_return_val_if_fail (AP_IS_CHART (self), NULL);
+
+  if (self->kind == AP_CHART_KIND_BREAKDOWN)
+    {
+      ApChartPart part = hit_part (self, x, y);
+      guint64 counts[3] = { self->correct, self->incorrect, self->not_watched };
+      guint64 total = self->correct + self->incorrect + self->not_watched;
+      g_autofree char *count = NULL;
+      g_autofree char *total_text = NULL;
+      g_autofree char *percent = NULL;
+      guint shares[3];
+
+      if (part == AP_CHART_PART_NONE)
+        return NULL;
+
+      ap_chart_compute_percentages (self->correct, self->incorrect, self->not_watched, shares);
+      count = ap_chart_format_count (counts[part]);
+      total_text = ap_chart_format_count (total);
+      percent = ap_chart_format_percent (counts[part], total, shares[part]);
+      /* Translators: e.g. "Incorrect: 30 of 200 (15 %)" */
+      return g_strdup_printf (_("%s: %s of %s (%s)"), ap_chart_part_get_label (part),
+                              count, total_text, percent);
+    }
+
+  if (self->kind == AP_CHART_KIND_DEPARTMENTS)
+    {
+      int row = hit_row (self, x, y, NULL);
+
+      if (row < 0)
+        return NULL;
+      return describe_series (&g_array_index (self->series, ApChartSeries, row));
+    }
+
+  return NULL;
+}
+
+int
+_ap_chart_get_focus_row (ApChart *self)
+{
+  g_return_val_if_fail (AP_IS_CHART (self), -1);
+
+  return self->focus_row;
+}
+
+cairo_surface_t *
+_ap_chart_render_to_surface (ApChart *self,
+                             int      width,
+                             int      height,
+                             gboolean dark)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  g_return_val_if_fail (AP_IS_CHART (self), NULL);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  draw (self, cr, width, height, dark);
+  cairo_destroy (cr);
+  return surface;
+}

@@ -11,6 +11,7 @@ typedef enum
 {
   AP_CHART_KIND_BREAKDOWN,    /* ring of correct / incorrect / not watched */
   AP_CHART_KIND_DEPARTMENTS,  /* per-department stacked bars, sorted by share not watched */
+  AP_CHART_KIND_LEGEND,       /* the colour key shared by both, in the chart palette */
 } ApChartKind;
 
 /* Draws through src/report's ap-chart-render on gtk_snapshot_append_cairo.

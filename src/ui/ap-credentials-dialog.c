@@ -1,3 +1,1038 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: implemented in a later commit */
-typedef int ap_placeholder_t;
+#define G_LOG_DOMAIN "ap-credentials-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-client.h"
+#include "ap-credentials-dialog-private.h"
+#include "ap-error.h"
+#include "ap-keyring.h"
+
+/* A test connection answers quickly or not at all: one retry, short waits */
+#define TEST_TIMEOUT_SECONDS    30
+#define TEST_MAX_RETRIES        1
+#define TEST_RETRY_DELAY_MS     500
+#define TEST_MAX_RETRY_DELAY_MS 2000
+
+typedef enum
+{
+  FIELD_CLIENT_ID,
+  FIELD_CLIENT_SECRET,
+  FIELD_CUSTOM_URL,
+  FIELD_REGION_URL,
+  FIELD_ACCESS_KEY,
+  FIELD_SECRET_KEY,
+  FIELD_APP_ID,
+  FIELD_APP_KEY,
+  N_FIELDS
+} Field;
+
+static const char *field_names[N_FIELDS] = {
+  "client-id", "client-secret", "custom-url", "region-url",
+  "access-key", "secret-key", "app-id", "app-key",
+};
+
+/* Validation order, as the rows appear */
+static const Field api2_fields[] = { FIELD_CLIENT_ID, FIELD_CLIENT_SECRET, FIELD_CUSTOM_URL };
+static const Field api1_fields[] = { FIELD_REGION_URL, FIELD_ACCESS_KEY, FIELD_SECRET_KEY,
+                                     FIELD_APP_ID, FIELD_APP_KEY };
+
+typedef enum
+{
+  STATUS_NONE,
+  STATUS_BUSY,
+  STATUS_SUCCESS,
+  STATUS_INFO,
+  STATUS_ERROR,
+} StatusKind;
+
+struct _ApCredentialsDialog
+{
+  AdwWindow          parent_instance;
+
+  GSettings         *settings;
+  GCancellable      *cancellable;
+  /* What the keyring holds; its secrets are kept when a secret field is
+   * left empty, and never shown */
+  ApCredentials     *stored;
+  GtkStringList     *region_model;
+
+  guint              busy : 1;
+  guint              lookup_pending : 1;
+  guint              status_is_test : 1;
+  StatusKind         status_kind;
+
+  AdwEntryRow       *access_key_row;
+  GtkLabel          *api1_error_label;
+  AdwPreferencesGroup *api1_group;
+  GtkLabel          *api2_error_label;
+  AdwPreferencesGroup *api2_group;
+  AdwEntryRow       *app_id_row;
+  AdwEntryRow       *app_key_row;
+  AdwEntryRow       *client_id_row;
+  AdwEntryRow       *client_secret_row;
+  AdwExpanderRow    *custom_url_expander;
+  AdwEntryRow       *custom_url_row;
+  AdwComboRow       *mode_row;
+  AdwComboRow       *region_row;
+  AdwEntryRow       *region_url_row;
+  AdwPreferencesGroup *remove_group;
+  GtkButton         *save_button;
+  AdwEntryRow       *secret_key_row;
+  GtkSpinner        *spinner;
+  GtkImage          *status_icon;
+  GtkLabel          *status_label;
+  GtkButton         *test_button;
+};
+
+enum {
+  SAVED,
+  REMOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ApCredentialsDialog, ap_credentials_dialog, ADW_TYPE_WINDOW)
+
+static void ap_credentials_dialog_validate (ApCredentialsDialog *self);
+
+static AdwEntryRow *
+field_row (ApCredentialsDialog *self,
+           Field                field)
+{
+  switch (field)
+    {
+    case FIELD_CLIENT_ID:     return self->client_id_row;
+    case FIELD_CLIENT_SECRET: return self->client_secret_row;
+    case FIELD_CUSTOM_URL:    return self->custom_url_row;
+    case FIELD_REGION_URL:    return self->region_url_row;
+    case FIELD_ACCESS_KEY:    return self->access_key_row;
+    case FIELD_SECRET_KEY:    return self->secret_key_row;
+    case FIELD_APP_ID:        return self->app_id_row;
+    case FIELD_APP_KEY:       return self->app_key_row;
+    case N_FIELDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+field_is_secret (Field field)
+{
+  return field == FIELD_CLIENT_SECRET || field == FIELD_SECRET_KEY || field == FIELD_APP_KEY;
+}
+
+static gboolean
+field_from_name (const char *name,
+                 Field      *field)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (g_strcmp0 (name, field_names[i]) == 0)
+      {
+        *field = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static ApAuthMode
+current_mode (ApCredentialsDialog *self)
+{
+  return adw_combo_row_get_selected (self->mode_row) == 1 ? AP_AUTH_MODE_API1
+                                                           : AP_AUTH_MODE_API2;
+}
+
+static guint
+n_regions (void)
+{
+  const ApRegion *regions = ap_credentials_get_regions ();
+  guint n = 0;
+
+  while (regions[n].id != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+region_is_custom (ApCredentialsDialog *self)
+{
+  return adw_combo_row_get_selected (self->region_row) >= n_regions ();
+}
+
+static gboolean
+custom_url_active (ApCredentialsDialog *self)
+{
+  return adw_expander_row_get_enable_expansion (self->custom_url_expander);
+}
+
+/* Leading and trailing blanks come with copy and paste from web consoles;
+ * they are never part of a key. (transfer full) */
+static char *
+row_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+/* A stored secret stands in for an empty secret field, when the stored
+ * credentials are of the mode being edited. (nullable) */
+static const char *
+stored_secret (ApCredentialsDialog *self,
+               Field                field)
+{
+  if (self->stored == NULL || ap_credentials_get_mode (self->stored) != current_mode (self))
+    return NULL;
+
+  switch (field)
+    {
+    case FIELD_CLIENT_SECRET:
+      return ap_credentials_get_client_secret (self->stored);
+    case FIELD_SECRET_KEY:
+      return ap_credentials_get_secret_key (self->stored);
+    case FIELD_APP_KEY:
+      return ap_credentials_get_app_key (self->stored);
+    default:
+      return NULL;
+    }
+}
+
+/* The value the credentials will carry for @field. (transfer full) */
+static char *
+field_value (ApCredentialsDialog *self,
+             Field                field)
+{
+  g_autofree char *text = NULL;
+
+  if (field == FIELD_CUSTOM_URL && !custom_url_active (self))
+    return g_strdup (AP_API2_DEFAULT_BASE_URL);
+
+  if (field == FIELD_REGION_URL && !region_is_custom (self))
+    {
+      const ApRegion *regions = ap_credentials_get_regions ();
+
+      return g_strdup (regions[adw_combo_row_get_selected (self->region_row)].base_url);
+    }
+
+  text = row_text (field_row (self, field));
+  if (*text == '\0' && field_is_secret (field) && stored_secret (self, field) != NULL)
+    return g_strdup (stored_secret (self, field));
+
+  return g_steal_pointer (&text);
+}
+
+/* @values indexed by Field; NULL entries take a harmless valid stand-in,
+ * so that one field can be checked alone by ap_credentials_validate(). */
+static ApCredentials *
+credentials_from_values (ApAuthMode   mode,
+                         char * const values[N_FIELDS])
+{
+#define V(f, fallback) (values[f] != NULL ? values[f] : (fallback))
+  if (mode == AP_AUTH_MODE_API2)
+    return ap_credentials_new_api2 (V (FIELD_CUSTOM_URL, AP_API2_DEFAULT_BASE_URL),
+                                    V (FIELD_CLIENT_ID, "x"),
+                                    V (FIELD_CLIENT_SECRET, "x"));
+  return ap_credentials_new_api1 (V (FIELD_REGION_URL, "https://eu-api.mimecast.com"),
+                                  V (FIELD_ACCESS_KEY, "x"),
+                                  V (FIELD_SECRET_KEY, "eA=="),
+                                  V (FIELD_APP_ID, "x"),
+                                  V (FIELD_APP_KEY, "x"));
+#undef V
+}
+
+/* (transfer full) */
+static ApCredentials *
+build_credentials (ApCredentialsDialog *self)
+{
+  char *values[N_FIELDS] = { NULL, };
+  ApCredentials *credentials;
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    values[i] = field_value (self, i);
+  credentials = credentials_from_values (current_mode (self), values);
+  for (guint i = 0; i < N_FIELDS; i++)
+    g_free (values[i]);
+
+  return credentials;
+}
+
+static void
+set_status (ApCredentialsDialog *self,
+            StatusKind           kind,
+            const char          *text)
+{
+  self->status_kind = kind;
+
+  gtk_label_set_text (self->status_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), kind == STATUS_BUSY);
+  gtk_spinner_set_spinning (self->spinner, kind == STATUS_BUSY);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "success");
+
+  switch (kind)
+    {
+    case STATUS_SUCCESS:
+      gtk_image_set_from_icon_name (self->status_icon, "emblem-ok-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "success");
+      gtk_widget_set_visible (GTK_WIDGET (self->status_icon), TRUE);
+      break;
+    case STATUS_ERROR:
+      gtk_image_set_from_icon_name (self->status_icon, "dialog-error-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->status_icon), TRUE);
+      break;
+    case STATUS_NONE:
+    case STATUS_BUSY:
+    case STATUS_INFO:
+    default:
+      gtk_widget_set_visible (GTK_WIDGET (self->status_icon), FALSE);
+      break;
+    }
+
+  /* Screen readers hear the outcome without moving focus */
+  if (kind != STATUS_NONE && text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_label),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
+static void
+set_busy (ApCredentialsDialog *self,
+          gboolean             busy)
+{
+  self->busy = !!busy;
+  ap_credentials_dialog_validate (self);
+}
+
+static void
+update_secret_titles (ApCredentialsDialog *self)
+{
+  static const struct {
+    Field       field;
+    const char *title;
+    const char *stored_title;
+  } titles[] = {
+    { FIELD_CLIENT_SECRET, N_("Client Secret"),
+      N_("Client Secret (stored in keyring — leave empty to keep)") },
+    { FIELD_SECRET_KEY, N_("Secret Key"),
+      N_("Secret Key (stored in keyring — leave empty to keep)") },
+    { FIELD_APP_KEY, N_("Application Key"),
+      N_("Application Key (stored in keyring — leave empty to keep)") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      gboolean kept = stored_secret (self, titles[i].field) != NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field_row (self, titles[i].field)),
+                                     kept ? _(titles[i].stored_title) : _(titles[i].title));
+    }
+}
+
+static void
+ap_credentials_dialog_validate (ApCredentialsDialog *self)
+{
+  ApAuthMode mode = current_mode (self);
+  const Field *fields = mode == AP_AUTH_MODE_API2 ? api2_fields : api1_fields;
+  guint n_fields = mode == AP_AUTH_MODE_API2 ? G_N_ELEMENTS (api2_fields)
+                                             : G_N_ELEMENTS (api1_fields);
+  GtkLabel *error_label = mode == AP_AUTH_MODE_API2 ? self->api2_error_label
+                                                    : self->api1_error_label;
+  g_autofree char *message = NULL;
+  gboolean complete = TRUE;
+  gboolean valid = TRUE;
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (field_row (self, i)), "error");
+
+  /* Each field alone against stand-ins for the others, so the row at fault
+   * is the one marked, with ap_credentials_validate()'s own reason. An
+   * empty field is not an error yet: Save stays off until it is filled. */
+  for (guint i = 0; i < n_fields; i++)
+    {
+      char *values[N_FIELDS] = { NULL, };
+      g_autoptr(ApCredentials) alone = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *value = field_value (self, fields[i]);
+
+      if (*value == '\0')
+        {
+          complete = FALSE;
+          continue;
+        }
+
+      values[fields[i]] = value;
+      alone = credentials_from_values (mode, values);
+      if (!ap_credentials_validate (alone, &error))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (field_row (self, fields[i])), "error");
+          if (message == NULL)
+            message = g_strdup (error->message);
+          valid = FALSE;
+        }
+    }
+
+  if (complete && valid)
+    {
+      g_autoptr(ApCredentials) credentials = build_credentials (self);
+      g_autoptr(GError) error = NULL;
+
+      if (!ap_credentials_validate (credentials, &error))
+        {
+          message = g_strdup (error->message);
+          valid = FALSE;
+        }
+    }
+
+  gtk_label_set_text (self->api1_error_label, "");
+  gtk_label_set_text (self->api2_error_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->api1_error_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->api2_error_label), FALSE);
+  if (message != NULL)
+    {
+      gtk_label_set_text (error_label, message);
+      gtk_widget_set_visible (GTK_WIDGET (error_label), TRUE);
+    }
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
+                            complete && valid && !self->busy && !self->lookup_pending);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), complete && valid && !self->busy);
+}
+
+static void
+cancel_pending (ApCredentialsDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+on_field_changed (ApCredentialsDialog *self)
+{
+  /* A test result belongs to the values it was run with */
+  if (self->status_is_test)
+    {
+      if (self->busy)
+        {
+          cancel_pending (self);
+          self->busy = FALSE;
+        }
+      self->status_is_test = FALSE;
+      set_status (self, STATUS_NONE, NULL);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->region_url_row), region_is_custom (self));
+  adw_expander_row_set_subtitle (self->custom_url_expander,
+                                 custom_url_active (self) ? "" : AP_API2_DEFAULT_BASE_URL);
+  ap_credentials_dialog_validate (self);
+}
+
+static void
+on_mode_changed (ApCredentialsDialog *self)
+{
+  gboolean api1 = current_mode (self) == AP_AUTH_MODE_API1;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->api1_group), api1);
+  gtk_widget_set_visible (GTK_WIDGET (self->api2_group), !api1);
+  update_secret_titles (self);
+  on_field_changed (self);
+}
+
+static void
+select_region_for_url (ApCredentialsDialog *self,
+                       const char          *base_url)
+{
+  const ApRegion *regions = ap_credentials_get_regions ();
+  guint n = n_regions ();
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (regions[i].base_url, base_url) == 0)
+      {
+        adw_combo_row_set_selected (self->region_row, i);
+        return;
+      }
+
+  adw_combo_row_set_selected (self->region_row, n);
+  gtk_editable_set_text (GTK_EDITABLE (self->region_url_row), base_url);
+}
+
+static void
+show_base_url (ApCredentialsDialog *self,
+               ApAuthMode           mode,
+               const char          *base_url)
+{
+  if (base_url == NULL || *base_url == '\0')
+    return;
+
+  if (mode == AP_AUTH_MODE_API1)
+    {
+      select_region_for_url (self, base_url);
+    }
+  else if (g_strcmp0 (base_url, AP_API2_DEFAULT_BASE_URL) != 0)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), base_url);
+      adw_expander_row_set_enable_expansion (self->custom_url_expander, TRUE);
+    }
+}
+
+/* Non-secret fields only: the secrets stay in the keyring */
+static void
+show_stored (ApCredentialsDialog *self)
+{
+  ApCredentials *stored = self->stored;
+  ApAuthMode mode = ap_credentials_get_mode (stored);
+
+  adw_combo_row_set_selected (self->mode_row, mode == AP_AUTH_MODE_API1 ? 1 : 0);
+  show_base_url (self, mode, ap_credentials_get_base_url (stored));
+
+  if (mode == AP_AUTH_MODE_API2)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->client_id_row),
+                             ap_credentials_get_client_id (stored));
+    }
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->access_key_row),
+                             ap_credentials_get_access_key (stored));
+      gtk_editable_set_text (GTK_EDITABLE (self->app_id_row),
+                             ap_credentials_get_app_id (stored));
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_group), TRUE);
+  update_secret_titles (self);
+}
+
+static void
+on_lookup_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ApCredentialsDialog) self = user_data;
+  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = ap_keyring_lookup_finish (result, &error);
+  if (ap_error_is_cancelled (error))
+    return;
+
+  self->lookup_pending = FALSE;
+
+  if (credentials != NULL)
+    {
+      g_set_object (&self->stored, credentials);
+      show_stored (self);
+    }
+  else if (!g_error_matches (error, AP_ERROR, AP_ERROR_NO_CREDENTIALS))
+    {
+      set_status (self, STATUS_ERROR, error->message);
+    }
+
+  on_field_changed (self);
+}
+
+static void
+on_test_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ApCredentialsDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ap_client_test_connection_finish (AP_CLIENT (source), result, &error))
+    {
+      if (ap_error_is_cancelled (error))
+        return;
+      set_busy (self, FALSE);
+      set_status (self, STATUS_ERROR, error->message);
+    }
+  else
+    {
+      set_busy (self, FALSE);
+      set_status (self, STATUS_SUCCESS,
+                  _("Connected — the account can read Awareness Training performance"));
+    }
+  self->status_is_test = TRUE;
+}
+
+static void
+on_test_clicked (ApCredentialsDialog *self)
+{
+  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(ApClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->busy)
+    return;
+
+  credentials = build_credentials (self);
+  if (!ap_credentials_validate (credentials, &error))
+    {
+      set_status (self, STATUS_ERROR, error->message);
+      return;
+    }
+
+  client = ap_client_new (credentials);
+  ap_client_set_timeout (client, TEST_TIMEOUT_SECONDS);
+  ap_client_set_retry_policy (client, TEST_MAX_RETRIES, TEST_RETRY_DELAY_MS,
+                              TEST_MAX_RETRY_DELAY_MS);
+
+  set_busy (self, TRUE);
+  self->status_is_test = TRUE;
+  set_status (self, STATUS_BUSY, _("Testing the connection…"));
+  ap_client_test_connection_async (client, self->cancellable, on_test_done,
+                                   g_object_ref (self));
+}
+
+static void
+on_store_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ApCredentialsDialog *self = g_task_get_source_object (task);
+  ApCredentials *credentials = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ap_keyring_store_finish (result, &error))
+    {
+      if (ap_error_is_cancelled (error))
+        return;
+      set_busy (self, FALSE);
+      set_status (self, STATUS_ERROR, error->message);
+      return;
+    }
+
+  set_busy (self, FALSE);
+  g_set_object (&self->stored, credentials);
+
+  if (self->settings != NULL)
+    {
+      ApAuthMode mode = ap_credentials_get_mode (credentials);
+      const char *base_url = ap_credentials_get_base_url (credentials);
+
+      g_settings_set_string (self->settings, "auth-mode", ap_auth_mode_to_string (mode));
+      /* Empty means the default of the mode, so a changed default follows */
+      g_settings_set_string (self->settings, "base-url",
+                             mode == AP_AUTH_MODE_API2 &&
+                             g_strcmp0 (base_url, AP_API2_DEFAULT_BASE_URL) == 0 ? "" : base_url);
+    }
+
+  g_signal_emit (self, signals[SAVED], 0, credentials);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+on_save_clicked (ApCredentialsDialog *self)
+{
+  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  GTask *task;
+
+  if (self->busy)
+    return;
+
+  credentials = build_credentials (self);
+  if (!ap_credentials_validate (credentials, &error))
+    {
+      set_status (self, STATUS_ERROR, error->message);
+      return;
+    }
+
+  /* A running test is moot once the values are saved */
+  cancel_pending (self);
+  self->status_is_test = FALSE;
+  set_busy (self, TRUE);
+  set_status (self, STATUS_BUSY, _("Saving to the keyring…"));
+
+  /* The task only carries the dialog and the credentials to the callback */
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, on_save_clicked);
+  g_task_set_task_data (task, g_object_ref (credentials), g_object_unref);
+  ap_keyring_store_async (credentials, self->cancellable, on_store_done, task);
+}
+
+static void
+clear_fields (ApCredentialsDialog *self)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (i != FIELD_CUSTOM_URL)
+      gtk_editable_set_text (GTK_EDITABLE (field_row (self, i)), "");
+}
+
+static void
+on_clear_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ApCredentialsDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ap_keyring_clear_finish (result, &error))
+    {
+      if (ap_error_is_cancelled (error))
+        return;
+      set_busy (self, FALSE);
+      set_status (self, STATUS_ERROR, error->message);
+      return;
+    }
+
+  g_clear_object (&self->stored);
+  clear_fields (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_group), FALSE);
+  update_secret_titles (self);
+  set_busy (self, FALSE);
+  self->status_is_test = FALSE;
+  set_status (self, STATUS_INFO, _("The credentials were removed from the keyring"));
+
+  g_signal_emit (self, signals[REMOVED], 0);
+}
+
+static void
+remove_credentials (ApCredentialsDialog *self)
+{
+  if (self->busy)
+    return;
+
+  cancel_pending (self);
+  self->status_is_test = FALSE;
+  set_busy (self, TRUE);
+  set_status (self, STATUS_BUSY, _("Removing from the keyring…"));
+  ap_keyring_clear_async (self->cancellable, on_clear_done, g_object_ref (self));
+}
+
+static void
+on_remove_response (ApCredentialsDialog *self,
+                    const char          *response,
+                    AdwMessageDialog    *dialog)
+{
+  if (g_strcmp0 (response, "remove") == 0)
+    remove_credentials (self);
+}
+
+static void
+on_remove_clicked (ApCredentialsDialog *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Remove Credentials?"),
+                                                       _("The keys are removed from the keyring. "
+                                                         "To fetch data again, you will need to "
+                                                         "enter them again.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+ap_credentials_dialog_dispose (GObject *object)
+{
+  ApCredentialsDialog *self = AP_CREDENTIALS_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->stored);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->region_model);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_CREDENTIALS_DIALOG);
+
+  G_OBJECT_CLASS (ap_credentials_dialog_parent_class)->dispose (object);
+}
+
+static void
+ap_credentials_dialog_class_init (ApCredentialsDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ap_credentials_dialog_dispose;
+
+  signals[SAVED] =
+    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, AP_TYPE_CREDENTIALS);
+  signals[REMOVED] =
+    g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "ap-credentials-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, access_key_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, api1_error_label);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, api1_group);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, api2_error_label);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, api2_group);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, app_id_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, app_key_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, client_secret_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, custom_url_expander);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, custom_url_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, region_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, region_url_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, remove_group);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, save_button);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, secret_key_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, test_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_mode_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+ap_credentials_dialog_init (ApCredentialsDialog *self)
+{
+  const ApRegion *regions = ap_credentials_get_regions ();
+
+  self->cancellable = g_cancellable_new ();
+  self->region_model = gtk_string_list_new (NULL);
+  for (guint i = 0; regions[i].id != NULL; i++)
+    {
+      const char *host = regions[i].base_url;
+      g_autofree char *label = NULL;
+
+      if (g_str_has_prefix (host, "https://"))
+        host += strlen ("https://");
+      /* Translators: a region and its API host, e.g. "Europe (eu-api.mimecast.com)" */
+      label = g_strdup_printf (_("%s (%s)"), _(regions[i].label), host);
+      gtk_string_list_append (self->region_model, label);
+    }
+  gtk_string_list_append (self->region_model, _("Custom…"));
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  adw_combo_row_set_model (self->region_row, G_LIST_MODEL (self->region_model));
+
+  /* Keys and URLs are not words */
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (!field_is_secret (i))
+      adw_entry_row_set_input_hints (field_row (self, i),
+                                     GTK_INPUT_HINT_NO_SPELLCHECK | GTK_INPUT_HINT_NO_EMOJI);
+  adw_entry_row_set_input_purpose (self->custom_url_row, GTK_INPUT_PURPOSE_URL);
+  adw_entry_row_set_input_purpose (self->region_url_row, GTK_INPUT_PURPOSE_URL);
+
+  on_mode_changed (self);
+}
+
+ApCredentialsDialog *
+ap_credentials_dialog_new (GtkWindow *parent,
+                           GSettings *settings)
+{
+  ApCredentialsDialog *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (AP_TYPE_CREDENTIALS_DIALOG,
+                       "transient-for", parent,
+                       NULL);
+
+  /* Until the keyring answers, the last mode and URL used are the best guess */
+  if (settings != NULL)
+    {
+      g_autofree char *mode_string = g_settings_get_string (settings, "auth-mode");
+      g_autofree char *base_url = g_settings_get_string (settings, "base-url");
+      ApAuthMode mode = AP_AUTH_MODE_API2;
+
+      self->settings = g_object_ref (settings);
+      ap_auth_mode_from_string (mode_string, &mode);
+      adw_combo_row_set_selected (self->mode_row, mode == AP_AUTH_MODE_API1 ? 1 : 0);
+      show_base_url (self, mode, base_url);
+    }
+
+  self->lookup_pending = TRUE;
+  ap_keyring_lookup_async (self->cancellable, on_lookup_done, g_object_ref (self));
+  on_field_changed (self);
+
+  return self;
+}
+
+/* ---- test hooks -------------------------------------------------------- */
+
+void
+_ap_credentials_dialog_set_mode (ApCredentialsDialog *self,
+                                 ApAuthMode           mode)
+{
+  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
+
+  adw_combo_row_set_selected (self->mode_row, mode == AP_AUTH_MODE_API1 ? 1 : 0);
+}
+
+ApAuthMode
+_ap_credentials_dialog_get_mode (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), AP_AUTH_MODE_API2);
+
+  return current_mode (self);
+}
+
+void
+_ap_credentials_dialog_set_field (ApCredentialsDialog *self,
+                                  const char          *name,
+                                  const char          *text)
+{
+  Field field;
+
+  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
+
+  if (g_strcmp0 (name, "region") == 0)
+    {
+      const ApRegion *regions = ap_credentials_get_regions ();
+      guint n = n_regions ();
+      guint selected = n;
+
+      for (guint i = 0; i < n; i++)
+        if (g_strcmp0 (regions[i].id, text) == 0)
+          selected = i;
+      adw_combo_row_set_selected (self->region_row, selected);
+      return;
+    }
+
+  g_return_if_fail (field_from_name (name, &field));
+
+  if (field == FIELD_CUSTOM_URL)
+    adw_expander_row_set_enable_expansion (self->custom_url_expander, text && *text);
+  gtk_editable_set_text (GTK_EDITABLE (field_row (self, field)), text ? text : "");
+}
+
+const char *
+_ap_credentials_dialog_get_field (ApCredentialsDialog *self,
+                                  const char          *name)
+{
+  Field field;
+
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
+  g_return_val_if_fail (field_from_name (name, &field), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (field_row (self, field)));
+}
+
+const char *
+_ap_credentials_dialog_get_field_title (ApCredentialsDialog *self,
+                                        const char          *name)
+{
+  Field field;
+
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
+  g_return_val_if_fail (field_from_name (name, &field), NULL);
+
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field_row (self, field)));
+}
+
+gboolean
+_ap_credentials_dialog_field_has_error (ApCredentialsDialog *self,
+                                        const char          *name)
+{
+  Field field;
+
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
+  g_return_val_if_fail (field_from_name (name, &field), FALSE);
+
+  return gtk_widget_has_css_class (GTK_WIDGET (field_row (self, field)), "error");
+}
+
+gboolean
+_ap_credentials_dialog_can_save (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->save_button));
+}
+
+gboolean
+_ap_credentials_dialog_can_test (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->test_button));
+}
+
+const char *
+_ap_credentials_dialog_get_validation (ApCredentialsDialog *self)
+{
+  GtkLabel *label;
+
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
+
+  label = current_mode (self) == AP_AUTH_MODE_API2 ? self->api2_error_label
+                                                   : self->api1_error_label;
+  if (!gtk_widget_get_visible (GTK_WIDGET (label)))
+    return NULL;
+  return gtk_label_get_text (label);
+}
+
+const char *
+_ap_credentials_dialog_get_status (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
+}
+
+gboolean
+_ap_credentials_dialog_get_status_is_error (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
+
+  return self->status_kind == STATUS_ERROR;
+}
+
+gboolean
+_ap_credentials_dialog_is_busy (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
+
+  return self->busy || self->lookup_pending;
+}
+
+gboolean
+_ap_credentials_dialog_has_stored (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
+
+  return self->stored != NULL;
+}
+
+void
+_ap_credentials_dialog_test_connection (ApCredentialsDialog *self)
+{
+  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
+
+  on_test_clicked (self);
+}
+
+void
+_ap_credentials_dialog_save (ApCredentialsDialog *self)
+{
+  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
+
+  on_save_clicked (self);
+}
+
+void
+_ap_credentials_dialog_remove (ApCredentialsDialog *self)
+{
+  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
+
+  remove_credentials (self);
+}
