@@ -39,13 +39,15 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ApUserDetail, ap_user_detail, GTK_TYPE_WIDGET)
 
+/* In the user's locale and time zone: the locale decides the order and
+ * separators. The cell shows the date; its tooltip adds the time. */
 static char *
-format_local_time (GDateTime *utc)
+format_local_time (GDateTime  *utc,
+                   const char *format)
 {
   g_autoptr(GDateTime) local = g_date_time_to_local (utc);
 
-  /* The user's locale decides the order and separators. */
-  return g_date_time_format (local, "%x %X");
+  return g_date_time_format (local, format);
 }
 
 static char *
@@ -54,7 +56,16 @@ format_sent (gpointer   unused,
 {
   if (time_sent == NULL)
     return g_strdup (_("Not sent"));
-  return format_local_time (time_sent);
+  return format_local_time (time_sent, "%x");
+}
+
+static char *
+format_sent_full (gpointer   unused,
+                  GDateTime *time_sent)
+{
+  if (time_sent == NULL)
+    return g_strdup (_("Not sent"));
+  return format_local_time (time_sent, "%x %X");
 }
 
 static char *
@@ -63,7 +74,16 @@ format_viewed (gpointer   unused,
 {
   if (time_viewed == NULL)
     return g_strdup (_("Not viewed"));
-  return format_local_time (time_viewed);
+  return format_local_time (time_viewed, "%x");
+}
+
+static char *
+format_viewed_full (gpointer   unused,
+                    GDateTime *time_viewed)
+{
+  if (time_viewed == NULL)
+    return g_strdup (_("Not viewed"));
+  return format_local_time (time_viewed, "%x %X");
 }
 
 static char *
@@ -225,7 +245,9 @@ ap_user_detail_class_init (ApUserDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, records_view);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, stack);
   gtk_widget_class_bind_template_callback (widget_class, format_sent);
+  gtk_widget_class_bind_template_callback (widget_class, format_sent_full);
   gtk_widget_class_bind_template_callback (widget_class, format_viewed);
+  gtk_widget_class_bind_template_callback (widget_class, format_viewed_full);
   gtk_widget_class_bind_template_callback (widget_class, format_yes_no);
   gtk_widget_class_bind_template_callback (widget_class, record_time_sent);
   gtk_widget_class_bind_template_callback (widget_class, record_time_viewed);

@@ -135,6 +135,8 @@ struct _ApUsersView
   gboolean             fetched;
   gboolean             syncing_departments;
   gboolean             restoring_sort;
+  gboolean             scroll_to_top;
+  guint                settle_id;
 };
 
 enum {
@@ -440,6 +442,62 @@ on_show_all_clicked (ApUsersView *self)
   ap_users_view_set_department (self, NULL);
 }
 
+/* The list keeps its top row in place while rows move. After a new fetch
+ * or a new sort order that row is arbitrary, so start from the top. */
+static void
+on_store_items_changed (ApUsersView *self,
+                        guint        position,
+                        guint        removed,
+                        guint        added)
+{
+  /* Position 0: the store was cleared, or its first rows arrived. */
+  if (position == 0)
+    self->scroll_to_top = TRUE;
+}
+
+static gboolean
+ap_users_view_scroll_to_top_when_settled (gpointer user_data)
+{
+  ApUsersView *self = user_data;
+
+  self->settle_id = 0;
+
+  /* Wait until the rows are filtered and sorted, or the top row is still
+   * arbitrary. */
+  if (!self->scroll_to_top ||
+      gtk_filter_list_model_get_pending (self->filter_model) > 0 ||
+      gtk_sort_list_model_get_pending (self->sort_model) > 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) == 0)
+    return G_SOURCE_REMOVE;
+
+  self->scroll_to_top = FALSE;
+  if (gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
+    return G_SOURCE_REMOVE;
+
+  /* GTK 4.8 has no gtk_column_view_scroll_to(); its inner list view has
+   * the scroll action, which moves the anchor (an adjustment change would
+   * be undone by the next layout). */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_VIEW (child))
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The models start their incremental work from idles of their own, so
+ * look once they had a chance to: a low-priority idle runs after them. */
+static void
+on_models_settling (ApUsersView *self)
+{
+  if (self->settle_id == 0)
+    self->settle_id = g_idle_add_full (G_PRIORITY_LOW, ap_users_view_scroll_to_top_when_settled,
+                                       self, NULL);
+}
+
 static void
 on_column_view_activate (ApUsersView *self,
                          guint        position)
@@ -503,6 +561,8 @@ on_sorter_changed (ApUsersView *self)
   GtkColumnViewColumn *column;
   gboolean descending = FALSE;
 
+  self->scroll_to_top = TRUE;
+
   if (self->settings == NULL || self->restoring_sort)
     return;
 
@@ -525,7 +585,10 @@ ap_users_view_dispose (GObject *object)
 
   if (self->summary != NULL)
     g_signal_handlers_disconnect_by_data (self->summary, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
 
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_USERS_VIEW);
 
   g_clear_object (&self->selection);
@@ -661,6 +724,10 @@ ap_users_view_init (ApUsersView *self)
                            G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "notify::pending",
                            G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "notify::pending",
+                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sort_model, "notify::pending",
+                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
 
@@ -684,10 +751,15 @@ ap_users_view_set_model (ApUsersView *self,
 
   if (self->summary != NULL)
     g_signal_handlers_disconnect_by_data (self->summary, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
 
   g_set_object (&self->store, store);
   g_set_object (&self->summary, summary);
 
+  if (store != NULL)
+    g_signal_connect_object (store, "items-changed",
+                             G_CALLBACK (on_store_items_changed), self, G_CONNECT_SWAPPED);
   if (summary != NULL)
     g_signal_connect_object (summary, "changed",
                              G_CALLBACK (ap_users_view_sync_departments), self, G_CONNECT_SWAPPED);
