@@ -819,6 +819,8 @@ post_progress (GTask *task,
     return;
   if (!force && written - data->last_posted < PROGRESS_CHUNK)
     return;
+  if (force && written == data->last_posted && written > 0)
+    return;
   data->last_posted = written;
 
   progress = g_new0 (ProgressData, 1);

@@ -182,7 +182,7 @@ on_exported (GObject      *object,
     {
       AdwToast *toast = adw_toast_new (_("Report saved"));
 
-      adw_toast_set_button_label (toast, _("_Open"));
+      adw_toast_set_button_label (toast, _("Open"));
       g_object_set_data_full (G_OBJECT (toast), "file", g_object_ref (flow->file),
                               g_object_unref);
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_open),
