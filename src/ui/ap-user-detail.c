@@ -259,7 +259,8 @@ ap_user_detail_init (ApUserDetail *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->chart = ap_chart_new (AP_CHART_KIND_BREAKDOWN);
-  gtk_widget_set_size_request (self->chart, 120, 120);
+  gtk_widget_set_hexpand (self->chart, TRUE);
+  gtk_widget_set_vexpand (self->chart, TRUE);
   gtk_box_append (GTK_BOX (self->chart_box), self->chart);
 
   self->sort_model = gtk_sort_list_model_new (NULL,

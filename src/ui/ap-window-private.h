@@ -33,6 +33,7 @@ struct _ApWindow
   GtkProgressBar       *progress_bar;
   GtkRevealer          *progress_revealer;
   ApQueryBar           *query_bar;
+  AdwViewSwitcherBar   *switcher_bar;
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
   ApUserDetail         *user_detail;

@@ -88,6 +88,19 @@ ap_window_show_error (ApWindow     *self,
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
 }
 
+/* The bottom switcher stands in for the title's when the window is narrow,
+ * and only where there are views to switch. */
+static void
+ap_window_update_switcher_bar (ApWindow *self)
+{
+  gboolean content = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
+                                "content") == 0;
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    content &&
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
 static void
 ap_window_show_page (ApWindow   *self,
                      const char *name)
@@ -96,6 +109,7 @@ ap_window_show_page (ApWindow   *self,
 
   gtk_stack_set_visible_child_name (self->main_stack, name);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, content);
+  ap_window_update_switcher_bar (self);
 }
 
 static void
@@ -609,11 +623,13 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, query_bar);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, user_detail);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, users_view);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, ap_window_update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss_clicked);
