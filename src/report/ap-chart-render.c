@@ -48,9 +48,10 @@ ap_chart_palette_init (ApChartPalette *palette,
    * is a neutral grey so it never reads as good or bad. */
   if (dark)
     {
-      rgba_from_hex (&palette->correct, 0x2ec27e, 1.0);      /* green_4, 6.6:1 on #242424 */
-      rgba_from_hex (&palette->incorrect, 0xed333b, 1.0);    /* red_2, 3.9:1 */
-      rgba_from_hex (&palette->not_watched, 0x9a9996, 1.0);  /* light_5, 5.4:1 */
+      /* against the window (#242424) and a card (#363636) */
+      rgba_from_hex (&palette->correct, 0x2ec27e, 1.0);      /* green_4, 6.7:1 / 5.3:1 */
+      rgba_from_hex (&palette->incorrect, 0xf66151, 1.0);    /* red_1, 5.0:1 / 3.9:1 */
+      rgba_from_hex (&palette->not_watched, 0x9a9996, 1.0);  /* light_5, 5.4:1 / 4.2:1 */
       rgba_from_hex (&palette->foreground, 0xffffff, 1.0);
       rgba_from_hex (&palette->dim_foreground, 0xffffff, 0.6);
       rgba_from_hex (&palette->grid, 0xffffff, 0.12);
@@ -58,9 +59,10 @@ ap_chart_palette_init (ApChartPalette *palette,
     }
   else
     {
-      rgba_from_hex (&palette->correct, 0x26a269, 1.0);      /* green_5, 3.3:1 on white */
-      rgba_from_hex (&palette->incorrect, 0xe01b24, 1.0);    /* red_3, 4.6:1 */
-      rgba_from_hex (&palette->not_watched, 0x77767b, 1.0);  /* dark_1, 4.5:1 */
+      /* against a card (#ffffff) and the window (#fafafa) */
+      rgba_from_hex (&palette->correct, 0x26a269, 1.0);      /* green_5, 3.3:1 / 3.1:1 */
+      rgba_from_hex (&palette->incorrect, 0xe01b24, 1.0);    /* red_3, 4.8:1 / 4.6:1 */
+      rgba_from_hex (&palette->not_watched, 0x77767b, 1.0);  /* dark_1, 4.5:1 / 4.3:1 */
       rgba_from_hex (&palette->foreground, 0x000000, 0.8);
       rgba_from_hex (&palette->dim_foreground, 0x000000, 0.55);
       rgba_from_hex (&palette->grid, 0x000000, 0.08);
