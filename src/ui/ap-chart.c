@@ -260,7 +260,8 @@ draw (ApChart *self,
     case AP_CHART_KIND_DEPARTMENTS:
       if (self->pointer_inside)
         row = hit_row (self, self->pointer_x, self->pointer_y, &part);
-      if (row < 0 && gtk_widget_has_focus (GTK_WIDGET (self)))
+      /* Only keyboard focus shows a row; a click's focus does not linger */
+      if (row < 0 && gtk_widget_has_visible_focus (GTK_WIDGET (self)))
         row = self->focus_row;
       ap_chart_render_stacked_bars (cr, &palette, font, 0, 0, width, height,
                                     (const ApChartSeries *) self->series->data,

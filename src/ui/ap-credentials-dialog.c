@@ -427,6 +427,11 @@ on_field_changed (ApCredentialsDialog *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->region_url_row), region_is_custom (self));
+  /* The region's address, so it can be checked against the console's */
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->region_row),
+                               region_is_custom (self)
+                               ? ""
+                               : ap_credentials_get_regions ()[adw_combo_row_get_selected (self->region_row)].base_url);
   adw_expander_row_set_subtitle (self->custom_url_expander,
                                  custom_url_active (self) ? "" : AP_API2_DEFAULT_BASE_URL);
   ap_credentials_dialog_validate (self);
@@ -807,16 +812,7 @@ ap_credentials_dialog_init (ApCredentialsDialog *self)
   self->cancellable = g_cancellable_new ();
   self->region_model = gtk_string_list_new (NULL);
   for (guint i = 0; regions[i].id != NULL; i++)
-    {
-      const char *host = regions[i].base_url;
-      g_autofree char *label = NULL;
-
-      if (g_str_has_prefix (host, "https://"))
-        host += strlen ("https://");
-      /* Translators: a region and its API host, e.g. "Europe (eu-api.mimecast.com)" */
-      label = g_strdup_printf (_("%s (%s)"), _(regions[i].label), host);
-      gtk_string_list_append (self->region_model, label);
-    }
+    gtk_string_list_append (self->region_model, _(regions[i].label));
   gtk_string_list_append (self->region_model, _("Custom…"));
 
   gtk_widget_init_template (GTK_WIDGET (self));
