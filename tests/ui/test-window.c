@@ -173,6 +173,8 @@ assert_sorted_by_not_watched (GListModel *model,
 static void
 test_sort_not_watched (void)
 {
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *sort_column = NULL;
   Fixture f = { 0 };
   ApUsersView *view;
   GtkColumnViewColumn *column;
@@ -187,10 +189,20 @@ test_sort_not_watched (void)
   g_assert_true (spin_until (models_settled, &f, WAIT_MS));
   assert_sorted_by_not_watched (shown_users (&f), TRUE);
 
+  /* The choice is remembered for the next start. */
+  settings = g_settings_new (BASE_APPLICATION_ID);
+  sort_column = g_settings_get_string (settings, "sort-column");
+  g_assert_cmpstr (sort_column, ==, "not-watched");
+  g_assert_true (g_settings_get_boolean (settings, "sort-descending"));
+
   gtk_column_view_sort_by_column (ap_users_view_get_column_view (view), column,
                                   GTK_SORT_ASCENDING);
   g_assert_true (spin_until (models_settled, &f, WAIT_MS));
   assert_sorted_by_not_watched (shown_users (&f), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "sort-descending"));
+
+  g_settings_reset (settings, "sort-column");
+  g_settings_reset (settings, "sort-descending");
 
   fixture_stop (&f);
 }
@@ -421,6 +433,78 @@ test_cancel (void)
   fixture_stop (&f);
 }
 
+static void
+test_department_filter (void)
+{
+  Fixture f = { 0 };
+  ApUsersView *view;
+  g_autoptr(ApUser) first = NULL;
+  g_autofree char *department = NULL;
+  guint n_total, n_expected = 0;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  view = ap_window_get_users_view (f.window);
+  n_total = g_list_model_get_n_items (shown_users (&f));
+
+  first = g_list_model_get_item (shown_users (&f), 0);
+  department = g_strdup (ap_user_get_department (first));
+  for (guint i = 0; i < n_total; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown_users (&f), i);
+
+      if (g_strcmp0 (ap_user_get_department (user), department) == 0)
+        n_expected++;
+    }
+  g_assert_cmpuint (n_expected, <, n_total);
+
+  /* What the Overview's department-activated leads to. */
+  ap_users_view_set_department (view, department);
+  g_assert_true (spin_until (models_settled, &f, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown_users (&f), i);
+
+      g_assert_cmpstr (ap_user_get_department (user), ==, department);
+    }
+
+  ap_users_view_set_department (view, NULL);
+  g_assert_true (spin_until (models_settled, &f, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, n_total);
+
+  fixture_stop (&f);
+}
+
+static void
+test_invalid_query (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  g_autoptr(ApMockServer) mock = ap_mock_server_new ();
+  g_autoptr(ApWindow) window = NULL;
+  const char * const no_ids[] = { NULL };
+
+  /* Custom attribute without an attribute ID: refused before any request. */
+  g_settings_set_string (settings, "search-field", "customAttribute");
+  g_settings_set_string (settings, "search-text", "x");
+  g_settings_set_strv (settings, "attribute-ids", no_ids);
+
+  ap_mock_server_set_dataset (mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
+  window = g_object_ref_sink (ap_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  ap_window_start_demo_with_server (window, mock);
+
+  g_assert_false (ap_query_bar_get_valid (window->query_bar));
+  g_assert_false (ap_window_is_fetching (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.fetch", NULL);
+  g_assert_false (ap_window_is_fetching (window));
+  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 0);
+
+  g_settings_reset (settings, "search-field");
+  g_settings_reset (settings, "search-text");
+  g_settings_reset (settings, "attribute-ids");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,7 +515,9 @@ main (int   argc,
   g_test_add_func ("/ap/window/demo-rows", test_demo_rows);
   g_test_add_func ("/ap/window/sort-not-watched", test_sort_not_watched);
   g_test_add_func ("/ap/window/local-search", test_local_search);
+  g_test_add_func ("/ap/window/department-filter", test_department_filter);
   g_test_add_func ("/ap/window/select-user", test_select_user);
+  g_test_add_func ("/ap/window/invalid-query", test_invalid_query);
   g_test_add_func ("/ap/window/without-details", test_without_details);
   g_test_add_func ("/ap/window/unauthorized", test_unauthorized);
   g_test_add_func ("/ap/window/failure-keeps-rows", test_failure_keeps_rows);
