@@ -39,6 +39,31 @@ typedef enum
   AP_MOCK_FAULT_HANG,             /* param: seconds before replying (for timeouts) */
 } ApMockFault;
 
+/* The double's fake keys (not secrets: they open nothing but this double). */
+#define AP_MOCK_ACCESS_KEY    "mYtOL3XZCOwG96BOiFTZRmHvdNEsUAmjh3EBj2TBzqXb3MU-ap-mock"
+#define AP_MOCK_SECRET_KEY    "YXAtbW9jay1zZWNyZXQta2V5Om5vdC1hLXJlYWwtbWltZWNhc3Qta2V5IQ=="
+#define AP_MOCK_APP_ID        "3f2b8d6e-6c1a-4f8e-9b7d-0a1c2e3f4a5b"
+#define AP_MOCK_APP_KEY       "c9e1a7d4-2b3f-4e5a-8c6d-7f8e9a0b1c2d"
+#define AP_MOCK_CLIENT_ID     "ap-mock-client-id"
+#define AP_MOCK_CLIENT_SECRET "ap-mock-client-secret-not-a-real-secret"
+
+/* Defaults of the data set and of the rate-limit headers. */
+#define AP_MOCK_DEFAULT_PAGE_SIZE       25      /* when the request gives none, as Mimecast */
+#define AP_MOCK_DEFAULT_TOKEN_LIFETIME  1800    /* seconds */
+#define AP_MOCK_DEFAULT_RATE_LIMIT      10000   /* requests per window */
+#define AP_MOCK_DEFAULT_RATE_WINDOW_MS  3600000
+
+#define AP_MOCK_DATA_PATH  "/api/awareness-training/company/get-performance-details"
+#define AP_MOCK_TOKEN_PATH "/oauth/token"
+
+/* "latency", "rate-limit", "server-error", "forbidden", "keys-expired",
+ * "unauthorized", "fail-array", "truncated-body", "malformed-json",
+ * "wrong-types", "negative-count", "deep-nesting", "huge-body",
+ * "drop-connection", "hang" */
+const char    *ap_mock_fault_to_string            (ApMockFault   fault);
+gboolean       ap_mock_fault_from_string          (const char   *name,
+                                                   ApMockFault  *fault);
+
 #define AP_TYPE_MOCK_SERVER (ap_mock_server_get_type ())
 G_DECLARE_FINAL_TYPE (ApMockServer, ap_mock_server, AP, MOCK_SERVER, GObject)
 
@@ -62,6 +87,14 @@ void           ap_mock_server_add_fault           (ApMockServer *self,
                                                    guint         param,
                                                    guint         reset_ms);
 void           ap_mock_server_clear_faults        (ApMockServer *self);
+/* X-RateLimit-* headers: @limit data requests per window of @window_ms,
+ * counted from the first request. When @enforce, a request over the limit
+ * gets 429 as Mimecast would; otherwise the headers only count (the
+ * default, so benchmarks are never throttled). */
+void           ap_mock_server_set_rate_limit      (ApMockServer *self,
+                                                   guint         limit,
+                                                   guint         window_ms,
+                                                   gboolean      enforce);
 
 /* Listens on 127.0.0.1 (port 0 = any free port). */
 gboolean       ap_mock_server_start               (ApMockServer *self,
@@ -70,6 +103,7 @@ gboolean       ap_mock_server_start               (ApMockServer *self,
 void           ap_mock_server_stop                (ApMockServer *self);
 /* "http://127.0.0.1:PORT" */
 const char    *ap_mock_server_get_base_url        (ApMockServer *self);
+guint          ap_mock_server_get_port            (ApMockServer *self);
 
 /* Credentials this server accepts, for its own base URL. (transfer full) */
 ApCredentials *ap_mock_server_dup_credentials     (ApMockServer *self,
@@ -81,6 +115,9 @@ guint          ap_mock_server_get_n_token_requests (ApMockServer *self);
 guint          ap_mock_server_get_n_rejected_auth (ApMockServer *self);
 /* (transfer full) the last data request's body, or NULL */
 char          *ap_mock_server_dup_last_request_body (ApMockServer *self);
+/* (transfer full) a header of the last data request, or NULL */
+char          *ap_mock_server_dup_last_request_header (ApMockServer *self,
+                                                     const char   *name);
 /* Users the data set holds and a given query would return (for asserting
  * counts): applies searchBy/filterBy the way the server does. */
 guint          ap_mock_server_count_matching      (ApMockServer *self,
