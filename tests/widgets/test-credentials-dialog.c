@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-credentials-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "ap-credentials-dialog-private.h"
+#include "ap-error.h"
+#include "ap-keyring.h"
+#include "ap-mock-server.h"
+
+#define WAIT_MS 20000
+
+/* Made-up keys in the shapes Mimecast issues */
+#define ACCESS_KEY "mYtOp5EcReTaCcEsSkEy-NotReal_0123456789"
+#define SECRET_KEY "c2VjcmV0IGtleSBmb3IgdGVzdGluZyBvbmx5"
+#define APP_ID     "0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+#define APP_KEY    "a7d1e2f3-0000-4444-8888-123456789abc"
+#define CLIENT_ID  "test-client-id"
+#define CLIENT_SECRET "test-client-secret-not-real"
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main context until @condition holds; FALSE after @timeout_ms */
+static gboolean
+spin_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (20, wake_up, NULL);
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return met;
+}
+
+static gboolean
+is_idle (gpointer data)
+{
+  return !_ap_credentials_dialog_is_busy (data);
+}
+
+static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+typedef struct
+{
+  gboolean       done;
+  gboolean       ok;
+  ApCredentials *credentials;
+  GError        *error;
+} KeyringResult;
+
+static gboolean
+keyring_done (gpointer data)
+{
+  return ((KeyringResult *) data)->done;
+}
+
+static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  KeyringResult *r = data;
+
+  r->ok = ap_keyring_clear_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  KeyringResult *r = data;
+
+  r->ok = ap_keyring_store_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+on_looked_up (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  KeyringResult *r = data;
+
+  r->credentials = ap_keyring_lookup_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+keyring_clear (void)
+{
+  KeyringResult r = { 0, };
+
+  ap_keyring_clear_async (NULL, on_cleared, &r);
+  g_assert_true (spin_until (keyring_done, &r, WAIT_MS));
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+}
+
+static void
+keyring_store (ApCredentials *credentials)
+{
+  KeyringResult r = { 0, };
+
+  ap_keyring_store_async (credentials, NULL, on_stored, &r);
+  g_assert_true (spin_until (keyring_done, &r, WAIT_MS));
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+}
+
+/* (transfer full) (nullable) */
+static ApCredentials *
+keyring_lookup (GError **error)
+{
+  KeyringResult r = { 0, };
+
+  ap_keyring_lookup_async (NULL, on_looked_up, &r);
+  g_assert_true (spin_until (keyring_done, &r, WAIT_MS));
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.credentials;
+}
+
+static GSettings *
+new_settings (void)
+{
+  return g_settings_new (BASE_APPLICATION_ID);
+}
+
+/* A dialog whose initial keyring lookup has finished */
+static ApCredentialsDialog *
+open_dialog (GSettings *settings)
+{
+  ApCredentialsDialog *dialog = ap_credentials_dialog_new (NULL, settings);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (spin_until (is_idle, dialog, WAIT_MS));
+  return dialog;
+}
+
+static void
+fill_api1 (ApCredentialsDialog *dialog,
+           const char          *secret_key)
+{
+  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API1);
+  _ap_credentials_dialog_set_field (dialog, "region", "eu");
+  _ap_credentials_dialog_set_field (dialog, "access-key", ACCESS_KEY);
+  _ap_credentials_dialog_set_field (dialog, "secret-key", secret_key);
+  _ap_credentials_dialog_set_field (dialog, "app-id", APP_ID);
+  _ap_credentials_dialog_set_field (dialog, "app-key", APP_KEY);
+}
+
+static void
+test_empty_is_not_an_error (void)
+{
+  ApCredentialsDialog *dialog;
+
+  keyring_clear ();
+  dialog = open_dialog (NULL);
+
+  /* Nothing typed yet: Save is off, but nothing is shown in red */
+  g_assert_false (_ap_credentials_dialog_has_stored (dialog));
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_false (_ap_credentials_dialog_can_test (dialog));
+  g_assert_null (_ap_credentials_dialog_get_validation (dialog));
+  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "client-id"));
+
+  /* Half filled: still off */
+  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_null (_ap_credentials_dialog_get_validation (dialog));
+
+  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  g_assert_true (_ap_credentials_dialog_can_test (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_refuses_bad_base64 (void)
+{
+  ApCredentialsDialog *dialog;
+  const char *message;
+
+  keyring_clear ();
+  dialog = open_dialog (NULL);
+  fill_api1 (dialog, "not base64!");
+
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_false (_ap_credentials_dialog_can_test (dialog));
+  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "secret-key"));
+  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "access-key"));
+  message = _ap_credentials_dialog_get_validation (dialog);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "Secret Key"));
+  g_assert_nonnull (strstr (message, "base64"));
+  /* The reason never repeats the secret */
+  g_assert_null (strstr (message, "not base64!"));
+
+  /* Fixed: the error goes, Save comes on */
+  _ap_credentials_dialog_set_field (dialog, "secret-key", SECRET_KEY);
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "secret-key"));
+  g_assert_null (_ap_credentials_dialog_get_validation (dialog));
+
+  /* Blanks from copy and paste are not part of the key */
+  _ap_credentials_dialog_set_field (dialog, "secret-key", "  " SECRET_KEY "\n");
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_refuses_insecure_url (void)
+{
+  ApCredentialsDialog *dialog;
+  const char *message;
+
+  keyring_clear ();
+  dialog = open_dialog (NULL);
+  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
+  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+
+  _ap_credentials_dialog_set_field (dialog, "custom-url", "http://api.example.com");
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "custom-url"));
+  message = _ap_credentials_dialog_get_validation (dialog);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "http://"));
+
+  /* Loopback is allowed over http (tests, demo); https anywhere */
+  _ap_credentials_dialog_set_field (dialog, "custom-url", "http://127.0.0.1:8080");
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "custom-url"));
+  _ap_credentials_dialog_set_field (dialog, "custom-url", "https://api.example.com");
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  _ap_credentials_dialog_set_field (dialog, "custom-url", "not a url");
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+
+  /* API 1.0: a custom region URL is checked the same way */
+  fill_api1 (dialog, SECRET_KEY);
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  _ap_credentials_dialog_set_field (dialog, "region", "custom");
+  _ap_credentials_dialog_set_field (dialog, "region-url", "http://eu-api.example.com");
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "region-url"));
+  _ap_credentials_dialog_set_field (dialog, "region-url", "https://eu-api.example.com");
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_saved (ApCredentialsDialog *dialog,
+          ApCredentials       *credentials,
+          ApCredentials      **out)
+{
+  g_set_object (out, credentials);
+}
+
+static void
+on_removed (ApCredentialsDialog *dialog,
+            guint               *count)
+{
+  (*count)++;
+}
+
+static void
+test_save_and_remove (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(ApCredentials) saved = NULL;
+  g_autoptr(ApCredentials) kept = NULL;
+  g_autoptr(ApCredentials) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *auth_mode = NULL;
+  g_autofree char *base_url = NULL;
+  ApCredentialsDialog *dialog;
+  gpointer alive;
+  guint removed = 0;
+
+  keyring_clear ();
+
+  /* Save: the keyring holds exactly what was entered, the dialog closes
+   * and the non-secret settings are written */
+  dialog = open_dialog (settings);
+  fill_api1 (dialog, SECRET_KEY);
+  _ap_credentials_dialog_set_field (dialog, "region", "de");
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
+  alive = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  _ap_credentials_dialog_save (dialog);
+  g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
+  g_assert_nonnull (saved);
+
+  stored = keyring_lookup (&error);
+  g_assert_no_error (error);
+  g_assert_true (ap_credentials_equal (stored, saved));
+  g_assert_cmpint (ap_credentials_get_mode (stored), ==, AP_AUTH_MODE_API1);
+  g_assert_cmpstr (ap_credentials_get_base_url (stored), ==, "https://de-api.mimecast.com");
+  g_assert_cmpstr (ap_credentials_get_secret_key (stored), ==, SECRET_KEY);
+  g_assert_cmpstr (ap_credentials_get_app_key (stored), ==, APP_KEY);
+  auth_mode = g_settings_get_string (settings, "auth-mode");
+  base_url = g_settings_get_string (settings, "base-url");
+  g_assert_cmpstr (auth_mode, ==, "api1");
+  g_assert_cmpstr (base_url, ==, "https://de-api.mimecast.com");
+
+  /* Reopened: non-secret fields prefilled, secrets never shown; saving
+   * with the secret fields empty keeps the stored secrets */
+  dialog = open_dialog (settings);
+  g_assert_true (_ap_credentials_dialog_has_stored (dialog));
+  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API1);
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "access-key"), ==, ACCESS_KEY);
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "app-id"), ==, APP_ID);
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "secret-key"), ==, "");
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "app-key"), ==, "");
+  g_assert_nonnull (strstr (_ap_credentials_dialog_get_field_title (dialog, "secret-key"),
+                            "leave empty to keep"));
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+
+  _ap_credentials_dialog_set_field (dialog, "app-id", "a-new-application-id");
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &kept);
+  alive = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  _ap_credentials_dialog_save (dialog);
+  g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
+  g_assert_nonnull (kept);
+  g_assert_cmpstr (ap_credentials_get_app_id (kept), ==, "a-new-application-id");
+  g_assert_cmpstr (ap_credentials_get_secret_key (kept), ==, SECRET_KEY);
+  g_assert_cmpstr (ap_credentials_get_app_key (kept), ==, APP_KEY);
+  g_assert_cmpstr (ap_credentials_get_base_url (kept), ==, "https://de-api.mimecast.com");
+
+  /* Switching to the other mode does not borrow the stored secrets */
+  dialog = open_dialog (settings);
+  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API2);
+  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API1);
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+
+  /* Remove: "removed", the keyring is empty, the fields are cleared */
+  g_signal_connect (dialog, "removed", G_CALLBACK (on_removed), &removed);
+  _ap_credentials_dialog_remove (dialog);
+  g_assert_true (spin_until (is_idle, dialog, WAIT_MS));
+  g_assert_cmpuint (removed, ==, 1);
+  g_assert_false (_ap_credentials_dialog_has_stored (dialog));
+  g_assert_false (_ap_credentials_dialog_get_status_is_error (dialog));
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "access-key"), ==, "");
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_clear_object (&stored);
+  stored = keyring_lookup (&error);
+  g_assert_null (stored);
+  g_assert_error (error, AP_ERROR, AP_ERROR_NO_CREDENTIALS);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_api2_round_trip (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(ApCredentials) original = ap_credentials_new_api2 ("https://api.example.com",
+                                                               CLIENT_ID, CLIENT_SECRET);
+  g_autoptr(ApCredentials) saved = NULL;
+  g_autofree char *base_url = NULL;
+  ApCredentialsDialog *dialog;
+  gpointer alive;
+
+  keyring_clear ();
+  keyring_store (original);
+
+  dialog = open_dialog (settings);
+  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API2);
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-secret"), ==, "");
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "custom-url"), ==,
+                   "https://api.example.com");
+
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
+  alive = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  _ap_credentials_dialog_save (dialog);
+  g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
+  g_assert_true (ap_credentials_equal (saved, original));
+  base_url = g_settings_get_string (settings, "base-url");
+  g_assert_cmpstr (base_url, ==, "https://api.example.com");
+
+  keyring_clear ();
+}
+
+static gboolean
+status_is_final (gpointer data)
+{
+  return !_ap_credentials_dialog_is_busy (data) &&
+         *_ap_credentials_dialog_get_status (data) != '\0';
+}
+
+static void
+test_connection (void)
+{
+  g_autoptr(ApMockServer) mock = ap_mock_server_new ();
+  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  ApCredentialsDialog *dialog;
+  const char *status;
+
+  ap_mock_server_set_dataset (mock, 20, 3, 2, 1);
+  g_assert_true (ap_mock_server_start (mock, 0, &error));
+  g_assert_no_error (error);
+  credentials = ap_mock_server_dup_credentials (mock, AP_AUTH_MODE_API2);
+
+  keyring_clear ();
+  dialog = open_dialog (NULL);
+  _ap_credentials_dialog_set_field (dialog, "client-id",
+                                    ap_credentials_get_client_id (credentials));
+  _ap_credentials_dialog_set_field (dialog, "client-secret",
+                                    ap_credentials_get_client_secret (credentials));
+  _ap_credentials_dialog_set_field (dialog, "custom-url", ap_mock_server_get_base_url (mock));
+  g_assert_true (_ap_credentials_dialog_can_test (dialog));
+
+  _ap_credentials_dialog_test_connection (dialog);
+  g_assert_true (_ap_credentials_dialog_is_busy (dialog));
+  g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
+  g_assert_false (_ap_credentials_dialog_get_status_is_error (dialog));
+  g_assert_cmpstr (_ap_credentials_dialog_get_status (dialog), ==,
+                   "Connected — the account can read Awareness Training performance");
+  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), >=, 1);
+
+  /* Editing a field drops the result: it belonged to the old values */
+  _ap_credentials_dialog_set_field (dialog, "client-id", "someone-else");
+  g_assert_cmpstr (_ap_credentials_dialog_get_status (dialog), ==, "");
+  _ap_credentials_dialog_set_field (dialog, "client-id",
+                                    ap_credentials_get_client_id (credentials));
+
+  /* 403: the precise reason, in the dialog */
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_FORBIDDEN, 0, 0);
+  _ap_credentials_dialog_test_connection (dialog);
+  g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
+  g_assert_true (_ap_credentials_dialog_get_status_is_error (dialog));
+  status = _ap_credentials_dialog_get_status (dialog);
+  g_assert_nonnull (strstr (status, "Awareness Training | Dashboard | Read"));
+  g_assert_nonnull (strstr (status, "403"));
+
+  /* A wrong secret: refused by the token endpoint, never echoed */
+  ap_mock_server_clear_faults (mock);
+  _ap_credentials_dialog_set_field (dialog, "client-secret", "wrong-secret-value");
+  _ap_credentials_dialog_test_connection (dialog);
+  g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
+  g_assert_true (_ap_credentials_dialog_get_status_is_error (dialog));
+  g_assert_null (strstr (_ap_credentials_dialog_get_status (dialog), "wrong-secret-value"));
+
+  /* Nothing was stored by testing */
+  g_assert_false (_ap_credentials_dialog_has_stored (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ap_mock_server_stop (mock);
+}
+
+static void
+test_escape_closes (void)
+{
+  ApCredentialsDialog *dialog = open_dialog (NULL);
+  gpointer alive = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL));
+  g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ap/credentials-dialog/empty-is-not-an-error", test_empty_is_not_an_error);
+  g_test_add_func ("/ap/credentials-dialog/refuses-bad-base64", test_refuses_bad_base64);
+  g_test_add_func ("/ap/credentials-dialog/refuses-insecure-url", test_refuses_insecure_url);
+  g_test_add_func ("/ap/credentials-dialog/save-and-remove", test_save_and_remove);
+  g_test_add_func ("/ap/credentials-dialog/api2-round-trip", test_api2_round_trip);
+  g_test_add_func ("/ap/credentials-dialog/test-connection", test_connection);
+  g_test_add_func ("/ap/credentials-dialog/close", test_escape_closes);
+
+  return g_test_run ();
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-overview-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "ap-chart-private.h"
+#include "ap-overview-page-private.h"
+#include "ap-summary.h"
+
+#define WAIT_MS 10000
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main context until @condition holds; FALSE after @timeout_ms */
+static gboolean
+spin_until (Condition condition,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (20, wake_up, NULL);
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return met;
+}
+
+static gboolean
+is_allocated (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) >= 2 * AP_CHART_BAR_ROW_HEIGHT;
+}
+
+static void
+add_users (ApSummary  *summary,
+           const char *department,
+           guint       n_users,
+           guint       correct,
+           guint       incorrect,
+           guint       not_watched)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n_users; i++)
+    g_ptr_array_add (users, ap_user_new ("Łukasz", "l@example.com", department,
+                                         correct, incorrect, not_watched));
+  ap_summary_add_batch (summary, users);
+}
+
+static void
+assert_description (GtkWidget  *widget,
+                    const char *expected)
+{
+  g_autofree char *actual =
+    gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+
+  if (actual != NULL)
+    g_error ("accessible description is \"%s\", expected \"%s\"", actual, expected);
+}
+
+static void
+test_states_and_totals (void)
+{
+  GtkWidget *page = g_object_ref_sink (ap_overview_page_new ());
+  ApOverviewPage *overview = AP_OVERVIEW_PAGE (page);
+  g_autoptr(ApSummary) summary = ap_summary_new ();
+
+  /* Nothing fetched yet: the empty state */
+  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
+  ap_overview_page_set_summary (overview, summary);
+  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
+
+  /* 3 users: 120 correct, 30 incorrect, 50 not watched */
+  add_users (summary, "Sales", 2, 50, 10, 20);
+  add_users (summary, "Support", 1, 20, 10, 10);
+  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "data");
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "3");
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_CORRECT), ==, "120");
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_INCORRECT), ==, "30");
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
+                   "50");
+
+  /* The ring and the bars follow the same summary */
+  assert_description (GTK_WIDGET (_ap_overview_page_get_breakdown_chart (overview)),
+                      "Correct 120 (60 %), incorrect 30 (15 %), not watched 50 (25 %)");
+  g_assert_cmpuint (_ap_chart_get_n_series (_ap_overview_page_get_departments_chart (overview)),
+                    ==, 2);
+
+  /* Another batch updates the numbers */
+  add_users (summary, "Finance", 1, 0, 0, 100);
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "4");
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
+                   "150");
+  g_assert_cmpuint (_ap_chart_get_n_series (_ap_overview_page_get_departments_chart (overview)),
+                    ==, 3);
+  g_assert_cmpstr (_ap_chart_get_series (_ap_overview_page_get_departments_chart (overview),
+                                         0)->label, ==, "Finance");
+
+  /* A new fetch clears: back to the empty state */
+  ap_summary_clear (summary);
+  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
+  assert_description (GTK_WIDGET (_ap_overview_page_get_breakdown_chart (overview)), "No data");
+
+  /* And without a summary */
+  ap_overview_page_set_summary (overview, NULL);
+  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
+
+  g_object_unref (page);
+}
+
+static void
+on_department_activated (ApOverviewPage *page,
+                         const char     *name,
+                         char          **out)
+{
+  g_free (*out);
+  *out = g_strdup (name);
+}
+
+static void
+test_department_activated (void)
+{
+  GtkWidget *page = ap_overview_page_new ();
+  g_autoptr(ApSummary) summary = ap_summary_new ();
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  g_autofree char *activated = NULL;
+  ApChart *departments;
+
+  add_users (summary, "Sales, \"EMEA\"", 2, 1, 1, 8);
+  add_users (summary, "Engineering", 2, 8, 1, 1);
+  ap_overview_page_set_summary (AP_OVERVIEW_PAGE (page), summary);
+  g_signal_connect (page, "department-activated", G_CALLBACK (on_department_activated),
+                    &activated);
+
+  gtk_window_set_default_size (window, 900, 700);
+  gtk_window_set_child (window, page);
+  gtk_window_present (window);
+  departments = _ap_overview_page_get_departments_chart (AP_OVERVIEW_PAGE (page));
+  g_assert_true (spin_until (is_allocated, departments, WAIT_MS));
+
+  /* Row 0 is the department with the most not watched */
+  _ap_chart_click (departments, gtk_widget_get_width (GTK_WIDGET (departments)) - 10,
+                   AP_CHART_BAR_ROW_HEIGHT / 2);
+  g_assert_cmpstr (activated, ==, "Sales, \"EMEA\"");
+  _ap_chart_click (departments, 10, AP_CHART_BAR_ROW_HEIGHT * 1.5);
+  g_assert_cmpstr (activated, ==, "Engineering");
+
+  gtk_window_destroy (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ap/overview-page/states-and-totals", test_states_and_totals);
+  g_test_add_func ("/ap/overview-page/department-activated", test_department_activated);
+
+  return g_test_run ();
+}
