@@ -593,14 +593,30 @@ on_test_clicked (ApCredentialsDialog *self)
                                    g_object_ref (self));
 }
 
+typedef struct
+{
+  ApCredentialsDialog *self;
+  ApCredentials       *credentials;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->credentials);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
+
 static void
 on_store_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  ApCredentialsDialog *self = g_task_get_source_object (task);
-  ApCredentials *credentials = g_task_get_task_data (task);
+  g_autoptr(SaveData) data = user_data;
+  ApCredentialsDialog *self = data->self;
+  ApCredentials *credentials = data->credentials;
   g_autoptr(GError) error = NULL;
 
   if (!ap_keyring_store_finish (result, &error))
@@ -636,7 +652,7 @@ on_save_clicked (ApCredentialsDialog *self)
 {
   g_autoptr(ApCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
-  GTask *task;
+  SaveData *data;
 
   if (self->busy)
     return;
@@ -654,11 +670,10 @@ on_save_clicked (ApCredentialsDialog *self)
   set_busy (self, TRUE);
   set_status (self, STATUS_BUSY, _("Saving to the keyring…"));
 
-  /* The task only carries the dialog and the credentials to the callback */
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, on_save_clicked);
-  g_task_set_task_data (task, g_object_ref (credentials), g_object_unref);
-  ap_keyring_store_async (credentials, self->cancellable, on_store_done, task);
+  data = g_new0 (SaveData, 1);
+  data->self = g_object_ref (self);
+  data->credentials = g_object_ref (credentials);
+  ap_keyring_store_async (credentials, self->cancellable, on_store_done, data);
 }
 
 static void
@@ -825,6 +840,11 @@ ap_credentials_dialog_init (ApCredentialsDialog *self)
       adw_entry_row_set_input_hints (field_row (self, i),
                                      GTK_INPUT_HINT_NO_SPELLCHECK | GTK_INPUT_HINT_NO_EMOJI);
   adw_entry_row_set_input_purpose (self->custom_url_row, GTK_INPUT_PURPOSE_URL);
+
+  /* Enter in any field saves, when Save is possible */
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->save_button));
+  for (guint i = 0; i < N_FIELDS; i++)
+    adw_entry_row_set_activates_default (field_row (self, i), TRUE);
   adw_entry_row_set_input_purpose (self->region_url_row, GTK_INPUT_PURPOSE_URL);
 
   on_mode_changed (self);

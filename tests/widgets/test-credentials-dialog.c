@@ -476,6 +476,69 @@ test_connection (void)
   ap_mock_server_stop (mock);
 }
 
+/* Runs in a child process with no session bus: libsecret cannot reach a
+ * keyring there */
+static void
+test_no_keyring_child (void)
+{
+  ApCredentialsDialog *dialog = ap_credentials_dialog_new (NULL, NULL);
+  const char *status;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (spin_until (is_idle, dialog, WAIT_MS));
+  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
+  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+  _ap_credentials_dialog_save (dialog);
+  g_assert_true (spin_until (is_idle, dialog, WAIT_MS));
+
+  /* The reason is shown, the dialog stays open with the entries kept */
+  g_assert_true (_ap_credentials_dialog_get_status_is_error (dialog));
+  status = _ap_credentials_dialog_get_status (dialog);
+  g_assert_nonnull (strstr (status, "keyring"));
+  g_assert_null (strstr (status, CLIENT_SECRET));
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-secret"), ==, CLIENT_SECRET);
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  g_print ("status: %s\n", status);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static const char *test_program;
+
+/* Without a bus GTK warns once that it has no session bus; that is the
+ * point of the child, not a failure */
+static gboolean
+ignore_missing_bus (const char     *log_domain,
+                    GLogLevelFlags  log_level,
+                    const char     *message,
+                    gpointer        user_data)
+{
+  return strstr (message, "session bus") == NULL;
+}
+
+static void
+test_no_keyring (void)
+{
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { test_program, "-p", "/ap/credentials-dialog/no-keyring-child", NULL };
+  int status;
+
+  envp = g_environ_setenv (envp, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
+  envp = g_environ_setenv (envp, "AP_TEST_NO_KEYRING_CHILD", "1", TRUE);
+  /* The AT-SPI bridge would look for the bus too */
+  envp = g_environ_setenv (envp, "GTK_A11Y", "test", TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("child failed:\n%s\n%s", out, err);
+  g_assert_nonnull (strstr (out, "ok 1 /ap/credentials-dialog/no-keyring-child"));
+}
+
 static void
 test_escape_closes (void)
 {
@@ -491,8 +554,18 @@ int
 main (int   argc,
       char *argv[])
 {
+  test_program = argv[0];
+  /* Before gtk_init(), which is where GTK looks for the bus */
+  if (g_getenv ("AP_TEST_NO_KEYRING_CHILD") != NULL)
+    g_test_log_set_fatal_handler (ignore_missing_bus, NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+
+  if (g_getenv ("AP_TEST_NO_KEYRING_CHILD") != NULL)
+    {
+      g_test_add_func ("/ap/credentials-dialog/no-keyring-child", test_no_keyring_child);
+      return g_test_run ();
+    }
 
   g_test_add_func ("/ap/credentials-dialog/empty-is-not-an-error", test_empty_is_not_an_error);
   g_test_add_func ("/ap/credentials-dialog/refuses-bad-base64", test_refuses_bad_base64);
@@ -500,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/ap/credentials-dialog/save-and-remove", test_save_and_remove);
   g_test_add_func ("/ap/credentials-dialog/api2-round-trip", test_api2_round_trip);
   g_test_add_func ("/ap/credentials-dialog/test-connection", test_connection);
+  g_test_add_func ("/ap/credentials-dialog/no-keyring", test_no_keyring);
   g_test_add_func ("/ap/credentials-dialog/close", test_escape_closes);
 
   return g_test_run ();
