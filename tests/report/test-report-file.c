@@ -250,6 +250,36 @@ test_permission_denied (Fixture       *fixture,
   g_assert_cmpuint (report_test_count_files (locked), ==, 1);
 }
 
+static void
+test_error_messages (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path ("/media/usb/reports/report.pdf");
+  struct { GIOErrorEnum code; const char *part; } cases[] = {
+    { G_IO_ERROR_PERMISSION_DENIED, "permission to write to “/media/usb/reports”" },
+    { G_IO_ERROR_NOT_FOUND, "“/media/usb/reports” does not exist" },
+    { G_IO_ERROR_NOT_DIRECTORY, "“/media/usb/reports” is not a folder" },
+    { G_IO_ERROR_NO_SPACE, "The disk is full" },
+    { G_IO_ERROR_READ_ONLY, "read-only disk" },
+    { G_IO_ERROR_IS_DIRECTORY, "“/media/usb/reports/report.pdf” is not a regular file" },
+    { G_IO_ERROR_FILENAME_TOO_LONG, "cannot be used here" },
+    { G_IO_ERROR_FAILED, "could not be written to “/media/usb/reports/report.pdf”: boom" },
+  };
+  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
+  g_autoptr(GError) passed = ap_report_map_io_error (cancelled, file);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) io = g_error_new_literal (G_IO_ERROR, cases[i].code, "boom");
+      g_autoptr(GError) mapped = ap_report_map_io_error (io, file);
+
+      g_assert_error (mapped, AP_ERROR, AP_ERROR_WRITE);
+      g_assert_nonnull (strstr (mapped->message, cases[i].part));
+    }
+
+  /* Cancellation is never turned into a failure. */
+  g_assert_error (passed, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* export_async */
 
 static gboolean
@@ -447,6 +477,7 @@ main (int   argc,
   ADD ("/ap/report-file/commit-cancelled", test_commit_cancelled);
   ADD ("/ap/report-file/failures", test_failures);
   ADD ("/ap/report-file/permission-denied", test_permission_denied);
+  g_test_add_func ("/ap/report-file/error-messages", test_error_messages);
   ADD ("/ap/report-file/export-progress", test_export_progress);
   ADD ("/ap/report-file/export-pdf-progress", test_export_pdf_progress);
   g_test_add_data_func ("/ap/report-file/export-cancel/csv",
