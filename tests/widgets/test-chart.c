@@ -9,6 +9,7 @@
 
 #include "ap-chart-private.h"
 #include "ap-chart-render.h"
+#include "ap-resources.h"
 #include "ap-summary.h"
 
 #define WAIT_MS 10000
@@ -103,6 +104,11 @@ show_in_window (GtkWidget *chart,
   return window;
 }
 
+/* Render nodes stay alive until the test ends: the GL renderer caches
+ * what it drew per node, and a new node at a freed node's address would
+ * be given the old drawing */
+static GPtrArray *rendered_nodes;
+
 /* The widget as GTK renders it, through the window's own GskRenderer */
 static GBytes *
 render_widget (GtkWidget *widget,
@@ -121,6 +127,9 @@ render_widget (GtkWidget *widget,
   GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
+  if (rendered_nodes == NULL)
+    rendered_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) gsk_render_node_unref);
+  g_ptr_array_add (rendered_nodes, gsk_render_node_ref (node));
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, *width, *height));
   g_assert_cmpint (gdk_texture_get_width (texture), ==, *width);
@@ -418,8 +427,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Referencing the resource links its object file out of the static
+   * library; its constructor registers the templates */
+  g_assert_nonnull (ap_get_resource ());
 
   g_test_add_func ("/ap/chart/breakdown-renders-and-follows", test_breakdown_renders_and_follows);
   g_test_add_func ("/ap/chart/breakdown-accessible", test_breakdown_accessible);
@@ -428,5 +442,7 @@ main (int   argc,
   g_test_add_func ("/ap/chart/departments-empty", test_departments_empty);
   g_test_add_func ("/ap/chart/dark-style", test_dark_style);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_clear_pointer (&rendered_nodes, g_ptr_array_unref);
+  return status;
 }

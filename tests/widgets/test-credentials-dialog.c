@@ -10,6 +10,7 @@
 #include "ap-error.h"
 #include "ap-keyring.h"
 #include "ap-mock-server.h"
+#include "ap-resources.h"
 
 #define WAIT_MS 20000
 
@@ -560,6 +561,9 @@ main (int   argc,
     g_test_log_set_fatal_handler (ignore_missing_bus, NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Referencing the resource links its object file out of the static
+   * library; its constructor registers the templates */
+  g_assert_nonnull (ap_get_resource ());
 
   if (g_getenv ("AP_TEST_NO_KEYRING_CHILD") != NULL)
     {

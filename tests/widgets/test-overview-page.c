@@ -8,6 +8,7 @@
 
 #include "ap-chart-private.h"
 #include "ap-overview-page-private.h"
+#include "ap-resources.h"
 #include "ap-summary.h"
 
 #define WAIT_MS 10000
@@ -170,6 +171,9 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Referencing the resource links its object file out of the static
+   * library; its constructor registers the templates */
+  g_assert_nonnull (ap_get_resource ());
 
   g_test_add_func ("/ap/overview-page/states-and-totals", test_states_and_totals);
   g_test_add_func ("/ap/overview-page/department-activated", test_department_activated);
