@@ -45,6 +45,10 @@ def main():
             'share/locale/de/LC_MESSAGES/awareness-performance.mo',
             'share/man/man1/awareness-performance.1',
         ]
+        if app_id != base_id:
+            # A development build carries the release icons too.
+            expected += [f'share/icons/hicolor/scalable/apps/{base_id}.svg',
+                         f'share/icons/hicolor/symbolic/apps/{base_id}-symbolic.svg']
         problems = [f'missing {path}' for path in expected if not (root / path).is_file()]
 
         binary = root / 'bin/awareness-performance'
