@@ -62,6 +62,7 @@ struct _ApCredentialsDialog
   guint              busy : 1;
   guint              lookup_pending : 1;
   guint              status_is_test : 1;
+  guint              applying_stored : 1;
   StatusKind         status_kind;
 
   AdwEntryRow       *access_key_row;
@@ -414,8 +415,9 @@ cancel_pending (ApCredentialsDialog *self)
 static void
 on_field_changed (ApCredentialsDialog *self)
 {
-  /* A test result belongs to the values it was run with */
-  if (self->status_is_test)
+  /* A test result belongs to the values it was run with; filling in the
+   * stored values is not an edit */
+  if (self->status_is_test && !self->applying_stored)
     {
       if (self->busy)
         {
@@ -530,14 +532,16 @@ on_lookup_done (GObject      *source,
   if (credentials != NULL)
     {
       g_set_object (&self->stored, credentials);
+      self->applying_stored = TRUE;
       show_stored (self);
+      self->applying_stored = FALSE;
     }
   else if (!g_error_matches (error, AP_ERROR, AP_ERROR_NO_CREDENTIALS))
     {
       set_status (self, STATUS_ERROR, error->message);
     }
 
-  on_field_changed (self);
+  ap_credentials_dialog_validate (self);
 }
 
 static void

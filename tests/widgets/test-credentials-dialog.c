@@ -472,8 +472,24 @@ test_connection (void)
 
   /* Nothing was stored by testing */
   g_assert_false (_ap_credentials_dialog_has_stored (dialog));
-
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A test started before the keyring lookup has answered keeps its
+   * result: the lookup filling in is not an edit */
+  dialog = ap_credentials_dialog_new (NULL, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  _ap_credentials_dialog_set_field (dialog, "client-id",
+                                    ap_credentials_get_client_id (credentials));
+  _ap_credentials_dialog_set_field (dialog, "client-secret",
+                                    ap_credentials_get_client_secret (credentials));
+  _ap_credentials_dialog_set_field (dialog, "custom-url", ap_mock_server_get_base_url (mock));
+  _ap_credentials_dialog_test_connection (dialog);
+  g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
+  g_assert_false (_ap_credentials_dialog_get_status_is_error (dialog));
+  g_assert_cmpstr (_ap_credentials_dialog_get_status (dialog), ==,
+                   "Connected — the account can read Awareness Training performance");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
   ap_mock_server_stop (mock);
 }
 
