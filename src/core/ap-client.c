@@ -704,7 +704,8 @@ send_cb (GObject      *source,
     GError *status_error = ap_http_error_from_status (status,
                                                       soup_message_get_reason_phrase (message),
                                                       headers);
-    guint reset_ms = ap_http_get_rate_limit_reset_ms (headers);
+    /* Every reply carries X-RateLimit-Reset; only a 429 asks us to wait for it. */
+    guint reset_ms = status == 429 ? ap_http_get_rate_limit_reset_ms (headers) : 0;
 
     g_debug ("Page %u: HTTP %u", op->req_page_no, status);
     g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
