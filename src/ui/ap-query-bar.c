@@ -146,7 +146,6 @@ ap_query_bar_save (ApQueryBar *self)
   field = ap_query_bar_get_field (self);
   ids = ap_query_bar_dup_attribute_ids (self);
 
-  g_settings_delay (self->settings);
   g_settings_set_string (self->settings, "search-field", ap_search_field_to_string (field));
   g_settings_set_string (self->settings, "search-text",
                          gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
@@ -155,7 +154,6 @@ ap_query_bar_save (ApQueryBar *self)
                          ap_video_count_to_string (ap_query_bar_get_video_count (self)));
   g_settings_set_boolean (self->settings, "include-details",
                           gtk_switch_get_active (self->details_switch));
-  g_settings_apply (self->settings);
 }
 
 static void
@@ -200,9 +198,13 @@ on_entry_activate (ApQueryBar *self)
 static void
 ap_query_bar_dispose (GObject *object)
 {
+  GtkWidget *child;
   ApQueryBar *self = AP_QUERY_BAR (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_QUERY_BAR);
+  /* Children the template does not bind (separators) are ours to drop. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (ap_query_bar_parent_class)->dispose (object);

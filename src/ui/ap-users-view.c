@@ -581,15 +581,29 @@ on_sorter_changed (ApUsersView *self)
 static void
 ap_users_view_dispose (GObject *object)
 {
+  GtkWidget *child;
   ApUsersView *self = AP_USERS_VIEW (object);
 
+  /* Tearing the list down changes its sorter and models: nothing of that
+   * may reach the settings or schedule work. */
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   if (self->summary != NULL)
     g_signal_handlers_disconnect_by_data (self->summary, self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
-
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->sort_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->sort_model, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_USERS_VIEW);
+  /* Children the template does not bind (separators) are ours to drop. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);

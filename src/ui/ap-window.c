@@ -9,6 +9,7 @@
 #include "ap-error.h"
 #include "ap-export-dialog.h"
 #include "ap-keyring.h"
+#include "ap-resources.h"
 #include "ap-window-private.h"
 
 /* What `--demo` and "Explore Demo Data" serve: big enough for several
@@ -535,14 +536,12 @@ ap_window_close_request (GtkWindow *window)
 
   gtk_window_get_default_size (window, &width, &height);
 
-  g_settings_delay (self->settings);
   if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
     {
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-  g_settings_apply (self->settings);
 
   _ap_window_cancel_fetch (self);
 
@@ -602,6 +601,11 @@ ap_window_class_init (ApWindowClass *klass)
 
   object_class->dispose = ap_window_dispose;
   window_class->close_request = ap_window_close_request;
+
+  /* The resources live in the static library: referencing them makes
+   * every program with a window link them in, and their constructor
+   * registers them before the templates load. */
+  g_assert (ap_get_resource () != NULL);
 
   g_type_ensure (AP_TYPE_OVERVIEW_PAGE);
   g_type_ensure (AP_TYPE_QUERY_BAR);
@@ -730,7 +734,8 @@ ap_window_start_demo_with_server (ApWindow     *self,
     {
       ap_window_leave_demo (self);
 
-      if (ap_mock_server_get_base_url (mock) == NULL && !ap_mock_server_start (mock, 0, &error))
+      /* A mock a test already started keeps its port. */
+      if (ap_mock_server_get_port (mock) == 0 && !ap_mock_server_start (mock, 0, &error))
         {
           ap_window_show_error (self, error);
           return;
