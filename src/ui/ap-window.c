@@ -522,6 +522,14 @@ on_user_activated (ApWindow *self,
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
 
+/* With one pane, a click on a user is the way to their detail. */
+static void
+on_leaflet_folded (ApWindow *self)
+{
+  gtk_column_view_set_single_click_activate (ap_users_view_get_column_view (self->users_view),
+                                             adw_leaflet_get_folded (self->leaflet));
+}
+
 static void
 on_back_clicked (ApWindow *self)
 {
@@ -672,6 +680,8 @@ ap_window_init (ApWindow *self)
                            G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "items-changed",
                            G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded",
+                           G_CALLBACK (on_leaflet_folded), self, G_CONNECT_SWAPPED);
 
   ap_window_show_page (self, "loading");
   _ap_window_update_actions (self);
