@@ -21,6 +21,7 @@ struct _ApApplication
   AdwApplication parent_instance;
 
   gboolean       start_demo;
+  gboolean       options_parsed;
 };
 
 G_DEFINE_FINAL_TYPE (ApApplication, ap_application, ADW_TYPE_APPLICATION)
@@ -140,6 +141,8 @@ ap_application_handle_local_options (GApplication *app,
   g_autoptr(GError) error = NULL;
   int rc;
 
+  self->options_parsed = TRUE;
+
   rc = ap_cli_handle_local_options (app, options);
   if (rc >= 0)
     return rc;
@@ -162,6 +165,27 @@ ap_application_handle_local_options (GApplication *app,
 
   self->start_demo = TRUE;
   return -1;
+}
+
+/* GApplication answers an unknown option or a malformed value with exit
+ * status 1, which the command line reserves for runtime failures; usage
+ * errors are 2 there. handle-local-options only runs once parsing
+ * succeeded, so a 1 without it was a parse error. */
+static gboolean
+ap_application_local_command_line (GApplication   *app,
+                                   char         ***arguments,
+                                   int            *exit_status)
+{
+  ApApplication *self = AP_APPLICATION (app);
+  gboolean handled;
+
+  handled = G_APPLICATION_CLASS (ap_application_parent_class)->local_command_line (app, arguments,
+                                                                                  exit_status);
+
+  if (handled && *exit_status == EXIT_FAILURE && !self->options_parsed)
+    *exit_status = 2;
+
+  return handled;
 }
 
 static void
@@ -202,6 +226,7 @@ ap_application_class_init (ApApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  app_class->local_command_line = ap_application_local_command_line;
   app_class->handle_local_options = ap_application_handle_local_options;
   app_class->startup = ap_application_startup;
   app_class->activate = ap_application_activate;
