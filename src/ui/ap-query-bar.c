@@ -99,7 +99,8 @@ ap_query_bar_dup_attribute_ids (ApQueryBar *self)
   ap_query_bar_attribute_entries (self, entries);
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     {
-      g_autofree char *id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entries[i]))));
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (entries[i]));
+      g_autofree char *id = g_strstrip (g_strdup (text));
 
       if (*id != '\0')
         g_strv_builder_add (builder, id);

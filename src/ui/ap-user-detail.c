@@ -256,6 +256,9 @@ ap_user_detail_class_init (ApUserDetailClass *klass)
 static void
 ap_user_detail_init (ApUserDetail *self)
 {
+  GtkNoSelection *selection;
+  GtkSorter *sorter;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->chart = ap_chart_new (AP_CHART_KIND_BREAKDOWN);
@@ -263,10 +266,11 @@ ap_user_detail_init (ApUserDetail *self)
   gtk_widget_set_vexpand (self->chart, TRUE);
   gtk_box_append (GTK_BOX (self->chart_box), self->chart);
 
-  self->sort_model = gtk_sort_list_model_new (NULL,
-                                              g_object_ref (gtk_column_view_get_sorter (self->records_view)));
-  gtk_column_view_set_model (self->records_view,
-                             GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)))));
+  sorter = gtk_column_view_get_sorter (self->records_view);
+  self->sort_model = gtk_sort_list_model_new (NULL, g_object_ref (sorter));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  gtk_column_view_set_model (self->records_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
 
   ap_user_detail_update (self);
 }

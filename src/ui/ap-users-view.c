@@ -697,6 +697,7 @@ ap_users_view_init (ApUsersView *self)
 {
   g_autoptr(ApDepartmentOption) all = NULL;
   GtkEveryFilter *filter;
+  GtkSorter *sorter;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -710,7 +711,8 @@ ap_users_view_init (ApUsersView *self)
   self->search_filter = gtk_custom_filter_new (ap_users_view_match_search, self, NULL);
   self->department_filter = gtk_custom_filter_new (ap_users_view_match_department, self, NULL);
   filter = gtk_every_filter_new ();
-  gtk_multi_filter_append (GTK_MULTI_FILTER (filter), g_object_ref (GTK_FILTER (self->search_filter)));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
+                           g_object_ref (GTK_FILTER (self->search_filter)));
   gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
                            g_object_ref (GTK_FILTER (self->department_filter)));
 
@@ -719,8 +721,9 @@ ap_users_view_init (ApUsersView *self)
   self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
   gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
 
+  sorter = gtk_column_view_get_sorter (self->column_view);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+                                              g_object_ref (sorter));
   gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
 
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));

@@ -96,10 +96,9 @@ ap_window_update_switcher_bar (ApWindow *self)
 {
   gboolean content = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
                                 "content") == 0;
+  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
 
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    content &&
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, content && narrow);
 }
 
 static void

@@ -360,7 +360,8 @@ test_without_details (void)
   g_assert_cmpstr (ap_user_detail_get_visible_page (detail), ==, "no-details");
 
   /* "Fetch with Details" asks again, with details this time. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch-with-details", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch-with-details",
+                                             NULL));
   wait_for_fetch (&f);
   gtk_single_selection_set_selected (ap_users_view_get_selection (view), 0);
   g_assert_true (spin_until (records_shown, &f, WAIT_MS));
@@ -505,6 +506,36 @@ test_invalid_query (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+rate_limit_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_str_has_prefix (gtk_label_get_label (f->window->progress_label),
+                           "Rate limited, retrying in ");
+}
+
+static void
+test_rate_limited (void)
+{
+  Fixture f = { 0 };
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+
+  /* One 429 asking for 1.5 s: the wait is shown, then the fetch goes on. */
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_RATE_LIMIT, 1, 1500);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch", NULL));
+  g_assert_true (spin_until (rate_limit_shown, &f, WAIT_MS));
+  g_assert_true (gtk_revealer_get_reveal_child (f.window->progress_revealer));
+  wait_for_fetch (&f);
+
+  g_assert_null (ap_window_get_shown_error (f.window));
+  g_assert_false (gtk_revealer_get_reveal_child (f.window->progress_revealer));
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, N_USERS);
+
+  fixture_stop (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -522,6 +553,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/unauthorized", test_unauthorized);
   g_test_add_func ("/ap/window/failure-keeps-rows", test_failure_keeps_rows);
   g_test_add_func ("/ap/window/cancel", test_cancel);
+  g_test_add_func ("/ap/window/rate-limited", test_rate_limited);
 
   return g_test_run ();
 }
