@@ -471,10 +471,12 @@ on_keyring_lookup (GObject      *object,
 
   g_clear_object (&self->keyring_cancellable);
 
+  /* Someone opening the app with an account set up wants the numbers. */
   if (credentials != NULL)
     {
       ap_window_set_credentials (self, credentials);
       ap_window_show_page (self, "content");
+      ap_window_fetch_from_query_bar (self);
       return;
     }
 
