@@ -536,6 +536,41 @@ test_rate_limited (void)
   fixture_stop (&f);
 }
 
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+test_window_size (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  g_autoptr(ApWindow) window = NULL;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+
+  window = g_object_ref_sink (ap_window_new (NULL));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (spin_until (window_mapped, window, WAIT_MS));
+
+  /* Closing saves the size the person left it at. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,6 +589,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/failure-keeps-rows", test_failure_keeps_rows);
   g_test_add_func ("/ap/window/cancel", test_cancel);
   g_test_add_func ("/ap/window/rate-limited", test_rate_limited);
+  g_test_add_func ("/ap/window/window-size", test_window_size);
 
   return g_test_run ();
 }
