@@ -1381,6 +1381,7 @@ server_thread (gpointer data)
 {
   ApMockServer *self = data;
   g_autoptr(GError) error = NULL;
+  gboolean listening;
   GSList *uris;
 
   g_main_context_push_thread_default (self->context);
@@ -1392,8 +1393,9 @@ server_thread (gpointer data)
   soup_server_add_handler (self->server, AP_MOCK_TOKEN_PATH, token_handler, self, NULL);
   soup_server_add_handler (self->server, NULL, default_handler, self, NULL);
 
-  if (soup_server_listen_local (self->server, self->requested_port,
-                                SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  listening = soup_server_listen_local (self->server, self->requested_port,
+                                        SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  if (listening)
     {
       uris = soup_server_get_uris (self->server);
       self->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
@@ -1408,7 +1410,8 @@ server_thread (gpointer data)
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 
-  if (self->start_error == NULL)
+  /* Not self->start_error: start() takes it as soon as it is told. */
+  if (listening)
     g_main_loop_run (self->loop);
 
   /* Delayed replies hold their messages: let them go before the server. */
