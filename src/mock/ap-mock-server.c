@@ -288,6 +288,7 @@ reply_delay_done_cb (gpointer data)
   if (reply->kind == REPLY_NORMAL)
     soup_server_message_unpause (reply->msg);
   g_ptr_array_remove_fast (self->pending, reply);
+  reply_free (reply);
   return G_SOURCE_REMOVE;
 }
 
