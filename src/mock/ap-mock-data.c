@@ -519,7 +519,8 @@ ap_mock_user_write_json (const ApMockUser *user,
 {
   g_string_append (out, "{\"name\":\"");
   ap_mock_json_escape_append (out, user->name);
-  g_string_append (out, corruption == AP_MOCK_CORRUPT_MALFORMED ? "\",,\"email\":\"" : "\",\"email\":\"");
+  g_string_append (out, corruption == AP_MOCK_CORRUPT_MALFORMED ? "\",,\"email\":\""
+                                                                : "\",\"email\":\"");
   ap_mock_json_escape_append (out, user->email);
   g_string_append (out, "\",\"department\":\"");
   ap_mock_json_escape_append (out, user->department);

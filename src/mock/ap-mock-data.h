@@ -15,10 +15,16 @@ G_BEGIN_DECLS
  * number of records, and "videos watched" (filterBy video_count_N) is
  * numCorrect + numIncorrect. */
 
-/* Custom attributes every user carries, for searchBy customAttribute. */
-#define AP_MOCK_ATTRIBUTE_LOCATION    "eNpjYGBgYGZgZmBhY2BjAAAAzgA1"  /* "London", "Zürich", "São Paulo", … */
-#define AP_MOCK_ATTRIBUTE_JOB_TITLE   "eNpjYGBgYGZgZmBhY2BgAAAAzgA2"  /* "Account Manager", "Engineer", … */
-#define AP_MOCK_ATTRIBUTE_COST_CENTRE "eNpjYGBgYGZgZmBhY2BhAAAAzgA3"  /* "CC-1000" … "CC-1009" */
+/* Custom attributes every user carries, for searchBy customAttribute
+ * (IDs shaped like Mimecast's secure IDs). Values:
+ * location:    London, Zürich, São Paulo, Kraków, 東京, New York, Dublin, Cape Town,
+ *              Sydney, Montréal
+ * job title:   Account Manager, Software Engineer, Accountant, Recruiter, Designer, Support Agent,
+ *              Counsel, Systems Administrator, Analyst, "Director, Operations"
+ * cost centre: CC-1000 … CC-1009 */
+#define AP_MOCK_ATTRIBUTE_LOCATION    "eNpjYGBgYGZgZmBhY2BjAAAAzgA1"
+#define AP_MOCK_ATTRIBUTE_JOB_TITLE   "eNpjYGBgYGZgZmBhY2BgAAAAzgA2"
+#define AP_MOCK_ATTRIBUTE_COST_CENTRE "eNpjYGBgYGZgZmBhY2BhAAAAzgA3"
 #define AP_MOCK_N_ATTRIBUTES 3
 
 typedef enum

@@ -800,7 +800,8 @@ parse_query (JsonNode    *root,
   if (node != NULL)
     {
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        add_problem (problems, "err_validation_invalid_type", "includeUserDetails must be true or false");
+        add_problem (problems, "err_validation_invalid_type",
+                     "includeUserDetails must be true or false");
       else
         query->include_user_details = json_node_get_boolean (node);
     }
@@ -869,7 +870,8 @@ total_matching (ApMockServer      *self,
 
   total = ap_mock_dataset_count_matching (dataset, query);
   g_mutex_lock (&self->lock);
-  g_hash_table_insert (self->totals, g_memdup2 (&hash, sizeof hash), g_memdup2 (&total, sizeof total));
+  g_hash_table_insert (self->totals, g_memdup2 (&hash, sizeof hash),
+                       g_memdup2 (&total, sizeof total));
   g_mutex_unlock (&self->lock);
   return total;
 }

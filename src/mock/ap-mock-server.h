@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ap-credentials.h"
+#include "ap-mock-data.h"   /* AP_MOCK_ATTRIBUTE_* IDs for searchBy customAttribute */
 
 G_BEGIN_DECLS
 
@@ -23,7 +24,7 @@ typedef enum
 {
   AP_MOCK_FAULT_NONE,
   AP_MOCK_FAULT_LATENCY,          /* param: ms added before every reply */
-  AP_MOCK_FAULT_RATE_LIMIT,       /* param: the next N requests get 429 with X-RateLimit-Reset: reset_ms */
+  AP_MOCK_FAULT_RATE_LIMIT,       /* param: next N requests get 429, X-RateLimit-Reset: reset_ms */
   AP_MOCK_FAULT_SERVER_ERROR,     /* param: every k-th data request gets 500 */
   AP_MOCK_FAULT_FORBIDDEN,        /* every data request gets 403 */
   AP_MOCK_FAULT_KEYS_EXPIRED,     /* every data request gets 418 */
@@ -73,7 +74,10 @@ ApMockServer  *ap_mock_server_new                 (void);
  * n_users (default 250), n_departments (default 8), records_per_user
  * (default 6; each user has 0..2*records_per_user, some unviewed with empty
  * timeViewed), seed (default 1). Names include non-ASCII (Zoë, Łukasz,
- * José, 王芳), some departments and names carry commas and quotes. */
+ * José, 王芳), some departments and names carry commas and quotes. Every
+ * user has a value for each AP_MOCK_ATTRIBUTE_* ID (see ap-mock-data.h,
+ * which also says how records map to the three counts). Requests without
+ * meta.pagination.pageSize get AP_MOCK_DEFAULT_PAGE_SIZE users per page. */
 void           ap_mock_server_set_dataset         (ApMockServer *self,
                                                    guint         n_users,
                                                    guint         n_departments,
@@ -81,7 +85,15 @@ void           ap_mock_server_set_dataset         (ApMockServer *self,
                                                    guint32       seed);
 void           ap_mock_server_set_token_lifetime  (ApMockServer *self,
                                                    guint         seconds);
-/* Add a fault; several can be active. reset_ms used by RATE_LIMIT only. */
+/* Add a fault; several can be active. reset_ms used by RATE_LIMIT only.
+ * Adding one already active replaces its parameters. RATE_LIMIT and
+ * DROP_CONNECTION count down per data request; SERVER_ERROR counts data
+ * requests from the moment it is added; page faults hit that page of any
+ * query (pages are numbered by position, so a retry gets it again). A data
+ * request meets them in this order: dropped, auth refused (401), 429,
+ * 403, 418, 401, 500, body checks (400 / "fail"), FAIL_ARRAY, DEEP_NESTING,
+ * the page with its page faults. LATENCY delays every reply, HANG every
+ * data reply. */
 void           ap_mock_server_add_fault           (ApMockServer *self,
                                                    ApMockFault   fault,
                                                    guint         param,
@@ -109,7 +121,11 @@ guint          ap_mock_server_get_port            (ApMockServer *self);
 ApCredentials *ap_mock_server_dup_credentials     (ApMockServer *self,
                                                    ApAuthMode    mode);
 
-/* Counters for tests */
+/* Counters for tests. Data requests: every POST to the data path,
+ * whatever became of it (refused, faulted or served). Rejected auth: bad
+ * API 1.0 signatures, dates, request IDs or keys, unknown or expired
+ * tokens, and refused /oauth/token credentials; injected faults never
+ * count here. */
 guint          ap_mock_server_get_n_requests      (ApMockServer *self);  /* data requests */
 guint          ap_mock_server_get_n_token_requests (ApMockServer *self);
 guint          ap_mock_server_get_n_rejected_auth (ApMockServer *self);

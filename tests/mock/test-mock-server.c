@@ -143,7 +143,8 @@ post_api1 (ApMockServer  *mock,
   if (signing == NULL)
     signing = &defaults;
   date = signing->date != NULL ? g_strdup (signing->date) : mc_date (0);
-  request_id = signing->request_id != NULL ? g_strdup (signing->request_id) : g_uuid_string_random ();
+  request_id = signing->request_id != NULL ? g_strdup (signing->request_id)
+                                           : g_uuid_string_random ();
   to_sign = g_strjoin (":", date, request_id, AP_MOCK_DATA_PATH,
                        signing->app_key != NULL ? signing->app_key : AP_MOCK_APP_KEY, NULL);
   signature = hmac_signature (signing->secret != NULL ? signing->secret : AP_MOCK_SECRET_KEY,
@@ -357,7 +358,8 @@ test_api1_valid (void)
   root = json_node_get_object (response.root);
   meta = json_object_get_object_member (root, "meta");
   g_assert_cmpint (json_object_get_int_member (meta, "status"), ==, 200);
-  g_assert_cmpint (json_object_get_int_member (response_pagination (&response), "totalCount"), ==, 40);
+  g_assert_cmpint (json_object_get_int_member (response_pagination (&response), "totalCount"),
+                   ==, 40);
   g_assert_nonnull (response_next (&response));
   g_assert_cmpuint (json_array_get_length (response_fail (&response)), ==, 0);
   users = response_data (&response);
@@ -671,7 +673,8 @@ check_contains_cb (JsonObject *user,
                    gpointer    data)
 {
   SearchCheck *check = data;
-  g_autofree char *folded = g_utf8_casefold (json_object_get_string_member (user, check->member), -1);
+  const char *value = json_object_get_string_member (user, check->member);
+  g_autofree char *folded = g_utf8_casefold (value, -1);
 
   g_assert_nonnull (strstr (folded, check->needle));
   check->n++;
@@ -788,7 +791,8 @@ test_filter (void)
   for (guint n = 0; n <= 4; n++)
     {
       g_autofree char *item = n < 4
-        ? g_strdup_printf ("{\"filterBy\":{\"fieldName\":\"type\",\"value\":\"video_count_%u\"}}", n)
+        ? g_strdup_printf ("{\"filterBy\":{\"fieldName\":\"type\","
+                           "\"value\":\"video_count_%u\"}}", n)
         : g_strdup ("{\"filterBy\":{\"fieldName\":\"type\",\"value\":\"video_count_4_or_more\"}}");
       WatchedCheck check = { n, n < 4 ? n : G_MAXUINT, 0 };
 
@@ -1400,6 +1404,13 @@ test_fault_truncated (void)
   response_clear (&response);
 }
 
+static JsonArray *
+parsed_data (JsonParser *parser)
+{
+  return json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "data");
+}
+
 static void
 test_fault_bad_pages (void)
 {
@@ -1429,14 +1440,14 @@ test_fault_bad_pages (void)
   page1 = fetch_raw (mock, session, item, 10, &next);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (page1, NULL),
                                              g_bytes_get_size (page1), NULL));
-  users = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "data");
+  users = parsed_data (parser);
   g_assert_true (json_node_get_value_type (json_object_get_member (
     json_array_get_object_element (users, 0), "numCorrect")) == G_TYPE_INT64);
 
   page2 = fetch_raw (mock, session, item, 10, &next);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (page2, NULL),
                                              g_bytes_get_size (page2), NULL));
-  users = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "data");
+  users = parsed_data (parser);
   for (guint i = 0; i < json_array_get_length (users); i++)
     g_assert_true (json_node_get_value_type (json_object_get_member (
       json_array_get_object_element (users, i), "numCorrect")) == G_TYPE_STRING);
@@ -1444,7 +1455,7 @@ test_fault_bad_pages (void)
   page3 = fetch_raw (mock, session, item, 10, &next);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (page3, NULL),
                                              g_bytes_get_size (page3), NULL));
-  users = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "data");
+  users = parsed_data (parser);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (users, 0),
                                                "numIncorrect"), ==, -1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (users, 1),
