@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ap-error.h"
+#include "ap-intern-private.h"
 #include "ap-parser.h"
 #include "ap-training-record.h"
 #include "ap-user.h"
@@ -1110,7 +1111,7 @@ cache_grow (Reader *r)
 /* The interned GRefString for @text, or NULL for "" (missing): the page
  * has a handful of distinct departments, titles and statuses repeated
  * thousands of times, and looking them up here avoids the global lock of
- * g_ref_string_new_intern() for every repeat. */
+ * ap_intern_string() for every repeat. */
 static const char *
 intern (Reader     *r,
         const char *text,
@@ -1118,7 +1119,6 @@ intern (Reader     *r,
 {
   guint32 hash;
   guint i;
-  g_autofree char *copy = NULL;
   char *interned;
 
   if (length == 0)
@@ -1136,8 +1136,7 @@ intern (Reader     *r,
         return e->interned;
     }
 
-  copy = g_strndup (text, length);
-  interned = g_ref_string_new_intern (copy);
+  interned = ap_intern_string (text, length);
   r->cache[i] = (InternEntry) { hash, (guint32) length, interned };
   r->cache_used++;
 

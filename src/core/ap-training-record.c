@@ -5,6 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
+#include "ap-intern-private.h"
 #include "ap-training-record.h"
 
 /* Kept small on purpose: an organisation has about ten of these per user,
@@ -43,7 +46,7 @@ intern_or_null (const char *text)
 {
   if (text == NULL || text[0] == '\0')
     return NULL;
-  return g_ref_string_new_intern (text);
+  return ap_intern_string (text, strlen (text));
 }
 
 static inline GDateTime *

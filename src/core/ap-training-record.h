@@ -16,7 +16,7 @@ G_DECLARE_FINAL_TYPE (ApTrainingRecord, ap_training_record, AP, TRAINING_RECORD,
  * "" when missing), "acknowledged" (boolean), "time-sent", "time-viewed"
  * (GDateTime in UTC, NULL when AP_TIME_NONE), "viewed" (boolean).
  *
- * title, category and status are interned (g_ref_string_new_intern) so the
+ * title, category and status are interned (ap_intern_string, a thread-safe shared table) so the
  * many repeats in an organisation are stored once. */
 ApTrainingRecord *ap_training_record_new            (const char       *title,
                                                      const char       *category,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ap-intern-private.h"
 #include "ap-user.h"
 
 /* The records model: a read-only GListModel over the user's GPtrArray.
@@ -257,7 +258,7 @@ ap_user_new (const char *name,
   g_autoptr(GRefString) interned = NULL;
 
   if (department != NULL && department[0] != '\0')
-    interned = g_ref_string_new_intern (department);
+    interned = ap_intern_string (department, strlen (department));
 
   return ap_user_new_interned (name != NULL ? name : "", name != NULL ? strlen (name) : 0,
                                email != NULL ? email : "", email != NULL ? strlen (email) : 0,
