@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ap-parser.h"
+#include "ap-intern-private.h"
 #include "ap-training-record.h"
 
 static void
@@ -72,7 +73,7 @@ test_interned (void)
                                                           FALSE, 0, 0);
   g_autoptr(ApTrainingRecord) b = ap_training_record_new (buffer_b, "Passwords", "Completed",
                                                           FALSE, 0, 0);
-  g_autoptr(GRefString) interned = g_ref_string_new_intern ("Passwords");
+  g_autoptr(GRefString) interned = ap_intern_string ("Passwords", strlen ("Passwords"));
   g_autoptr(ApTrainingRecord) c = NULL;
 
   /* one copy of each repeated value */
@@ -155,6 +156,38 @@ test_format_iso (void)
     }
 }
 
+/* GLib 2.74's g_ref_string_new_intern() hands out a string being freed when
+ * one thread interns it while another drops the last reference: the parse
+ * workers and the main thread do exactly that. */
+static gpointer
+intern_and_release (gpointer data)
+{
+  for (guint i = 0; i < 200000; i++)
+    {
+      char *s = ap_intern_string ("Sales", 5);
+
+      g_assert_cmpstr (s, ==, "Sales");
+      g_ref_string_release (s);
+    }
+  return NULL;
+}
+
+static void
+test_intern_threads (void)
+{
+  GThread *a = g_thread_new ("intern-a", intern_and_release, NULL);
+  GThread *b = g_thread_new ("intern-b", intern_and_release, NULL);
+  g_autoptr(GRefString) first = NULL;
+  g_autoptr(GRefString) second = NULL;
+
+  g_thread_join (a);
+  g_thread_join (b);
+
+  first = ap_intern_string ("Sales", 5);
+  second = ap_intern_string ("Sales!", 5);
+  g_assert_true (first == second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -166,6 +199,7 @@ main (int   argc,
   g_test_add_func ("/ap/training-record/interned", test_interned);
   g_test_add_func ("/ap/training-record/read-only", test_read_only);
   g_test_add_func ("/ap/training-record/format-iso", test_format_iso);
+  g_test_add_func ("/ap/training-record/intern-threads", test_intern_threads);
 
   return g_test_run ();
 }
