@@ -10,37 +10,13 @@
 #include "ap-mock-server.h"
 #include "ap-window-private.h"
 
+#include "../ap-test-util.h"
+
 #define N_USERS        120
 #define N_DEPARTMENTS  6
 #define N_RECORDS      4
 #define SEED           7
 #define WAIT_MS        20000
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main context until @condition holds; FALSE after @timeout_ms.
- * A short timer keeps the blocking iteration from waiting forever. */
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (20, wake_up, NULL);
-  gboolean met;
-
-  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return met;
-}
 
 typedef struct
 {

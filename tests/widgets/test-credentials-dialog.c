@@ -12,6 +12,8 @@
 #include "ap-mock-server.h"
 #include "ap-resources.h"
 
+#include "../ap-test-util.h"
+
 #define WAIT_MS 20000
 
 /* Made-up keys in the shapes Mimecast issues */
@@ -21,31 +23,6 @@
 #define APP_KEY    "a7d1e2f3-0000-4444-8888-123456789abc"
 #define CLIENT_ID  "test-client-id"
 #define CLIENT_SECRET "test-client-secret-not-real"
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main context until @condition holds; FALSE after @timeout_ms */
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (20, wake_up, NULL);
-  gboolean met;
-
-  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return met;
-}
 
 static gboolean
 is_idle (gpointer data)
