@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "ap-error.h"
@@ -237,9 +238,9 @@ static GError *
 too_large_error (gsize max_size)
 {
   return g_error_new (AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE,
-                      _("The server’s reply is larger than %" G_GSIZE_FORMAT " MB, the most the "
+                      _("The server’s reply is larger than %" PRIu64 " MB, the most the "
                         "app accepts for one page. Try a smaller page size."),
-                      max_size / (1024 * 1024));
+                      (uint64_t) (max_size / (1024 * 1024)));
 }
 
 static GError *

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "ap-error.h"
@@ -201,8 +202,8 @@ ap_json_check_nesting (const char *data,
             {
               g_set_error (error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
                            _("The server's reply nests more than %u levels deep at byte %"
-                             G_GSIZE_FORMAT ", which no Mimecast reply does; it was not read"),
-                           max_depth, (gsize) (p - data));
+                             PRIu64 ", which no Mimecast reply does; it was not read"),
+                           max_depth, (uint64_t) (p - data));
               return FALSE;
             }
           break;
@@ -409,20 +410,20 @@ fail_syntax (Reader     *r,
                          _("The server's reply was empty; try again"));
   else if (r->p >= r->end && where->len > 0)
     g_set_error (&r->error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
-                 _("The server's reply was cut short inside %s after %" G_GSIZE_FORMAT
-                   " bytes; try again"), where->str, offset);
+                 _("The server's reply was cut short inside %s after %" PRIu64
+                   " bytes; try again"), where->str, (uint64_t) offset);
   else if (r->p >= r->end)
     g_set_error (&r->error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
-                 _("The server's reply was cut short after %" G_GSIZE_FORMAT
-                   " bytes; try again"), offset);
+                 _("The server's reply was cut short after %" PRIu64
+                   " bytes; try again"), (uint64_t) offset);
   else if (where->len > 0)
     g_set_error (&r->error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
-                 _("%s: the server's reply is not valid JSON at byte %" G_GSIZE_FORMAT ": %s"),
-                 where->str, offset, detail);
+                 _("%s: the server's reply is not valid JSON at byte %" PRIu64 ": %s"),
+                 where->str, (uint64_t) offset, detail);
   else
     g_set_error (&r->error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
-                 _("The server's reply is not valid JSON at byte %" G_GSIZE_FORMAT ": %s"),
-                 offset, detail);
+                 _("The server's reply is not valid JSON at byte %" PRIu64 ": %s"),
+                 (uint64_t) offset, detail);
 
   return FALSE;
 }
@@ -1835,7 +1836,8 @@ reader_check_failure (Reader  *r,
   if (r->have_status && (r->status < 200 || r->status > 299))
     {
       g_set_error (error, AP_ERROR, AP_ERROR_API_FAILURE,
-                   _("Mimecast refused the request (status %" G_GINT64_FORMAT ")"), r->status);
+                   _("Mimecast refused the request (status %" PRId64 ")"),
+                   (int64_t) r->status);
       return FALSE;
     }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -64,8 +65,8 @@ print_progress (ExportData *data,
   if (data->total_count >= 0)
     fprintf (stderr,
              /* Translators: progress of a command-line export */
-             _("%s%u users of %" G_GINT64_FORMAT " fetched (%u pages)%s"),
-             data->tty ? "\r" : "", data->users_written, data->total_count, data->pages,
+             _("%s%u users of %" PRId64 " fetched (%u pages)%s"),
+             data->tty ? "\r" : "", data->users_written, (int64_t) data->total_count, data->pages,
              data->tty && !final ? "" : "\n");
   else
     fprintf (stderr, _("%s%u users fetched (%u pages)%s"),
