@@ -229,6 +229,7 @@ export_csv (Fixture    *fixture,
   const char *args[] = { arg, NULL };
   g_autofree char *err = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   int status;
@@ -242,8 +243,8 @@ export_csv (Fixture    *fixture,
 
   rows = read_csv (contents);
   g_assert_cmpuint (rows->len, ==, N_USERS + 1);
-  g_assert_cmpstr (g_strjoinv (",", g_ptr_array_index (rows, 0)), ==,
-                   "name,email,department,numCorrect,numIncorrect,numNotWatched");
+  header = g_strjoinv (",", g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (header, ==, "name,email,department,numCorrect,numIncorrect,numNotWatched");
   for (guint i = 1; i < rows->len; i++)
     {
       char **row = g_ptr_array_index (rows, i);
@@ -377,6 +378,7 @@ test_csv_details_rows (Fixture       *fixture,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;
   g_autofree char *err = NULL;
   JsonArray *users;
   guint expected_rows = 0;
@@ -385,7 +387,8 @@ test_csv_details_rows (Fixture       *fixture,
   g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
   rows = read_csv (contents);
 
-  g_assert_cmpstr (g_strjoinv (",", g_ptr_array_index (rows, 0)), ==,
+  header = g_strjoinv (",", g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (header, ==,
                    "name,email,department,numCorrect,numIncorrect,numNotWatched,"
                    "title,category,status,ack,timeSent,timeViewed");
 
