@@ -811,8 +811,8 @@ draw_first_page (Pdf *pdf)
   g_autofree char *generated = NULL;
   g_autofree char *n_users = format_count (report->users->len);
   g_autofree char *n_departments = NULL;
-  g_autofree char *values[4] = { NULL };
-  g_autofree char *shares[3] = { NULL };
+  g_auto(GStrv) values = g_new0 (char *, 4 + 1);  /* filled in order, so g_strfreev frees all */
+  g_auto(GStrv) shares = g_new0 (char *, 3 + 1);
   g_autofree char *sentence = NULL;
   g_autofree char *n_videos = format_count (videos);
   const char *pairs[8];
