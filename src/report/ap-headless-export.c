@@ -28,6 +28,7 @@ typedef struct
   guint           pages;
   gint64          total_count;
   gint64          last_progress;
+  guint           printed_pages;      /* what the last progress line said */
   gboolean        quiet;
   gboolean        tty;
 } ExportData;
@@ -52,6 +53,8 @@ static void
 print_progress (ExportData *data,
                 gboolean    final)
 {
+  g_autofree char *pages = NULL;
+  g_autofree char *line = NULL;
   gint64 now;
 
   if (data->quiet)
@@ -60,18 +63,24 @@ print_progress (ExportData *data,
   now = g_get_monotonic_time ();
   if (!final && now - data->last_progress < PROGRESS_INTERVAL_USEC)
     return;
+  /* The closing line repeats nothing a log already has. */
+  if (final && data->printed_pages == data->pages && !data->tty)
+    return;
   data->last_progress = now;
+  data->printed_pages = data->pages;
 
+  pages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page", "%u pages", data->pages),
+                           data->pages);
   if (data->total_count >= 0)
-    fprintf (stderr,
-             /* Translators: progress of a command-line export */
-             _("%s%u users of %" PRId64 " fetched (%u pages)%s"),
-             data->tty ? "\r" : "", data->users_written, (int64_t) data->total_count, data->pages,
-             data->tty && !final ? "" : "\n");
+    line = g_strdup_printf (/* Translators: progress of a command-line export; the last %s is
+                             * "N pages" */
+                            _("%u of %" PRId64 " users fetched (%s)"),
+                            data->users_written, (int64_t) data->total_count, pages);
   else
-    fprintf (stderr, _("%s%u users fetched (%u pages)%s"),
-             data->tty ? "\r" : "", data->users_written, data->pages,
-             data->tty && !final ? "" : "\n");
+    line = g_strdup_printf (_("%u users fetched (%s)"), data->users_written, pages);
+
+  /* On a terminal the line is redrawn in place; in a log each is its own. */
+  fprintf (stderr, "%s%s%s", data->tty ? "\r" : "", line, data->tty && !final ? "" : "\n");
   fflush (stderr);
 }
 
