@@ -13,6 +13,8 @@
 #include "ap-credentials.h"
 #include "ap-mock-server.h"
 
+#include "../report/report-test-util.h"
+
 #define N_USERS 120
 
 typedef struct
@@ -155,70 +157,6 @@ last_line (const char *text)
   return g_strdup (last);
 }
 
-static guint
-count_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-/* A minimal RFC 4180 reader: rows of fields. */
-static GPtrArray *
-read_csv (const char *text)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) field = g_string_new (NULL);
-  gboolean quoted = FALSE;
-  const char *p = text;
-
-  while (*p != '\0')
-    {
-      if (quoted)
-        {
-          if (*p == '"' && p[1] == '"')
-            g_string_append_c (field, '"'), p++;
-          else if (*p == '"')
-            quoted = FALSE;
-          else
-            g_string_append_c (field, *p);
-        }
-      else if (*p == '"')
-        quoted = TRUE;
-      else if (*p == ',')
-        {
-          g_ptr_array_add (row, g_strdup (field->str));
-          g_string_truncate (field, 0);
-        }
-      else if (*p == '\r' && p[1] == '\n')
-        ;
-      else if (*p == '\n')
-        {
-          g_ptr_array_add (row, g_strdup (field->str));
-          g_string_truncate (field, 0);
-          g_ptr_array_add (row, NULL);
-          g_ptr_array_add (rows, g_ptr_array_steal (row, NULL));
-        }
-      else
-        g_string_append_c (field, *p);
-      p++;
-    }
-
-  g_assert_false (quoted);
-  if (field->len > 0 || row->len > 0)
-    {
-      g_ptr_array_add (row, g_strdup (field->str));
-      g_ptr_array_add (row, NULL);
-      g_ptr_array_add (rows, g_ptr_array_steal (row, NULL));
-    }
-
-  return rows;
-}
-
 static void
 export_csv (Fixture    *fixture,
             ApAuthMode  mode)
@@ -228,6 +166,7 @@ export_csv (Fixture    *fixture,
   g_autofree char *arg = g_strconcat ("--export=", target, NULL);
   const char *args[] = { arg, NULL };
   g_autofree char *err = NULL;
+  gsize length = 0;
   g_autofree char *contents = NULL;
   g_autofree char *header = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -237,11 +176,11 @@ export_csv (Fixture    *fixture,
   status = run_cli (env, args, &err);
   g_assert_cmpint (status, ==, 0);
 
-  g_file_get_contents (target, &contents, NULL, &error);
+  g_file_get_contents (target, &contents, &length, &error);
   g_assert_no_error (error);
-  g_assert_true (g_utf8_validate (contents, -1, NULL));
+  g_assert_true (g_utf8_validate (contents, length, NULL));
 
-  rows = read_csv (contents);
+  rows = report_test_read_csv (contents, length);
   g_assert_cmpuint (rows->len, ==, N_USERS + 1);
   header = g_strjoinv (",", g_ptr_array_index (rows, 0));
   g_assert_cmpstr (header, ==, "name,email,department,numCorrect,numIncorrect,numNotWatched");
@@ -259,7 +198,7 @@ export_csv (Fixture    *fixture,
     }
 
   /* Exactly one file: no temporary left behind. */
-  g_assert_cmpuint (count_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 1);
 }
 
 static void
@@ -377,6 +316,7 @@ test_csv_details_rows (Fixture       *fixture,
   const char *args[] = { arg, "--details", "--format=csv", NULL };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  gsize length = 0;
   g_autofree char *contents = NULL;
   g_autofree char *header = NULL;
   g_autofree char *err = NULL;
@@ -384,8 +324,8 @@ test_csv_details_rows (Fixture       *fixture,
   guint expected_rows = 0;
 
   g_assert_cmpint (run_cli (env, args, &err), ==, 0);
-  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
-  rows = read_csv (contents);
+  g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
+  rows = report_test_read_csv (contents, length);
 
   header = g_strjoinv (",", g_ptr_array_index (rows, 0));
   g_assert_cmpstr (header, ==,
@@ -430,12 +370,13 @@ test_demo (Fixture       *fixture,
   g_autofree char *arg = g_strconcat ("--export=", target, NULL);
   const char *args[] = { "--demo", arg, NULL };
   g_autofree char *err = NULL;
+  gsize length = 0;
   g_autofree char *contents = NULL;
   g_autoptr(GPtrArray) rows = NULL;
 
   g_assert_cmpint (run_cli (env, args, &err), ==, 0);
-  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
-  rows = read_csv (contents);
+  g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
+  rows = report_test_read_csv (contents, length);
   g_assert_cmpuint (rows->len, >, 100);
 }
 
@@ -449,7 +390,7 @@ assert_usage_error (Fixture            *fixture,
 
   g_assert_cmpint (run_cli (env, args, &err), ==, 2);
   g_assert_nonnull (strstr (err, needle));
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
   g_assert_cmpuint (ap_mock_server_get_n_requests (fixture->mock), ==, 0);
 }
 
@@ -532,7 +473,7 @@ test_faults (Fixture       *fixture,
       /* The earlier file is untouched and nothing else was left. */
       g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
       g_assert_cmpstr (contents, ==, previous);
-      g_assert_cmpuint (count_files (fixture->dir), ==, 1);
+      g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 1);
     }
 }
 
@@ -549,7 +490,7 @@ test_insecure_url (Fixture       *fixture,
   env = g_environ_setenv (env, "MIMECAST_BASE_URL", "http://mimecast.example.com", TRUE);
   g_assert_cmpint (run_cli (env, args, &err), ==, 1);
   g_assert_nonnull (strstr (err, "http"));
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
   g_assert_cmpuint (ap_mock_server_get_n_requests (fixture->mock), ==, 0);
 }
 
@@ -569,7 +510,7 @@ test_no_keyring (Fixture       *fixture,
   g_assert_cmpint (run_cli (env, args, &err), ==, 1);
   line = last_line (err);
   g_assert_nonnull (strstr (line, "keyring"));
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
 }
 
 static void
@@ -583,7 +524,7 @@ test_unwritable_target (Fixture       *fixture,
   g_autofree char *err = NULL;
 
   g_assert_cmpint (run_cli (env, args, &err), ==, 1);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
   g_assert_cmpuint (ap_mock_server_get_n_requests (fixture->mock), ==, 0);
 }
 
@@ -619,7 +560,7 @@ test_sigterm (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
-  g_assert_cmpuint (count_files (fixture->dir), ==, 0);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
 }
 
 int
