@@ -1688,43 +1688,40 @@ ap_mock_server_dup_credentials (ApMockServer *self,
   return ap_credentials_new_api2 (self->base_url, AP_MOCK_CLIENT_ID, AP_MOCK_CLIENT_SECRET);
 }
 
-guint
-ap_mock_server_get_n_requests (ApMockServer *self)
+static guint
+read_counter (ApMockServer *self,
+              const guint  *counter)
 {
   guint n;
 
-  g_return_val_if_fail (AP_IS_MOCK_SERVER (self), 0);
-
   g_mutex_lock (&self->lock);
-  n = self->n_requests;
+  n = *counter;
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+guint
+ap_mock_server_get_n_requests (ApMockServer *self)
+{
+  g_return_val_if_fail (AP_IS_MOCK_SERVER (self), 0);
+
+  return read_counter (self, &self->n_requests);
 }
 
 guint
 ap_mock_server_get_n_token_requests (ApMockServer *self)
 {
-  guint n;
-
   g_return_val_if_fail (AP_IS_MOCK_SERVER (self), 0);
 
-  g_mutex_lock (&self->lock);
-  n = self->n_token_requests;
-  g_mutex_unlock (&self->lock);
-  return n;
+  return read_counter (self, &self->n_token_requests);
 }
 
 guint
 ap_mock_server_get_n_rejected_auth (ApMockServer *self)
 {
-  guint n;
-
   g_return_val_if_fail (AP_IS_MOCK_SERVER (self), 0);
 
-  g_mutex_lock (&self->lock);
-  n = self->n_rejected_auth;
-  g_mutex_unlock (&self->lock);
-  return n;
+  return read_counter (self, &self->n_rejected_auth);
 }
 
 char *
