@@ -1492,6 +1492,17 @@ read_data (Reader *r)
   path_push_index (r);
   while (array_next (r, &first, &done))
     {
+      /* Bytes alone do not bound memory: 64 MB of "{}," is ten million
+       * users, each a whole object. */
+      if (index >= AP_PARSER_MAX_USERS_PER_PAGE)
+        {
+          if (r->error == NULL)
+            g_set_error (&r->error, AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE,
+                         _("The server sent more than %u users in one page, though Mimecast "
+                           "sends at most %u; the app stopped reading it. Check the base URL."),
+                         (guint) AP_PARSER_MAX_USERS_PER_PAGE, (guint) AP_PARSER_PAGE_SIZE_LIMIT);
+          return FALSE;
+        }
       path_set_index (r, index++);
       if (!read_user (r))
         return FALSE;
@@ -1924,18 +1935,14 @@ ap_parser_parse_page (GBytes  *body,
     {
       /* A reply that says the request failed explains more than a detail
        * of its data that does not fit. */
-      if (r.error_is_value && !ap_parser_scan_meta (body, NULL, NULL, error))
-        {
-          if (!g_error_matches (*error, AP_ERROR, AP_ERROR_API_FAILURE))
-            {
-              g_clear_error (error);
-              g_propagate_error (error, g_steal_pointer (&r.error));
-            }
-        }
+      g_autoptr(GError) meta_error = NULL;
+
+      /* Our own GError: @error may be NULL, and the two must be compared. */
+      if (r.error_is_value && !ap_parser_scan_meta (body, NULL, NULL, &meta_error) &&
+          g_error_matches (meta_error, AP_ERROR, AP_ERROR_API_FAILURE))
+        g_propagate_error (error, g_steal_pointer (&meta_error));
       else
-        {
-          g_propagate_error (error, g_steal_pointer (&r.error));
-        }
+        g_propagate_error (error, g_steal_pointer (&r.error));
     }
   else if (reader_check_failure (&r, error))
     {

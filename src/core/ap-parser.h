@@ -7,6 +7,10 @@ G_BEGIN_DECLS
 
 /* Hard limits applied to every response before any parsing. */
 #define AP_PARSER_MAX_BODY_SIZE   (64 * 1024 * 1024)  /* bytes */
+/* The API's largest page, and what the parser accepts before calling a
+ * page hostile (twice that: a margin, not an invitation). */
+#define AP_PARSER_PAGE_SIZE_LIMIT     500
+#define AP_PARSER_MAX_USERS_PER_PAGE  (2 * AP_PARSER_PAGE_SIZE_LIMIT)
 #define AP_PARSER_MAX_DEPTH       64                   /* nesting of arrays/objects */
 
 /* What one page of get-performance-details carries. */

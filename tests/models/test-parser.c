@@ -950,6 +950,86 @@ test_threads (void)
     g_ptr_array_unref (results[t]);
 }
 
+/* Every public entry point accepts error == NULL on every failure path;
+ * a wrong-typed member under a failing status once crashed
+ * ap_parser_parse_page() at g_error_matches (*error, …). */
+static void
+test_null_error (void)
+{
+  static const struct {
+    const char *json;
+    gboolean    meta_ok;   /* what ap_parser_scan_meta() makes of it */
+  } bad[] = {
+    /* wrong type and a failing status: the page falls back to the meta scan */
+    { "{\"meta\":{\"status\":500},\"data\":[{\"numCorrect\":\"7\"}],\"fail\":[]}", FALSE },
+    { "{\"meta\":{\"status\":200},\"data\":[{\"numCorrect\":\"7\"}],\"fail\":[]}", TRUE },
+    { "{\"meta\":{\"status\":200},\"data\":[{\"numCorrect\":\"7\"}],"
+      "\"fail\":[{\"errors\":[{\"code\":\"err\",\"message\":\"no\"}]}]}", FALSE },
+    { "{\"meta\":{\"status\":401},\"data\":[],\"fail\":[]}", FALSE },
+    { "{\"meta\":{\"status\":\"x\"},\"data\":[],\"fail\":[]}", FALSE },
+    { "{\"data\":[,]}", FALSE },
+    { "", FALSE },
+    { "{", FALSE },
+  };
+  gsize size = AP_PARSER_MAX_BODY_SIZE + 1;
+  char *data;
+  g_autoptr(GBytes) huge = NULL;
+  gint64 unix_time = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static (bad[i].json, strlen (bad[i].json));
+      g_autofree char *token = NULL;
+      gint64 total = 0;
+
+      g_test_message ("%s", bad[i].json);
+      g_assert_null (ap_parser_parse_page (body, NULL));
+      g_assert_cmpint (ap_parser_scan_meta (body, &token, &total, NULL), ==, bad[i].meta_ok);
+      g_assert_cmpint (ap_parser_scan_meta (body, NULL, NULL, NULL), ==, bad[i].meta_ok);
+    }
+
+  g_assert_false (ap_json_check_nesting ("[[[[[[[[[]]]]]]]]]", 18, 4, NULL));
+  g_assert_false (ap_parser_parse_time ("yesterday", 9, &unix_time));
+
+  data = g_malloc (size);
+  memset (data, ' ', size);
+  memcpy (data, "{\"data\":[]}", 11);
+  huge = g_bytes_new_take (data, size);
+  g_assert_null (ap_parser_parse_page (huge, NULL));
+  g_assert_false (ap_parser_scan_meta (huge, NULL, NULL, NULL));
+  g_assert_false (ap_json_check_nesting (data, size, 64, NULL));
+}
+
+/* Bytes alone do not bound a page: "{}" users are cheap to send and not to
+ * hold. One user over the margin is refused, with a message that says so. */
+static void
+test_users_per_page (void)
+{
+  GString *json = g_string_new ("{\"meta\":{\"status\":200},\"fail\":[],\"data\":[");
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ApPage) page = NULL;
+
+  for (guint i = 0; i < AP_PARSER_MAX_USERS_PER_PAGE; i++)
+    g_string_append (json, i > 0 ? ",{}" : "{}");
+  g_string_append (json, "]}");
+
+  page = parse_ok (json->str);
+  g_assert_cmpuint (page->users->len, ==, AP_PARSER_MAX_USERS_PER_PAGE);
+  g_clear_pointer (&page, ap_page_free);
+
+  g_string_truncate (json, json->len - 2);
+  g_string_append (json, ",{}]}");
+  body = g_string_free_to_bytes (json);
+  page = ap_parser_parse_page (body, &error);
+  g_assert_null (page);
+  g_assert_error (error, AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "The server sent more than 1000 users in one page, though "
+                                       "Mimecast sends at most 500; the app stopped reading it. "
+                                       "Check the base URL.");
+  g_assert_null (ap_parser_parse_page (body, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -972,6 +1052,8 @@ main (int   argc,
   g_test_add_func ("/ap/parser/times", test_times);
   g_test_add_func ("/ap/parser/check-nesting", test_check_nesting);
   g_test_add_func ("/ap/parser/threads", test_threads);
+  g_test_add_func ("/ap/parser/null-error", test_null_error);
+  g_test_add_func ("/ap/parser/users-per-page", test_users_per_page);
 
   return g_test_run ();
 }
