@@ -500,7 +500,7 @@ send_cb (GObject      *source,
   GError *error = NULL;
   guint status;
 
-  refresh->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  refresh->stream = ap_http_send_with_credentials_finish (result, &error);
   if (refresh->stream == NULL)
     {
       GError *mapped = NULL;
@@ -529,10 +529,7 @@ send_cb (GObject      *source,
     {
       SoupMessage *message = refresh->message;
 
-      refresh_finish (refresh, NULL, 0,
-                      ap_http_error_from_status (status,
-                                                 soup_message_get_reason_phrase (message),
-                                                 soup_message_get_response_headers (message)));
+      refresh_finish (refresh, NULL, 0, ap_http_error_from_message (message));
       return;
     }
 
@@ -603,8 +600,10 @@ start_refresh (ApTokenProvider *self)
   g_source_set_static_name (refresh->timeout_source, "[ap] token request timeout");
   g_source_attach (refresh->timeout_source, g_main_context_get_thread_default ());
 
-  soup_session_send_async (self->session, refresh->message, G_PRIORITY_DEFAULT,
-                           refresh->cancellable, send_cb, refresh);
+  ap_http_send_with_credentials_async (self->session, refresh->message,
+                                       ap_credentials_get_base_url (self->credentials),
+                                       G_PRIORITY_DEFAULT, refresh->cancellable, send_cb,
+                                       refresh);
 }
 
 static void

@@ -673,7 +673,7 @@ send_cb (GObject      *source,
   SoupMessage *message;
   guint status;
 
-  stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  stream = ap_http_send_with_credentials_finish (result, &error);
 
   if (op_is_done (op))
     return;
@@ -701,9 +701,7 @@ send_cb (GObject      *source,
 
   {
     SoupMessageHeaders *headers = soup_message_get_response_headers (message);
-    GError *status_error = ap_http_error_from_status (status,
-                                                      soup_message_get_reason_phrase (message),
-                                                      headers);
+    GError *status_error = ap_http_error_from_message (message);
     /* Every reply carries X-RateLimit-Reset; only a 429 asks us to wait for it. */
     guint reset_ms = status == 429 ? ap_http_get_rate_limit_reset_ms (headers) : 0;
 
@@ -729,13 +727,27 @@ send_cb (GObject      *source,
 
 /* libsoup resends a message on its own when a kept-alive connection turns
  * out to be closed; API 1.0 refuses a reused request ID, so such a resend
- * is signed again. */
+ * is signed again, but only for the configured server: redirects are off,
+ * and should anything else ever change the URI, the resend goes unsigned. */
 static void
 on_message_restarted (SoupMessage *message,
                       gpointer     user_data)
 {
   ApCredentials *credentials = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (!ap_http_check_credentials_target (message, ap_credentials_get_base_url (credentials),
+                                         &error))
+    {
+      SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+
+      g_warning ("Not signing a resent request: %s", error->message);
+      soup_message_headers_remove (headers, "Authorization");
+      soup_message_headers_remove (headers, "x-mc-date");
+      soup_message_headers_remove (headers, "x-mc-req-id");
+      soup_message_headers_remove (headers, "x-mc-app-id");
+      return;
+    }
 
   if (!ap_auth_sign_message (credentials, message, &error))
     g_warning ("Could not sign a resent request: %s", error->message);
@@ -752,8 +764,9 @@ op_send_message (FetchOp     *op,
     g_signal_connect_object (message, "restarted", G_CALLBACK (on_message_restarted),
                              op->client->credentials, 0);
 
-  soup_session_send_async (op->client->session, message, G_PRIORITY_DEFAULT,
-                           op->io_cancellable, send_cb, fetch_op_ref (op));
+  ap_http_send_with_credentials_async (op->client->session, message, op->base_url,
+                                       G_PRIORITY_DEFAULT, op->io_cancellable, send_cb,
+                                       fetch_op_ref (op));
 }
 
 static SoupMessage *

@@ -37,6 +37,7 @@ typedef enum
   AP_ERROR_KEYRING_UNAVAILABLE,  /* no Secret Service / no session bus */
   AP_ERROR_KEYRING,              /* the keyring refused (locked, dismissed prompt, ...) */
   AP_ERROR_WRITE,                /* an export could not be written; the target is untouched */
+  AP_ERROR_REDIRECTED,           /* HTTP 3xx: never followed with credentials; names the target host */
 } ApErrorCode;
 
 GQuark       ap_error_quark          (void);

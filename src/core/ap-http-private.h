@@ -17,6 +17,33 @@ GError   *ap_http_error_from_status         (guint               status,
                                              const char         *reason,
                                              SoupMessageHeaders *headers);
 
+/* The same for a finished @message: a 3xx becomes AP_ERROR_REDIRECTED,
+ * naming the host its Location points to. (transfer full) */
+GError   *ap_http_error_from_message        (SoupMessage        *message);
+
+/* The one gate for every request that carries a signature, a token or a
+ * client secret: refuses (AP_ERROR_INSECURE_URL) a @message whose URI is
+ * not on @base_url's origin (scheme, host and port), and marks it
+ * SOUP_MESSAGE_NO_REDIRECT, so that a 3xx comes back as an answer instead of
+ * carrying the credentials elsewhere. */
+gboolean  ap_http_check_credentials_target  (SoupMessage        *message,
+                                             const char         *base_url,
+                                             GError            **error);
+
+/* soup_session_send_async() behind ap_http_check_credentials_target(): a
+ * refused message fails without touching the network. Callbacks get
+ * @session as their source object. */
+void          ap_http_send_with_credentials_async  (SoupSession         *session,
+                                                    SoupMessage         *message,
+                                                    const char          *base_url,
+                                                    int                  io_priority,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* (transfer full) */
+GInputStream *ap_http_send_with_credentials_finish (GAsyncResult        *result,
+                                                    GError             **error);
+
 /* TRUE when @status is worth another try (429, 5xx). */
 gboolean  ap_http_status_is_retryable       (guint               status);
 

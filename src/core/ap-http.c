@@ -80,6 +80,151 @@ ap_http_error_from_status (guint               status,
                       reason != NULL ? reason : "");
 }
 
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0)
+    return 443;
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0)
+    return 80;
+  return -1;
+}
+
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  return g_uri_get_scheme (a) != NULL && g_uri_get_scheme (b) != NULL &&
+         g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         effective_port (a) == effective_port (b);
+}
+
+GError *
+ap_http_error_from_message (SoupMessage *message)
+{
+  guint status;
+  const char *location;
+  g_autoptr(GUri) target = NULL;
+
+  g_return_val_if_fail (SOUP_IS_MESSAGE (message), NULL);
+
+  status = soup_message_get_status (message);
+  if (status < 300 || status > 399)
+    return ap_http_error_from_status (status, soup_message_get_reason_phrase (message),
+                                      soup_message_get_response_headers (message));
+
+  location = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                           "Location");
+  if (location != NULL)
+    target = g_uri_parse_relative (soup_message_get_uri (message), location,
+                                   G_URI_FLAGS_NONE, NULL);
+
+  if (target != NULL && g_uri_get_host (target) != NULL && *g_uri_get_host (target) != '\0')
+    {
+      /* The port too: on one host, another port is another server. */
+      g_autofree char *where = g_uri_get_port (target) > 0
+                               ? g_strdup_printf ("%s:%d", g_uri_get_host (target),
+                                                  g_uri_get_port (target))
+                               : g_strdup (g_uri_get_host (target));
+
+      return g_error_new (AP_ERROR, AP_ERROR_REDIRECTED,
+                          _("The server answered with a redirect to %s (HTTP %u). The app does "
+                            "not follow redirects with your credentials; check the base URL."),
+                          where, status);
+    }
+
+  return g_error_new (AP_ERROR, AP_ERROR_REDIRECTED,
+                      _("The server answered with a redirect (HTTP %u) without a valid "
+                        "address. The app does not follow redirects with your credentials; "
+                        "check the base URL."),
+                      status);
+}
+
+gboolean
+ap_http_check_credentials_target (SoupMessage  *message,
+                                  const char   *base_url,
+                                  GError      **error)
+{
+  g_autoptr(GUri) configured = NULL;
+  GUri *uri;
+
+  g_return_val_if_fail (SOUP_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (base_url != NULL, FALSE);
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+
+  configured = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  uri = soup_message_get_uri (message);
+  if (configured != NULL && uri != NULL && same_origin (configured, uri))
+    return TRUE;
+
+  g_set_error (error, AP_ERROR, AP_ERROR_INSECURE_URL,
+               _("The app refused to send the credentials to %s://%s, which is not the "
+                 "configured server. Check the base URL."),
+               uri != NULL && g_uri_get_scheme (uri) != NULL ? g_uri_get_scheme (uri) : "?",
+               uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : "?");
+  return FALSE;
+}
+
+static void
+send_with_credentials_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GInputStream *stream;
+
+  stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (stream == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stream, g_object_unref);
+}
+
+void
+ap_http_send_with_credentials_async (SoupSession         *session,
+                                     SoupMessage         *message,
+                                     const char          *base_url,
+                                     int                  io_priority,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (SOUP_IS_MESSAGE (message));
+
+  task = g_task_new (session, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ap_http_send_with_credentials_async);
+
+  if (!ap_http_check_credentials_target (message, base_url, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  soup_session_send_async (session, message, io_priority, cancellable,
+                           send_with_credentials_cb, g_steal_pointer (&task));
+}
+
+GInputStream *
+ap_http_send_with_credentials_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 gboolean
 ap_http_status_is_retryable (guint status)
 {

@@ -45,7 +45,8 @@ add_fault_spec (ApMockServer *server,
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "Unknown fault “%s”; known: latency, rate-limit, server-error, forbidden, "
                    "keys-expired, unauthorized, fail-array, truncated-body, malformed-json, "
-                   "wrong-types, negative-count, deep-nesting, huge-body, drop-connection, hang",
+                   "wrong-types, negative-count, deep-nesting, huge-body, drop-connection, hang, "
+                   "redirect, redirect-token, endless-pages, distinct-strings, empty-users",
                    parts[0] != NULL ? parts[0] : "");
       return FALSE;
     }

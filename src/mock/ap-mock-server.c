@@ -48,6 +48,7 @@ struct _ApMockServer
   GHashTable         *seen_request_ids;
   GHashTable         *tokens;        /* token -> expiry (monotonic µs), boxed gint64 */
   GHashTable         *totals;        /* query hash -> matching users, both boxed */
+  char               *redirect_target;
 
   /* Start/stop handshake. */
   GCond               cond;
@@ -108,6 +109,11 @@ static const struct
   { AP_MOCK_FAULT_HUGE_BODY, "huge-body" },
   { AP_MOCK_FAULT_DROP_CONNECTION, "drop-connection" },
   { AP_MOCK_FAULT_HANG, "hang" },
+  { AP_MOCK_FAULT_REDIRECT, "redirect" },
+  { AP_MOCK_FAULT_REDIRECT_TOKEN, "redirect-token" },
+  { AP_MOCK_FAULT_ENDLESS_PAGES, "endless-pages" },
+  { AP_MOCK_FAULT_DISTINCT_STRINGS, "distinct-strings" },
+  { AP_MOCK_FAULT_EMPTY_USERS, "empty-users" },
 };
 
 /* ---- replies ---- */
@@ -995,6 +1001,118 @@ build_page (Reply             *reply,
     reply->kind = REPLY_TRUNCATE;
 }
 
+/* ---- a hostile server: synthetic pages ---- */
+
+typedef struct
+{
+  gboolean endless;
+  guint    claimed_total;   /* 0: no totalCount */
+  guint    distinct_kib;
+  guint    empty_users;
+} Hostile;
+
+static gboolean
+hostile_active (const Hostile *h)
+{
+  return h->endless || h->distinct_kib > 0 || h->empty_users > 0;
+}
+
+/* Tokens "h.PAGE.RANDOM": a fresh one every time, as a server that never
+ * repeats itself would send. */
+static guint
+hostile_page_from_token (const char *token)
+{
+  guint64 page = 1;
+
+  if (token != NULL && g_str_has_prefix (token, "h."))
+    page = g_ascii_strtoull (token + 2, NULL, 10);
+  return (guint) CLAMP (page, 1, G_MAXUINT32);
+}
+
+static void
+build_hostile_page (Reply             *reply,
+                    const ApMockQuery *query,
+                    const Hostile     *h)
+{
+  guint page = hostile_page_from_token (query->page_token);
+  GString *head = g_string_new ("{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":");
+  guint n_users = h->empty_users > 0 ? h->empty_users : query->page_size;
+
+  g_string_append_printf (head, "%u", query->page_size);
+  if (h->claimed_total > 0)
+    g_string_append_printf (head, ",\"totalCount\":%u", h->claimed_total);
+  else if (!h->endless)
+    g_string_append_printf (head, ",\"totalCount\":%u", n_users);
+  if (h->endless)
+    g_string_append_printf (head, ",\"next\":\"h.%u.%08x%08x\"", page + 1,
+                            g_random_int (), g_random_int ());
+  g_string_append (head, "}},\"fail\":[],\"data\":[");
+  reply_take_string (reply, head);
+
+  if (h->empty_users > 0)
+    {
+      /* One shared MiB of ",{}" sent again and again keeps the double small. */
+      const guint per_chunk = 349525;   /* 3 bytes each, just under 1 MiB */
+      g_autoptr(GBytes) chunk = NULL;
+      char *text = g_malloc (3 * per_chunk);
+      guint left = n_users - 1;
+
+      for (guint i = 0; i < per_chunk; i++)
+        memcpy (text + 3 * i, ",{}", 3);
+      chunk = g_bytes_new_take (text, 3 * per_chunk);
+      g_ptr_array_add (reply->chunks, g_bytes_new_static ("{}", 2));
+      while (left >= per_chunk)
+        {
+          g_ptr_array_add (reply->chunks, g_bytes_ref (chunk));
+          left -= per_chunk;
+        }
+      if (left > 0)
+        g_ptr_array_add (reply->chunks, g_bytes_new_from_bytes (chunk, 0, 3 * (gsize) left));
+    }
+  else
+    {
+      GString *data = g_string_sized_new (n_users * ((gsize) h->distinct_kib * 1024 + 160));
+
+      for (guint i = 0; i < n_users; i++)
+        {
+          guint64 number = (guint64) (page - 1) * query->page_size + i;
+
+          g_string_append_printf (data, "%s{\"name\":\"Hostile User %" G_GUINT64_FORMAT "\","
+                                  "\"email\":\"user%" G_GUINT64_FORMAT "@hostile.example\","
+                                  "\"numCorrect\":1,\"numIncorrect\":0,\"numNotWatched\":0,"
+                                  "\"department\":\"",
+                                  i > 0 ? "," : "", number, number);
+          if (h->distinct_kib > 0)
+            {
+              gsize start = data->len;
+
+              g_string_append_printf (data, "Department %" G_GUINT64_FORMAT " ", number);
+              while (data->len - start < (gsize) h->distinct_kib * 1024)
+                g_string_append_c (data, 'x');
+            }
+          else
+            g_string_append (data, "Endless");
+          g_string_append (data, "\"}");
+        }
+      reply_take_string (reply, data);
+    }
+
+  g_ptr_array_add (reply->chunks, g_bytes_new_static ("]}", 2));
+}
+
+static void
+reply_set_redirect (Reply      *reply,
+                    guint       status,
+                    const char *target,
+                    const char *path)
+{
+  g_autofree char *location = g_strconcat (target, path, NULL);
+
+  reply_set_error (reply, status, "err_redirect", "Moved.");
+  soup_message_headers_replace (soup_server_message_get_response_headers (reply->msg),
+                                "Location", location);
+}
+
 static void
 build_deep_nesting (Reply *reply,
                     guint  depth)
@@ -1092,6 +1210,9 @@ data_handler (SoupServer        *server,
   guint number, delay_ms, reset_ms = 0, server_error_every = 0, server_error_base = 0;
   guint deep_nesting = 0, scan_index = 0, matched = 0, total;
   gboolean authorized, rate_limited, dropped, forbidden, expired, unauthorized, fail_array;
+  guint redirect_status;
+  g_autofree char *redirect_target = NULL;
+  Hostile hostile = { 0, };
   guint64 hash;
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
@@ -1138,8 +1259,22 @@ data_handler (SoupServer        *server,
   page_faults.wrong_types_page = fault_param (self, AP_MOCK_FAULT_WRONG_TYPES);
   page_faults.negative_page = fault_param (self, AP_MOCK_FAULT_NEGATIVE_COUNT);
   page_faults.huge_mib = fault_param (self, AP_MOCK_FAULT_HUGE_BODY);
+  redirect_status = fault_param (self, AP_MOCK_FAULT_REDIRECT);
+  redirect_target = g_strdup (self->redirect_target);
+  hostile.endless = has_fault (self, AP_MOCK_FAULT_ENDLESS_PAGES);
+  hostile.claimed_total = fault_param (self, AP_MOCK_FAULT_ENDLESS_PAGES);
+  hostile.distinct_kib = fault_param (self, AP_MOCK_FAULT_DISTINCT_STRINGS);
+  hostile.empty_users = fault_param (self, AP_MOCK_FAULT_EMPTY_USERS);
   dataset = ap_mock_dataset_ref (self->dataset);
   g_mutex_unlock (&self->lock);
+
+  /* A hostile server redirects before it looks at the credentials. */
+  if (redirect_status > 0 && !dropped)
+    {
+      reply_set_redirect (reply, redirect_status, redirect_target, path);
+      reply_finish (reply, delay_ms);
+      return;
+    }
 
   if (dropped)
     {
@@ -1227,7 +1362,7 @@ data_handler (SoupServer        *server,
   parse_query (json_parser_get_root (parser), &query, &key, problems);
 
   hash = ap_mock_query_hash (dataset, &query);
-  if (problems->len == 0 && query.page_token != NULL &&
+  if (problems->len == 0 && query.page_token != NULL && !hostile_active (&hostile) &&
       !decode_page_token (query.page_token, hash, ap_mock_dataset_get_n_users (dataset),
                           &scan_index, &matched))
     add_problem (problems, "err_validation_invalid_page_token",
@@ -1249,6 +1384,8 @@ data_handler (SoupServer        *server,
     }
   else if (deep_nesting > 0)
     build_deep_nesting (reply, deep_nesting);
+  else if (hostile_active (&hostile))
+    build_hostile_page (reply, &query, &hostile);
   else
     {
       total = total_matching (self, dataset, &query, hash);
@@ -1273,7 +1410,8 @@ token_handler (SoupServer        *server,
   g_autoptr(GHashTable) form = NULL;
   g_autofree char *text = NULL;
   const char *grant, *client_id, *client_secret;
-  guint delay_ms, lifetime;
+  guint delay_ms, lifetime, redirect_status;
+  g_autofree char *redirect_target = NULL;
 
   g_mutex_lock (&self->lock);
   if (soup_server_message_get_method (msg) == SOUP_METHOD_POST)
@@ -1281,7 +1419,16 @@ token_handler (SoupServer        *server,
   rate_limit_snapshot (self, reply, FALSE);
   delay_ms = fault_param (self, AP_MOCK_FAULT_LATENCY);
   lifetime = self->token_lifetime;
+  redirect_status = fault_param (self, AP_MOCK_FAULT_REDIRECT_TOKEN);
+  redirect_target = g_strdup (self->redirect_target);
   g_mutex_unlock (&self->lock);
+
+  if (redirect_status > 0)
+    {
+      reply_set_redirect (reply, redirect_status, redirect_target, path);
+      reply_finish (reply, delay_ms);
+      return;
+    }
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
     {
@@ -1449,6 +1596,7 @@ ap_mock_server_finalize (GObject *object)
 
   g_clear_pointer (&self->dataset, ap_mock_dataset_unref);
   g_clear_pointer (&self->faults, g_array_unref);
+  g_clear_pointer (&self->redirect_target, g_free);
   g_clear_pointer (&self->last_body, g_free);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_clear_pointer (&self->seen_request_ids, g_hash_table_unref);
@@ -1479,6 +1627,7 @@ ap_mock_server_init (ApMockServer *self)
   self->dataset = ap_mock_dataset_new (250, 8, 6, 1);
   self->token_lifetime = AP_MOCK_DEFAULT_TOKEN_LIFETIME;
   self->faults = g_array_new (FALSE, FALSE, sizeof (Fault));
+  self->redirect_target = g_strdup ("https://redirect.invalid");
   self->rate_limit = AP_MOCK_DEFAULT_RATE_LIMIT;
   self->rate_window_ms = AP_MOCK_DEFAULT_RATE_WINDOW_MS;
   self->seen_request_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1548,6 +1697,19 @@ ap_mock_server_set_token_lifetime (ApMockServer *self,
 }
 
 void
+ap_mock_server_set_redirect_target (ApMockServer *self,
+                                    const char   *base_url)
+{
+  g_return_if_fail (AP_IS_MOCK_SERVER (self));
+  g_return_if_fail (base_url != NULL);
+
+  g_mutex_lock (&self->lock);
+  g_free (self->redirect_target);
+  self->redirect_target = g_strdup (base_url);
+  g_mutex_unlock (&self->lock);
+}
+
+void
 ap_mock_server_add_fault (ApMockServer *self,
                           ApMockFault   fault,
                           guint         param,
@@ -1556,7 +1718,7 @@ ap_mock_server_add_fault (ApMockServer *self,
   Fault *existing;
 
   g_return_if_fail (AP_IS_MOCK_SERVER (self));
-  g_return_if_fail (fault > AP_MOCK_FAULT_NONE && fault <= AP_MOCK_FAULT_HANG);
+  g_return_if_fail (fault > AP_MOCK_FAULT_NONE && fault <= AP_MOCK_FAULT_EMPTY_USERS);
 
   g_mutex_lock (&self->lock);
   existing = find_fault (self, fault);

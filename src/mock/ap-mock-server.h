@@ -38,6 +38,14 @@ typedef enum
   AP_MOCK_FAULT_HUGE_BODY,        /* param: MiB of padding in the reply */
   AP_MOCK_FAULT_DROP_CONNECTION,  /* param: the next N data requests are closed without a reply */
   AP_MOCK_FAULT_HANG,             /* param: seconds before replying (for timeouts) */
+  /* A hostile server (issue 15): */
+  AP_MOCK_FAULT_REDIRECT,         /* param: status (301, 302, 303, 307, 308) of every data reply,
+                                   * Location: the redirect target + the same path */
+  AP_MOCK_FAULT_REDIRECT_TOKEN,   /* param: the same for every /oauth/token reply */
+  AP_MOCK_FAULT_ENDLESS_PAGES,    /* every page has a fresh "next" token, for ever; param: the
+                                   * totalCount each page claims (0: none) */
+  AP_MOCK_FAULT_DISTINCT_STRINGS, /* param: KiB of a department name that is new for each user */
+  AP_MOCK_FAULT_EMPTY_USERS,      /* param: every page is this many "{}" users */
 } ApMockFault;
 
 /* The double's fake keys (not secrets: they open nothing but this double). */
@@ -60,7 +68,8 @@ typedef enum
 /* "latency", "rate-limit", "server-error", "forbidden", "keys-expired",
  * "unauthorized", "fail-array", "truncated-body", "malformed-json",
  * "wrong-types", "negative-count", "deep-nesting", "huge-body",
- * "drop-connection", "hang" */
+ * "drop-connection", "hang", "redirect", "redirect-token", "endless-pages",
+ * "distinct-strings", "empty-users" */
 const char    *ap_mock_fault_to_string            (ApMockFault   fault);
 gboolean       ap_mock_fault_from_string          (const char   *name,
                                                    ApMockFault  *fault);
@@ -99,6 +108,13 @@ void           ap_mock_server_add_fault           (ApMockServer *self,
                                                    guint         param,
                                                    guint         reset_ms);
 void           ap_mock_server_clear_faults        (ApMockServer *self);
+/* Where REDIRECT and REDIRECT_TOKEN point: a base URL such as another
+ * double's ("http://localhost:PORT"); the request path is appended.
+ * Default: "https://redirect.invalid". ENDLESS_PAGES, DISTINCT_STRINGS and
+ * EMPTY_USERS replace the data set with synthetic pages (pageSize users
+ * each, or EMPTY_USERS "{}"s); without ENDLESS_PAGES there is one page. */
+void           ap_mock_server_set_redirect_target (ApMockServer *self,
+                                                   const char   *base_url);
 /* X-RateLimit-* headers: @limit data requests per window of @window_ms,
  * counted from the first request. When @enforce, a request over the limit
  * gets 429 as Mimecast would; otherwise the headers only count (the

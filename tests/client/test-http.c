@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "ap-error.h"
 #include "ap-http-private.h"
@@ -256,6 +257,51 @@ test_read_body_cancelled (void)
   g_clear_error (&r.error);
 }
 
+/* The one gate for credentials: same scheme, host and port as the base
+ * URL, or nothing is sent; and never a redirect. */
+static void
+test_credentials_target (void)
+{
+  static const struct {
+    const char *base_url;
+    const char *uri;
+    gboolean    allowed;
+  } cases[] = {
+    { "https://eu-api.services.mimecast.com", "https://eu-api.services.mimecast.com/api/x", TRUE },
+    { "https://eu-api.services.mimecast.com", "https://EU-API.services.mimecast.com:443/x", TRUE },
+    { "http://127.0.0.1:8080", "http://127.0.0.1:8080/oauth/token", TRUE },
+    { "https://eu-api.services.mimecast.com", "http://eu-api.services.mimecast.com/x", FALSE },
+    { "https://eu-api.services.mimecast.com", "https://eu-api.services.mimecast.com:8443/x", FALSE },
+    { "https://eu-api.services.mimecast.com", "https://evil.example/x", FALSE },
+    { "https://eu-api.services.mimecast.com", "https://eu-api.services.mimecast.com.evil.example/x", FALSE },
+    { "http://127.0.0.1:8080", "http://127.0.0.1:8081/x", FALSE },
+    { "http://127.0.0.1:8080", "http://localhost:8080/x", FALSE },
+    { "not a url", "https://evil.example/x", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_POST, cases[i].uri);
+      g_autoptr(GError) error = NULL;
+      gboolean allowed;
+
+      g_test_message ("%s -> %s", cases[i].base_url, cases[i].uri);
+      allowed = ap_http_check_credentials_target (message, cases[i].base_url, &error);
+      g_assert_cmpint (allowed, ==, cases[i].allowed);
+      g_assert_true (soup_message_query_flags (message, SOUP_MESSAGE_NO_REDIRECT));
+      if (allowed)
+        {
+          g_assert_no_error (error);
+        }
+      else
+        {
+          g_assert_error (error, AP_ERROR, AP_ERROR_INSECURE_URL);
+          g_assert_nonnull (strstr (error->message, "not the configured server"));
+        }
+      g_assert_false (ap_http_error_is_retryable (error));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +313,7 @@ main (int   argc,
   g_test_add_func ("/ap/http/transport-mapping", test_transport_mapping);
   g_test_add_func ("/ap/http/read-body", test_read_body);
   g_test_add_func ("/ap/http/read-body-cancelled", test_read_body_cancelled);
+  g_test_add_func ("/ap/http/credentials-target", test_credentials_target);
 
   return g_test_run ();
 }

@@ -1612,7 +1612,7 @@ test_several_faults (void)
 static void
 test_fault_names (void)
 {
-  for (ApMockFault fault = AP_MOCK_FAULT_LATENCY; fault <= AP_MOCK_FAULT_HANG; fault++)
+  for (ApMockFault fault = AP_MOCK_FAULT_LATENCY; fault <= AP_MOCK_FAULT_EMPTY_USERS; fault++)
     {
       ApMockFault parsed = AP_MOCK_FAULT_NONE;
 
@@ -1705,6 +1705,133 @@ test_perf_throughput (void)
               bytes / 1e6, pages, seconds, bytes / 1e6 / seconds);
 }
 
+/* ---- a hostile server (issue 15) ---- */
+
+static void
+test_fault_redirect (void)
+{
+  g_autoptr(ApMockServer) mock = mock_start (20, 4, 2, 1);
+  g_autoptr(SoupSession) session = session_new ();
+  static const char * const paths[] = { AP_MOCK_DATA_PATH, AP_MOCK_TOKEN_PATH };
+
+  ap_mock_server_set_redirect_target (mock, "http://elsewhere.invalid:8080");
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_REDIRECT, 307, 0);
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_REDIRECT_TOKEN, 308, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *url = g_strconcat (ap_mock_server_get_base_url (mock), paths[i], NULL);
+      g_autofree char *location = g_strconcat ("http://elsewhere.invalid:8080", paths[i], NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      Response response;
+
+      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+      soup_message_set_request_body_from_bytes (msg, "application/json",
+                                                g_bytes_new_static ("{}", 2));
+      send_message (session, msg, &response);
+      g_assert_no_error (response.error);
+      g_assert_cmpuint (response.status, ==, i == 0 ? 307 : 308);
+      g_assert_cmpstr (header (&response, "Location"), ==, location);
+      response_clear (&response);
+    }
+  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 1);
+  g_assert_cmpuint (ap_mock_server_get_n_token_requests (mock), ==, 1);
+}
+
+static void
+test_fault_endless_pages (void)
+{
+  g_autoptr(ApMockServer) mock = mock_start (20, 4, 2, 1);
+  g_autoptr(SoupSession) session = session_new ();
+  g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) emails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *token = NULL;
+
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_ENDLESS_PAGES, 0, 0);
+  for (guint page = 0; page < 6; page++)
+    {
+      g_autofree char *body = query_body (NULL, 3, token);
+      JsonArray *data;
+      Response response;
+
+      post_api1 (mock, session, body, NULL, &response);
+      g_assert_cmpuint (response.status, ==, 200);
+      g_assert_nonnull (response.root);
+      g_assert_false (json_object_has_member (response_pagination (&response), "totalCount"));
+      data = response_data (&response);
+      g_assert_cmpuint (json_array_get_length (data), ==, 3);
+      for (guint i = 0; i < 3; i++)
+        g_assert_true (g_hash_table_add (emails, g_strdup (json_object_get_string_member (
+          json_array_get_object_element (data, i), "email"))));
+      g_assert_nonnull (response_next (&response));
+      g_free (token);
+      token = g_strdup (response_next (&response));
+      g_assert_true (g_hash_table_add (tokens, g_strdup (token)));
+      response_clear (&response);
+    }
+
+  /* The count it claims, when asked to claim one. */
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_ENDLESS_PAGES, 40, 0);
+  {
+    g_autofree char *body = query_body (NULL, 3, token);
+    Response response;
+
+    post_api1 (mock, session, body, NULL, &response);
+    g_assert_cmpint (json_object_get_int_member (response_pagination (&response), "totalCount"),
+                     ==, 40);
+    g_assert_nonnull (response_next (&response));
+    response_clear (&response);
+  }
+}
+
+static void
+test_fault_distinct_strings (void)
+{
+  g_autoptr(ApMockServer) mock = mock_start (20, 4, 2, 1);
+  g_autoptr(SoupSession) session = session_new ();
+  g_autofree char *body = query_body (NULL, 5, NULL);
+  g_autoptr(GHashTable) departments = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *data;
+  Response response;
+
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_DISTINCT_STRINGS, 2, 0);
+  post_api1 (mock, session, body, NULL, &response);
+  g_assert_cmpuint (response.status, ==, 200);
+  data = response_data (&response);
+  g_assert_cmpuint (json_array_get_length (data), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *department = json_object_get_string_member (
+        json_array_get_object_element (data, i), "department");
+
+      g_assert_cmpuint (strlen (department), ==, 2048);
+      g_assert_true (g_hash_table_add (departments, (gpointer) department));
+    }
+  /* A single page without ENDLESS_PAGES. */
+  g_assert_null (response_next (&response));
+  response_clear (&response);
+}
+
+static void
+test_fault_empty_users (void)
+{
+  g_autoptr(ApMockServer) mock = mock_start (20, 4, 2, 1);
+  g_autoptr(SoupSession) session = session_new ();
+  g_autofree char *body = query_body (NULL, 10, NULL);
+  const guint n = 700001;   /* two shared chunks and a part of one */
+  JsonArray *data;
+  Response response;
+
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_EMPTY_USERS, n, 0);
+  post_api1 (mock, session, body, NULL, &response);
+  g_assert_cmpuint (response.status, ==, 200);
+  g_assert_nonnull (response.root);
+  data = response_data (&response);
+  g_assert_cmpuint (json_array_get_length (data), ==, n);
+  g_assert_cmpuint (json_object_get_size (json_array_get_object_element (data, n - 1)), ==, 0);
+  response_clear (&response);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1740,6 +1867,10 @@ main (int   argc,
   g_test_add_func ("/ap/mock-server/fault/hang", test_fault_hang);
   g_test_add_func ("/ap/mock-server/fault/several", test_several_faults);
   g_test_add_func ("/ap/mock-server/fault/names", test_fault_names);
+  g_test_add_func ("/ap/mock-server/fault/redirect", test_fault_redirect);
+  g_test_add_func ("/ap/mock-server/fault/endless-pages", test_fault_endless_pages);
+  g_test_add_func ("/ap/mock-server/fault/distinct-strings", test_fault_distinct_strings);
+  g_test_add_func ("/ap/mock-server/fault/empty-users", test_fault_empty_users);
   g_test_add_func ("/ap/mock-server/restart", test_restart);
   if (g_test_perf ())
     g_test_add_func ("/ap/mock-server/perf/throughput", test_perf_throughput);
