@@ -29,7 +29,7 @@ typedef enum
   AP_ERROR_KEYS_EXPIRED,         /* HTTP 418: binding expired */
   AP_ERROR_RATE_LIMITED,         /* HTTP 429 still after the bounded retries */
   AP_ERROR_SERVER,               /* HTTP 5xx (or other unexpected status) after the bounded retries */
-  AP_ERROR_NETWORK,              /* unreachable host, refused or dropped connection after retries */
+  AP_ERROR_NETWORK,              /* no network, or a connection dropped after it was made; retried */
   AP_ERROR_TIMEOUT,              /* the server did not answer in time */
   AP_ERROR_TLS,                  /* certificate or TLS failure; never bypassed */
   AP_ERROR_INVALID_RESPONSE,     /* unparseable body, wrong type, negative count, nesting too deep */
@@ -38,6 +38,9 @@ typedef enum
   AP_ERROR_KEYRING,              /* the keyring refused (locked, dismissed prompt, ...) */
   AP_ERROR_WRITE,                /* an export could not be written; the target is untouched */
   AP_ERROR_REDIRECTED,           /* HTTP 3xx: never followed with credentials; names the target host */
+  AP_ERROR_CONNECTION_REFUSED,   /* the host answered but nothing listens on the port: wrong URL */
+  AP_ERROR_HOST_NOT_FOUND,       /* the host name does not resolve: wrong URL or no DNS */
+  AP_ERROR_PROXY,                /* the proxy refused, failed or wants authentication */
 } ApErrorCode;
 
 GQuark       ap_error_quark          (void);
@@ -45,6 +48,10 @@ GQuark       ap_error_quark          (void);
 /* TRUE for errors that the person fixes by editing the credentials
  * (401, 418, refused token, invalid credentials, none stored). */
 gboolean     ap_error_is_credentials (const GError *error);
+
+/* TRUE for errors the person fixes by correcting the base URL in the
+ * credentials (refused connection, unknown host, 404, redirect). */
+gboolean     ap_error_is_address     (const GError *error);
 
 /* TRUE for G_IO_ERROR_CANCELLED: never shown as a failure. */
 gboolean     ap_error_is_cancelled   (const GError *error);

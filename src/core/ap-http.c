@@ -61,6 +61,10 @@ ap_http_error_from_status (guint               status,
                             _("Mimecast’s request limit was reached (HTTP 429). "
                               "Try again later."));
       }
+    case SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED:
+      return g_error_new (AP_ERROR, AP_ERROR_PROXY,
+                          _("The proxy server wants a user name and password (HTTP 407). Set "
+                            "them in the system’s proxy settings, or ask IT."));
     default:
       break;
     }
@@ -269,11 +273,25 @@ is_tls_error (const GError *error)
   return FALSE;
 }
 
+static gboolean
+is_proxy_error (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_AUTH_FAILED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_NEED_AUTH) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_NOT_ALLOWED);
+}
+
+/* Each failure a person must tell apart gets its own code and its own
+ * sentence, naming what happened and what fixes it. The low-level text
+ * goes to the debug log only: it repeats the same fact in jargon. */
 gboolean
 ap_http_propagate_transport_error_for_host (GError     *error,
                                             const char *host,
                                             GError    **dest)
 {
+  const char *subject, *object;
+
   g_return_val_if_fail (error != NULL, FALSE);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == AP_ERROR)
@@ -282,54 +300,77 @@ ap_http_propagate_transport_error_for_host (GError     *error,
       return FALSE;
     }
 
+  g_debug ("Transport failure: %s", error->message);
+
+  /* Translators: stand for a host name at the start and inside a sentence */
+  subject = host != NULL ? host : _("The server");
+  object = host != NULL ? host : _("the server");
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      if (host != NULL)
-        g_set_error (dest, AP_ERROR, AP_ERROR_TIMEOUT,
-                     _("%s did not answer in time. Try again later, or check the network."),
-                     host);
-      else
-        g_set_error (dest, AP_ERROR, AP_ERROR_TIMEOUT,
-                     _("The server did not answer in time. Try again later, or check the "
-                       "network."));
+      g_set_error (dest, AP_ERROR, AP_ERROR_TIMEOUT,
+                   _("%s did not answer in time. Try again later, or check the network."),
+                   subject);
+    }
+  else if (is_proxy_error (error))
+    {
+      g_set_error (dest, AP_ERROR, AP_ERROR_PROXY,
+                   g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED) ||
+                   g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_NOT_ALLOWED)
+                   ? _("The proxy server would not connect to %s. Check the system’s proxy "
+                       "settings, or ask IT to allow this address.")
+                   : _("The proxy server wants a user name and password before it connects "
+                       "to %s. Set them in the system’s proxy settings, or ask IT."),
+                   object);
     }
   else if (is_tls_error (error))
     {
-      g_debug ("TLS failure: %s", error->message);
+      g_set_error (dest, AP_ERROR, AP_ERROR_TLS,
+                   g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)
+                   ? _("The certificate of %s could not be verified, so no data was sent. The "
+                       "app never bypasses this: check the base URL, or ask IT whether a "
+                       "proxy intercepts secure connections.")
+                   : _("A secure connection to %s could not be set up. The app never bypasses "
+                       "this: check that the base URL is a Mimecast address, or ask IT "
+                       "whether a proxy intercepts secure connections."),
+                   object);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    {
+      g_set_error (dest, AP_ERROR, AP_ERROR_CONNECTION_REFUSED,
+                   _("%s refused the connection: nothing answers at that address and port. "
+                     "Check the base URL in Credentials."),
+                   subject);
+    }
+  else if (error->domain == G_RESOLVER_ERROR ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
+    {
       if (host != NULL)
-        g_set_error (dest, AP_ERROR, AP_ERROR_TLS,
-                     _("The secure connection to %s could not be trusted: %s. The app never "
-                       "bypasses this; check the base URL, or ask IT about a proxy that "
-                       "intercepts TLS."),
-                     host, error->message);
+        g_set_error (dest, AP_ERROR, AP_ERROR_HOST_NOT_FOUND,
+                     _("No server named %s was found. Check the base URL in Credentials, and "
+                       "that this computer is online."),
+                     host);
       else
-        g_set_error (dest, AP_ERROR, AP_ERROR_TLS,
-                     _("The secure connection to the server could not be trusted: %s. The app "
-                       "never bypasses this; check the base URL, or ask IT about a proxy that "
-                       "intercepts TLS."),
-                     error->message);
+        g_set_error_literal (dest, AP_ERROR, AP_ERROR_HOST_NOT_FOUND,
+                             _("The server’s name was not found. Check the base URL in "
+                               "Credentials, and that this computer is online."));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
     {
       g_set_error (dest, AP_ERROR, AP_ERROR_NETWORK,
-                   _("The network is unreachable. Check the internet connection."));
+                   _("%s cannot be reached from this network. Check the internet "
+                     "connection."),
+                   subject);
     }
   else
     {
-      /* Refused, reset, closed, unknown host (G_RESOLVER_ERROR) and the rest:
-       * all mean the same to a person, the server could not be reached. */
-      g_debug ("Transport failure: %s", error->message);
-      if (host != NULL)
-        g_set_error (dest, AP_ERROR, AP_ERROR_NETWORK,
-                     _("Could not reach %s (%s). Check the base URL and the internet "
-                       "connection."),
-                     host, error->message);
-      else
-        g_set_error (dest, AP_ERROR, AP_ERROR_NETWORK,
-                     _("Could not reach the server (%s). Check the base URL and the internet "
-                       "connection."),
-                     error->message);
+      /* Reset, closed, broken pipe and the rest: a connection was made and
+       * then lost, which a later try often gets past. */
+      g_set_error (dest, AP_ERROR, AP_ERROR_NETWORK,
+                   _("The connection to %s was lost. Check the internet connection, then "
+                     "try again."),
+                   object);
     }
 
   g_error_free (error);

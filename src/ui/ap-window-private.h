@@ -22,10 +22,16 @@ struct _ApWindow
 
   /* template children */
   GtkButton            *back_button;
+  GtkStack             *content_stack;
   GtkRevealer          *demo_revealer;
   GtkButton            *error_action_button;
   GtkLabel             *error_label;
+  GtkButton            *error_retry_button;
   GtkRevealer          *error_revealer;
+  GtkButton            *failed_edit_button;
+  AdwStatusPage        *failed_page;
+  GtkButton            *failed_retry_button;
+  GtkSpinner           *first_load_spinner;
   AdwLeaflet           *leaflet;
   GtkStack             *main_stack;
   ApOverviewPage       *overview_page;
@@ -79,10 +85,14 @@ gboolean      ap_window_is_fetching            (ApWindow     *self);
 guint         ap_window_get_n_fetches_done     (ApWindow     *self);
 ApUsersView  *ap_window_get_users_view         (ApWindow     *self);
 ApUserDetail *ap_window_get_user_detail        (ApWindow     *self);
-/* (nullable) the error shown in the error banner */
+/* (nullable) the error shown, in the banner over the data or as the
+ * status page in its place */
 const GError *ap_window_get_shown_error        (ApWindow     *self);
-/* the banner's action, e.g. "win.credentials", or NULL when it has none */
+/* the action that fixes the shown error: "win.credentials" when editing
+ * them does, else "win.fetch" (Retry), or NULL when neither helps */
 const char   *ap_window_get_error_action       (ApWindow     *self);
+/* "first-load", "failed" or "data": what stands in the content area */
+const char   *ap_window_get_content_page       (ApWindow     *self);
 /* (nullable) the last toast shown */
 AdwToast     *ap_window_get_last_toast         (ApWindow     *self);
 

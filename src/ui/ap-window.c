@@ -23,13 +23,18 @@
 
 G_DEFINE_FINAL_TYPE (ApWindow, ap_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* One fetch, shared by the batch callback and the completion. */
+/* One fetch, shared by the batch callback and the completion. A fetch
+ * that replaces rows already on screen is staged: its users wait in
+ * @pending and take the place of the old ones only once the whole fetch
+ * has succeeded, so a failure, a cancel or refused new credentials leave
+ * the data as it was. A first load streams into the list page by page. */
 typedef struct
 {
-  ApWindow *self;
-  ApQuery  *query;
-  guint     serial;
-  gboolean  got_batch;
+  ApWindow  *self;
+  ApQuery   *query;
+  GPtrArray *pending;   /* (nullable) ApUser, when staged */
+  guint      serial;
+  gboolean   got_batch;
 } FetchData;
 
 static void
@@ -37,6 +42,7 @@ fetch_data_clear (FetchData *data)
 {
   g_clear_object (&data->self);
   g_clear_object (&data->query);
+  g_clear_pointer (&data->pending, g_ptr_array_unref);
 }
 
 static void
@@ -67,26 +73,135 @@ ap_window_toast (ApWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
 }
 
+static gboolean
+ap_window_has_data (ApWindow *self)
+{
+  return self->shown_query != NULL ||
+         g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0;
+}
+
+/* What fixes an error: editing the credentials (keys, secret, base URL),
+ * trying again, both or neither. */
+static void
+ap_window_error_fixes (ApWindow     *self,
+                       const GError *error,
+                       gboolean     *edit,
+                       gboolean     *retry)
+{
+  *edit = ap_error_is_credentials (error) || ap_error_is_address (error) ||
+          g_error_matches (error, AP_ERROR, AP_ERROR_TLS);
+  *retry = self->client != NULL && !ap_error_is_credentials (error) &&
+           !g_error_matches (error, AP_ERROR, AP_ERROR_INVALID_QUERY);
+}
+
+static const char *
+ap_window_error_title (const GError *error)
+{
+  if (ap_error_is_credentials (error))
+    return _("Credentials Not Accepted");
+
+  if (error->domain == AP_ERROR)
+    switch ((ApErrorCode) error->code)
+      {
+      case AP_ERROR_TLS:
+        return _("Secure Connection Failed");
+      case AP_ERROR_FORBIDDEN:
+        return _("Permission Missing");
+      case AP_ERROR_RATE_LIMITED:
+        return _("Too Many Requests");
+      case AP_ERROR_CONNECTION_REFUSED:
+      case AP_ERROR_HOST_NOT_FOUND:
+      case AP_ERROR_NOT_FOUND:
+      case AP_ERROR_INSECURE_URL:
+      case AP_ERROR_REDIRECTED:
+      case AP_ERROR_NETWORK:
+      case AP_ERROR_TIMEOUT:
+      case AP_ERROR_PROXY:
+        return _("Could Not Connect");
+      default:
+        break;
+      }
+
+  return _("Could Not Load Users");
+}
+
+static const char *
+ap_window_error_icon (const GError *error)
+{
+  if (ap_error_is_credentials (error) || g_error_matches (error, AP_ERROR, AP_ERROR_FORBIDDEN))
+    return "dialog-password-symbolic";
+  if (g_error_matches (error, AP_ERROR, AP_ERROR_TLS))
+    return "security-low-symbolic";
+  if (g_strcmp0 (ap_window_error_title (error), _("Could Not Connect")) == 0)
+    return "network-error-symbolic";
+  return "dialog-warning-symbolic";
+}
+
+/* One place decides what stands in the content area: the rows when there
+ * are any, else a spinner while the first load runs, else the error that
+ * stopped it as a status page. The banner carries an error only when the
+ * rows stay visible under it, so no message is ever shown twice. */
+static void
+ap_window_update_content (ApWindow *self)
+{
+  gboolean in_content = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
+                                   "content") == 0;
+  const char *page = "data";
+
+  if (!ap_window_has_data (self))
+    {
+      if (self->fetching)
+        page = "first-load";
+      else if (self->last_error != NULL && in_content)
+        page = "failed";
+    }
+
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+  gtk_spinner_set_spinning (self->first_load_spinner, g_str_equal (page, "first-load"));
+  gtk_revealer_set_reveal_child (self->error_revealer,
+                                 self->last_error != NULL && !g_str_equal (page, "failed"));
+}
+
 static void
 ap_window_hide_error (ApWindow *self)
 {
   g_clear_error (&self->last_error);
-  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  ap_window_update_content (self);
 }
 
 static void
 ap_window_show_error (ApWindow     *self,
                       const GError *error)
 {
+  gboolean edit, retry;
+
   g_assert (error != NULL);
 
   g_clear_error (&self->last_error);
   self->last_error = g_error_copy (error);
+  ap_window_error_fixes (self, error, &edit, &retry);
 
   gtk_label_set_label (self->error_label, error->message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_action_button),
-                          ap_error_is_credentials (error));
-  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_action_button), edit);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_retry_button), retry);
+
+  adw_status_page_set_title (self->failed_page, ap_window_error_title (error));
+  adw_status_page_set_description (self->failed_page, error->message);
+  adw_status_page_set_icon_name (self->failed_page, ap_window_error_icon (error));
+  gtk_widget_set_visible (GTK_WIDGET (self->failed_edit_button), edit);
+  gtk_widget_set_visible (GTK_WIDGET (self->failed_retry_button), retry);
+  /* The fix that helps most is the one that looks like it. */
+  if (edit)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->failed_edit_button), "suggested-action");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->failed_retry_button), "suggested-action");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->failed_retry_button), "suggested-action");
+    }
+
+  ap_window_update_content (self);
 }
 
 /* The bottom switcher stands in for the title's when the window is narrow,
@@ -110,6 +225,7 @@ ap_window_show_page (ApWindow   *self,
   gtk_stack_set_visible_child_name (self->main_stack, name);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, content);
   ap_window_update_switcher_bar (self);
+  ap_window_update_content (self);
 }
 
 static void
@@ -134,6 +250,7 @@ ap_window_clear_data (ApWindow *self)
   ap_summary_clear (self->summary);
   g_clear_object (&self->shown_query);
   ap_users_view_set_fetched (self->users_view, FALSE);
+  ap_window_update_content (self);
 }
 
 static void
@@ -193,7 +310,9 @@ on_client_retrying (ApClient *client,
       text = g_strdup_printf (_("No answer in time, retrying in %u s"), seconds);
       break;
     case AP_ERROR_NETWORK:
-      text = g_strdup_printf (_("Connection lost, retrying in %u s"), seconds);
+      /* Refused ports and unknown names are never retried: a connection
+       * was made and lost, or the network is down. */
+      text = g_strdup_printf (_("Connection failed, retrying in %u s"), seconds);
       break;
     case AP_ERROR_SERVER:
     default:
@@ -256,18 +375,40 @@ on_fetch_batch (ApClient  *client,
   if (ap_window_is_disposed (self) || data->serial != self->fetch_serial)
     return;
 
-  /* The old rows stay until the new fetch has something to show. */
-  if (!data->got_batch)
+  data->got_batch = TRUE;
+
+  if (data->pending != NULL)
     {
-      data->got_batch = TRUE;
-      ap_user_store_clear (self->store);
-      ap_summary_clear (self->summary);
+      g_ptr_array_extend (data->pending, users, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+      return;
+    }
+
+  if (self->shown_query == NULL)
+    {
       g_set_object (&self->shown_query, data->query);
       ap_users_view_set_fetched (self->users_view, TRUE);
+      ap_window_update_content (self);
     }
 
   ap_user_store_append_batch (self->store, users);
   ap_summary_add_batch (self->summary, users);
+}
+
+/* The staged fetch succeeded: its users take the old ones' place at once. */
+static void
+ap_window_replace_data (ApWindow  *self,
+                        FetchData *data)
+{
+  ap_user_store_clear (self->store);
+  ap_summary_clear (self->summary);
+  g_set_object (&self->shown_query, data->query);
+  ap_users_view_set_fetched (self->users_view, TRUE);
+
+  if (data->pending != NULL)
+    {
+      ap_user_store_append_batch (self->store, data->pending);
+      ap_summary_add_batch (self->summary, data->pending);
+    }
 }
 
 static void
@@ -296,18 +437,14 @@ on_fetch_done (GObject      *object,
 
   if (ok)
     {
-      if (!data->got_batch)
-        {
-          ap_user_store_clear (self->store);
-          ap_summary_clear (self->summary);
-          g_set_object (&self->shown_query, data->query);
-          ap_users_view_set_fetched (self->users_view, TRUE);
-        }
+      if (data->pending != NULL || !data->got_batch)
+        ap_window_replace_data (self, data);
       ap_window_hide_error (self);
     }
   else if (ap_error_is_cancelled (error))
     {
-      ap_window_toast (self, _("Fetch cancelled"));
+      ap_window_toast (self, _("Refresh cancelled"));
+      ap_window_update_content (self);
     }
   else
     {
@@ -345,7 +482,11 @@ _ap_window_fetch (ApWindow *self,
   data->self = g_object_ref (self);
   data->query = ap_query_copy (query);
   data->serial = self->fetch_serial;
+  if (ap_window_has_data (self))
+    data->pending = g_ptr_array_new_with_free_func (g_object_unref);
 
+  /* The rows, if any, stay; the error they were shown with goes, since
+   * the person is acting on it. */
   ap_window_hide_error (self);
   gtk_label_set_label (self->progress_label, _("Connecting to Mimecast…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -625,10 +766,16 @@ ap_window_class_init (ApWindowClass *klass)
                                                "/io/github/awarenessperf/AwarenessPerformance/"
                                                "ap-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ApWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, demo_revealer);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_action_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, error_retry_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_edit_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_page);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, first_load_spinner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, overview_page);
@@ -804,7 +951,8 @@ ap_window_get_shown_error (ApWindow *self)
 {
   g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
 
-  if (!gtk_revealer_get_reveal_child (self->error_revealer))
+  if (!gtk_revealer_get_reveal_child (self->error_revealer) &&
+      g_strcmp0 (ap_window_get_content_page (self), "failed") != 0)
     return NULL;
   return self->last_error;
 }
@@ -812,12 +960,27 @@ ap_window_get_shown_error (ApWindow *self)
 const char *
 ap_window_get_error_action (ApWindow *self)
 {
+  gboolean edit, retry;
+
   g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
 
-  if (!gtk_revealer_get_reveal_child (self->error_revealer) ||
-      !gtk_widget_get_visible (GTK_WIDGET (self->error_action_button)))
+  if (ap_window_get_shown_error (self) == NULL)
     return NULL;
-  return gtk_actionable_get_action_name (GTK_ACTIONABLE (self->error_action_button));
+
+  ap_window_error_fixes (self, self->last_error, &edit, &retry);
+  if (edit)
+    return gtk_actionable_get_action_name (GTK_ACTIONABLE (self->error_action_button));
+  if (retry)
+    return gtk_actionable_get_action_name (GTK_ACTIONABLE (self->error_retry_button));
+  return NULL;
+}
+
+const char *
+ap_window_get_content_page (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->content_stack);
 }
 
 AdwToast *

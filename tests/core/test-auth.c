@@ -849,7 +849,7 @@ test_token_unreachable (void)
   soup_server_disconnect (ts->server);
   provider = provider_new (ts, session, CLIENT_SECRET);
   get_token (provider, &result);
-  g_assert_error (result.error, AP_ERROR, AP_ERROR_NETWORK);
+  g_assert_error (result.error, AP_ERROR, AP_ERROR_CONNECTION_REFUSED);
   g_assert_null (strstr (result.error->message, CLIENT_SECRET));
 
   result_clear (&result);

@@ -380,7 +380,10 @@ test_failure_keeps_rows (void)
 
   error = ap_window_get_shown_error (f.window);
   g_assert_error (error, AP_ERROR, AP_ERROR_FORBIDDEN);
-  g_assert_null (ap_window_get_error_action (f.window));
+  /* Over the rows, in the banner, with Retry: editing keys does not add a permission. */
+  g_assert_true (gtk_revealer_get_reveal_child (f.window->error_revealer));
+  g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "data");
+  g_assert_cmpstr (ap_window_get_error_action (f.window), ==, "win.fetch");
   g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, n);
 
   fixture_stop (&f);
@@ -404,7 +407,7 @@ test_cancel (void)
   g_assert_null (ap_window_get_shown_error (f.window));
   toast = ap_window_get_last_toast (f.window);
   g_assert_nonnull (toast);
-  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Fetch cancelled");
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Refresh cancelled");
   g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, N_USERS);
 
   fixture_stop (&f);
@@ -512,6 +515,178 @@ test_rate_limited (void)
   fixture_stop (&f);
 }
 
+
+static gboolean
+error_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return !ap_window_is_fetching (f->window) && ap_window_get_shown_error (f->window) != NULL;
+}
+
+static gboolean
+never_said_connection_lost (Fixture *f)
+{
+  const char *progress = gtk_label_get_label (f->window->progress_label);
+
+  return strstr (progress, "retrying") == NULL && strstr (progress, "lost") == NULL;
+}
+
+/* A wrong port on the first launch: no spinner forever, no "connection
+ * lost", no "No Results Yet", but a status page in plain words with the
+ * fix as its button. */
+static void
+test_refused_first_load (void)
+{
+  Fixture f = { 0 };
+  const GError *error;
+  const char *message;
+
+  f.mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f.mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
+  g_assert_true (ap_mock_server_start (f.mock, 0, NULL));
+  /* Stopped, it keeps its port: nobody listens there any more. */
+  ap_mock_server_stop (f.mock);
+
+  f.window = g_object_ref_sink (ap_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (f.window));
+  ap_window_start_demo_with_server (f.window, f.mock);
+  g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "first-load");
+  g_assert_true (gtk_spinner_get_spinning (f.window->first_load_spinner));
+
+  g_assert_true (spin_until (error_shown, &f, WAIT_MS));
+  error = ap_window_get_shown_error (f.window);
+  g_assert_error (error, AP_ERROR, AP_ERROR_CONNECTION_REFUSED);
+  g_assert_true (never_said_connection_lost (&f));
+
+  /* Said once, on the status page, not again in a banner above it. */
+  g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "failed");
+  g_assert_false (gtk_revealer_get_reveal_child (f.window->error_revealer));
+  g_assert_cmpstr (adw_status_page_get_title (f.window->failed_page), ==, "Could Not Connect");
+  message = adw_status_page_get_description (f.window->failed_page);
+  g_assert_cmpstr (message, ==, error->message);
+  g_assert_nonnull (strstr (message, "refused"));
+  g_assert_null (strstr (message, "internet"));
+  g_assert_null (strstr (message, "tried"));
+  g_assert_true (strstr (message, "127.0.0.1") == g_strrstr (message, "127.0.0.1"));
+
+  /* Editing the base URL is the fix; Retry is there too. */
+  g_assert_cmpstr (ap_window_get_error_action (f.window), ==, "win.credentials");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->failed_edit_button)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->failed_retry_button)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f.window->failed_edit_button),
+                                           "suggested-action"));
+
+  fixture_stop (&f);
+}
+
+static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *count)
+{
+  (*count)++;
+}
+
+/* A refresh that fails, on the first page or half way, leaves the rows on
+ * screen untouched and says so over them. */
+static void
+check_refresh_failure_keeps_rows (Fixture     *f,
+                                  int          expected)
+{
+  g_autoptr(ApUser) first = g_list_model_get_item (shown_users (f), 0);
+  guint n = g_list_model_get_n_items (shown_users (f));
+  guint changes = 0;
+  gulong id;
+
+  id = g_signal_connect (f->window->store, "items-changed", G_CALLBACK (count_items_changed),
+                         &changes);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.fetch", NULL));
+  g_assert_cmpstr (ap_window_get_content_page (f->window), ==, "data");
+  wait_for_fetch (f);
+  g_signal_handler_disconnect (f->window->store, id);
+
+  g_assert_error (ap_window_get_shown_error (f->window), AP_ERROR, expected);
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (f)), ==, n);
+  g_assert_true (g_list_model_get_item (shown_users (f), 0) == (gpointer) first);
+  g_object_unref (first);
+  g_assert_cmpstr (ap_window_get_content_page (f->window), ==, "data");
+  g_assert_true (gtk_revealer_get_reveal_child (f->window->error_revealer));
+  g_assert_cmpstr (gtk_label_get_label (f->window->error_label), ==,
+                   ap_window_get_shown_error (f->window)->message);
+}
+
+static void
+test_refused_keeps_rows (void)
+{
+  Fixture f = { 0 };
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  ap_mock_server_stop (f.mock);
+  check_refresh_failure_keeps_rows (&f, AP_ERROR_CONNECTION_REFUSED);
+  g_assert_true (never_said_connection_lost (&f));
+  g_assert_cmpstr (ap_window_get_error_action (f.window), ==, "win.credentials");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->error_retry_button)));
+
+  fixture_stop (&f);
+}
+
+static void
+test_half_way_failure_keeps_rows (void)
+{
+  Fixture f = { 0 };
+
+  /* Three pages of 500: the second one breaks after the first has arrived. */
+  f.mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f.mock, 1200, N_DEPARTMENTS, 1, SEED);
+  f.window = g_object_ref_sink (ap_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (f.window));
+  ap_window_start_demo_with_server (f.window, f.mock);
+  wait_for_fetch (&f);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, 1200);
+
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_MALFORMED_JSON, 2, 0);
+  check_refresh_failure_keeps_rows (&f, AP_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (ap_window_get_error_action (f.window), ==, "win.fetch");
+
+  /* Retry, with the server mended: the new rows replace the old at once. */
+  ap_mock_server_clear_faults (f.mock);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch", NULL));
+  wait_for_fetch (&f);
+  g_assert_null (ap_window_get_shown_error (f.window));
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, 1200);
+
+  fixture_stop (&f);
+}
+
+static void
+test_loading_states (void)
+{
+  Fixture f = { 0 };
+
+  /* Before the keyring answers: a spinner, not an empty window. */
+  f.window = g_object_ref_sink (ap_window_new (NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f.window->main_stack), ==, "loading");
+  g_assert_true (GTK_IS_SPINNER (gtk_stack_get_visible_child (f.window->main_stack)));
+
+  /* The first fetch: a spinner page until the first rows come. */
+  f.mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f.mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 500, 0);
+  gtk_window_present (GTK_WINDOW (f.window));
+  ap_window_start_demo_with_server (f.window, f.mock);
+  g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "first-load");
+  g_assert_true (gtk_spinner_get_spinning (f.window->first_load_spinner));
+  wait_for_fetch (&f);
+  g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "data");
+  g_assert_false (gtk_spinner_get_spinning (f.window->first_load_spinner));
+
+  fixture_stop (&f);
+}
+
 static gboolean
 window_mapped (gpointer data)
 {
@@ -566,6 +741,10 @@ main (int   argc,
   g_test_add_func ("/ap/window/cancel", test_cancel);
   g_test_add_func ("/ap/window/rate-limited", test_rate_limited);
   g_test_add_func ("/ap/window/window-size", test_window_size);
+  g_test_add_func ("/ap/window/refused-first-load", test_refused_first_load);
+  g_test_add_func ("/ap/window/refused-keeps-rows", test_refused_keeps_rows);
+  g_test_add_func ("/ap/window/half-way-failure-keeps-rows", test_half_way_failure_keeps_rows);
+  g_test_add_func ("/ap/window/loading-states", test_loading_states);
 
   return g_test_run ();
 }
