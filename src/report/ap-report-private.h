@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "ap-analysis.h"
 #include "ap-report.h"
 #include "ap-user.h"
 
@@ -82,6 +83,15 @@ void     ap_csv_writer_write_user     (ApReportBuffer *buffer,
  * injection; exposed for tests. */
 void     ap_csv_writer_write_cell     (ApReportBuffer *buffer,
                                        const char     *value);
+
+/* The department and training video CSVs (ap-csv-analysis.c): header and
+ * every row of @analysis, in its default order. */
+void     ap_csv_writer_write_departments (ApReportBuffer *buffer,
+                                          ApAnalysis     *analysis,
+                                          gboolean        bom);
+void     ap_csv_writer_write_videos      (ApReportBuffer *buffer,
+                                          ApAnalysis     *analysis,
+                                          gboolean        bom);
 
 /* JSON (ap-json-writer.c), streamed user by user. */
 void     ap_json_writer_write_begin   (ApReportBuffer *buffer,

@@ -27,6 +27,7 @@ struct _ApReportWriter
   ApReportBuffer     buffer;
   GString           *scratch;
   ApPdfReport       *pdf;
+  GPtrArray         *kept;        /* the department and video CSVs' users */
   GError            *error;       /* sticky: a writer that failed stays failed */
 
   ApPdfProgressFunc  progress;
@@ -219,6 +220,10 @@ ap_report_format_from_string (const char     *str,
     result = AP_REPORT_FORMAT_JSON;
   else if (g_ascii_strcasecmp (str, "pdf") == 0)
     result = AP_REPORT_FORMAT_PDF;
+  else if (g_ascii_strcasecmp (str, "csv-departments") == 0)
+    result = AP_REPORT_FORMAT_CSV_DEPARTMENTS;
+  else if (g_ascii_strcasecmp (str, "csv-videos") == 0)
+    result = AP_REPORT_FORMAT_CSV_VIDEOS;
   else
     return FALSE;
 
@@ -239,6 +244,10 @@ ap_report_format_to_string (ApReportFormat format)
       return "json";
     case AP_REPORT_FORMAT_PDF:
       return "pdf";
+    case AP_REPORT_FORMAT_CSV_DEPARTMENTS:
+      return "csv-departments";
+    case AP_REPORT_FORMAT_CSV_VIDEOS:
+      return "csv-videos";
     default:
       g_return_val_if_reached ("csv");
     }
@@ -251,6 +260,8 @@ ap_report_format_get_extension (ApReportFormat format)
     {
     case AP_REPORT_FORMAT_CSV:
     case AP_REPORT_FORMAT_CSV_DETAILS:
+    case AP_REPORT_FORMAT_CSV_DEPARTMENTS:
+    case AP_REPORT_FORMAT_CSV_VIDEOS:
       return "csv";
     case AP_REPORT_FORMAT_JSON:
       return "json";
@@ -274,6 +285,10 @@ ap_report_format_get_label (ApReportFormat format)
       return _("JSON");
     case AP_REPORT_FORMAT_PDF:
       return _("PDF report");
+    case AP_REPORT_FORMAT_CSV_DEPARTMENTS:
+      return _("CSV of departments");
+    case AP_REPORT_FORMAT_CSV_VIDEOS:
+      return _("CSV of training videos");
     default:
       g_return_val_if_reached ("");
     }
@@ -286,6 +301,8 @@ ap_report_format_get_mime_type (ApReportFormat format)
     {
     case AP_REPORT_FORMAT_CSV:
     case AP_REPORT_FORMAT_CSV_DETAILS:
+    case AP_REPORT_FORMAT_CSV_DEPARTMENTS:
+    case AP_REPORT_FORMAT_CSV_VIDEOS:
       return "text/csv";
     case AP_REPORT_FORMAT_JSON:
       return "application/json";
@@ -305,6 +322,7 @@ ap_report_writer_finalize (GObject *object)
 
   ap_report_buffer_clear (&self->buffer);
   g_clear_pointer (&self->pdf, ap_pdf_report_free);
+  g_clear_pointer (&self->kept, g_ptr_array_unref);
   if (self->scratch != NULL)
     g_string_free (self->scratch, TRUE);
   g_clear_error (&self->error);
@@ -410,7 +428,7 @@ ap_report_writer_new (ApReportFormat  format,
 
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), NULL);
   g_return_val_if_fail (query == NULL || AP_IS_QUERY (query), NULL);
-  g_return_val_if_fail (format <= AP_REPORT_FORMAT_PDF, NULL);
+  g_return_val_if_fail (format <= AP_REPORT_FORMAT_CSV_VIDEOS, NULL);
 
   self = g_object_new (AP_TYPE_REPORT_WRITER, NULL);
   self->format = format;
@@ -425,6 +443,8 @@ ap_report_writer_new (ApReportFormat  format,
 
   if (format == AP_REPORT_FORMAT_PDF)
     self->pdf = ap_pdf_report_new (self->query, self->base_url, self->generated);
+  if (format == AP_REPORT_FORMAT_CSV_DEPARTMENTS || format == AP_REPORT_FORMAT_CSV_VIDEOS)
+    self->kept = g_ptr_array_new_with_free_func (g_object_unref);
 
   return self;
 }
@@ -475,6 +495,13 @@ ap_report_writer_add_users (ApReportWriter  *self,
   if (self->format == AP_REPORT_FORMAT_PDF)
     {
       ap_pdf_report_add_users (self->pdf, users);
+      self->n_users += users->len;
+      return TRUE;
+    }
+  if (self->kept != NULL)
+    {
+      for (guint i = 0; i < users->len; i++)
+        g_ptr_array_add (self->kept, g_object_ref (g_ptr_array_index (users, i)));
       self->n_users += users->len;
       return TRUE;
     }
@@ -532,6 +559,15 @@ ap_report_writer_finish (ApReportWriter  *self,
 
   if (self->format == AP_REPORT_FORMAT_JSON)
     ap_json_writer_write_end (&self->buffer, self->n_users == 0);
+  else if (self->kept != NULL)
+    {
+      g_autoptr(ApAnalysis) analysis = ap_analysis_new (self->kept);
+
+      if (self->format == AP_REPORT_FORMAT_CSV_DEPARTMENTS)
+        ap_csv_writer_write_departments (&self->buffer, analysis, self->bom);
+      else
+        ap_csv_writer_write_videos (&self->buffer, analysis, self->bom);
+    }
   else if (self->format == AP_REPORT_FORMAT_PDF)
     ok = ap_pdf_report_write (self->pdf, &self->buffer, self->progress, self->progress_data,
                               cancellable, &local_error);
@@ -860,7 +896,7 @@ export_thread (GTask        *task,
   writer = ap_report_writer_new (data->format, stream, data->query, data->base_url, NULL);
   /* Files from the app are opened in spreadsheets, where a BOM is what
    * makes Excel read UTF-8 (LibreOffice takes either). */
-  if (data->format == AP_REPORT_FORMAT_CSV || data->format == AP_REPORT_FORMAT_CSV_DETAILS)
+  if (g_str_equal (ap_report_format_get_extension (data->format), "csv"))
     ap_report_writer_set_byte_order_mark (writer, TRUE);
   ap_report_writer_set_progress_func (writer, on_pdf_progress, task);
 

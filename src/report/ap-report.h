@@ -14,9 +14,11 @@ typedef enum
   AP_REPORT_FORMAT_CSV_DETAILS,  /* one row per training record */
   AP_REPORT_FORMAT_JSON,
   AP_REPORT_FORMAT_PDF,
+  AP_REPORT_FORMAT_CSV_DEPARTMENTS,  /* one row per department (ApAnalysis) */
+  AP_REPORT_FORMAT_CSV_VIDEOS,       /* one row per training title (ApAnalysis; needs details) */
 } ApReportFormat;
 
-/* "csv" (+details -> CSV_DETAILS), "json", "pdf" */
+/* "csv" (+details -> CSV_DETAILS), "json", "pdf", "csv-departments", "csv-videos" */
 gboolean    ap_report_format_from_string  (const char     *str,
                                            gboolean        details,
                                            ApReportFormat *format);
@@ -24,12 +26,14 @@ const char *ap_report_format_get_extension (ApReportFormat format);   /* "csv", 
 const char *ap_report_format_get_label     (ApReportFormat format);   /* translated */
 const char *ap_report_format_get_mime_type (ApReportFormat format);
 /* "csv", "csv-details", "json", "pdf": the values of the "export-format"
- * GSettings key; ap_report_format_from_string() reads them back. */
+ * GSettings key; ap_report_format_from_string() reads them back (and
+ * "csv-departments", "csv-videos"). */
 const char *ap_report_format_to_string     (ApReportFormat format);
 
 /* A streaming report writer. CSV and JSON rows reach @stream as users are
- * added (memory stays flat); the PDF keeps references to the users and
- * lays out the whole report in finish(). Sync: call it from a worker thread
+ * added (memory stays flat); the PDF and the department and video CSVs keep
+ * references to the users and write in finish() (the CSVs from one
+ * ApAnalysis, the numbers the window shows). Sync: call it from a worker thread
  * (UI) or from the headless exporter. Failures are AP_ERROR_WRITE with a
  * plain message ("The disk is full", "Permission denied: …"). */
 #define AP_TYPE_REPORT_WRITER (ap_report_writer_get_type ())

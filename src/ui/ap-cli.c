@@ -30,6 +30,9 @@ static const GOptionEntry cli_options[] = {
     N_("Export a report to FILE without opening a window"), N_("FILE") },
   { "format", 'f', 0, G_OPTION_ARG_STRING, NULL,
     N_("Report format: csv, json or pdf (default: from the file name, else csv)"), N_("FORMAT") },
+  { "report", 'r', 0, G_OPTION_ARG_STRING, NULL,
+    N_("What to export: users (default), departments or videos (CSV, one row per department or "
+       "training video, as the window shows them; videos needs --details)"), N_("REPORT") },
   { "details", 'd', 0, G_OPTION_ARG_NONE, NULL,
     N_("Include each user’s training records (CSV: one row per record)"), NULL },
   { "search-by", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -217,6 +220,7 @@ ap_cli_handle_local_options (GApplication *app,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *format_name = NULL;
+  g_autofree char *report = NULL;
   const char *export_path = NULL;
   ApReportFormat format;
   gboolean details = FALSE;
@@ -235,13 +239,14 @@ ap_cli_handle_local_options (GApplication *app,
 
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
   g_variant_dict_lookup (options, "format", "s", &format_name);
+  g_variant_dict_lookup (options, "report", "s", &report);
   details = g_variant_dict_contains (options, "details");
   demo = g_variant_dict_contains (options, "demo");
 
   if (export_path == NULL)
     {
       static const char * const export_only[] = {
-        "format", "details", "search-by", "search", "attribute-id", "filter",
+        "format", "report", "details", "search-by", "search", "attribute-id", "filter",
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (export_only); i++)
@@ -255,8 +260,25 @@ ap_cli_handle_local_options (GApplication *app,
   if (*export_path == '\0')
     return usage_error (_("--export needs a file name"));
 
-  if (!guess_format (export_path, format_name, details, &format))
-    return usage_error (_("--format must be csv, json or pdf, not “%s”"), format_name);
+  if (report == NULL || g_str_equal (report, "users"))
+    {
+      if (!guess_format (export_path, format_name, details, &format))
+        return usage_error (_("--format must be csv, json or pdf, not “%s”"), format_name);
+    }
+  else if (g_str_equal (report, "departments") || g_str_equal (report, "videos"))
+    {
+      if (format_name != NULL && g_ascii_strcasecmp (format_name, "csv") != 0)
+        return usage_error (_("--report=%s writes CSV: leave out --format or use --format=csv"),
+                            report);
+      if (g_str_equal (report, "videos") && !details)
+        return usage_error (_("--report=videos needs --details: the training videos are "
+                              "counted from each user’s training records, which only a fetch "
+                              "with details returns"));
+      format = g_str_equal (report, "videos") ? AP_REPORT_FORMAT_CSV_VIDEOS
+                                              : AP_REPORT_FORMAT_CSV_DEPARTMENTS;
+    }
+  else
+    return usage_error (_("--report must be users, departments or videos, not “%s”"), report);
 
   query = build_query (options, details, &error);
   if (query == NULL)

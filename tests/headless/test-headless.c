@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include "ap-credentials.h"
+#include "ap-mock-data.h"
 #include "ap-mock-server.h"
 
 #include "../report/report-test-util.h"
@@ -407,6 +408,10 @@ test_usage_errors (Fixture       *fixture,
   const char *custom_without_ids[] = { arg, "--search-by=customAttribute", "--search=x", NULL };
   const char *without_export[] = { "--format=csv", NULL };
   const char *unknown[] = { arg, "--frobnicate", NULL };
+  const char *bad_report[] = { arg, "--report=managers", NULL };
+  /* Without --details there are no records to count */
+  const char *videos_without_details[] = { arg, "--report=videos", NULL };
+  const char *report_as_pdf[] = { arg, "--report=departments", "--format=pdf", NULL };
 
   assert_usage_error (fixture, bad_format, "xlsx");
   assert_usage_error (fixture, bad_field, "phone");
@@ -415,6 +420,9 @@ test_usage_errors (Fixture       *fixture,
   assert_usage_error (fixture, custom_without_ids, "attributeIds");
   assert_usage_error (fixture, without_export, "--export");
   assert_usage_error (fixture, unknown, "frobnicate");
+  assert_usage_error (fixture, bad_report, "managers");
+  assert_usage_error (fixture, videos_without_details, "--details");
+  assert_usage_error (fixture, report_as_pdf, "--format=csv");
 }
 
 typedef struct
@@ -563,6 +571,207 @@ test_sigterm (Fixture       *fixture,
   g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
 }
 
+/* --report=departments and --report=videos, read back and compared with
+ * numbers worked out here from the double's own generator (the same data
+ * set as the fixture's server), not through the app's analysis. */
+
+typedef struct
+{
+  guint64 users, correct, incorrect, not_watched;
+} DeptCount;
+
+typedef struct
+{
+  char    *category;
+  guint64  sent, viewed, acknowledged;
+} VideoCount;
+
+static void
+video_count_free (VideoCount *count)
+{
+  g_free (count->category);
+  g_free (count);
+}
+
+static char *
+pct (guint64 part,
+     guint64 whole)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (whole == 0)
+    return g_strdup ("");
+  return g_strdup (g_ascii_formatd (text, sizeof text, "%.1f", 100.0 * part / whole));
+}
+
+static GPtrArray *
+export_report (Fixture    *fixture,
+               const char *report,
+               gboolean    details,
+               const char *locale)
+{
+  g_auto(GStrv) env = make_environment (fixture, AP_AUTH_MODE_API2);
+  g_autofree char *target = g_build_filename (fixture->dir, "report.csv", NULL);
+  g_autofree char *arg = g_strconcat ("--export=", target, NULL);
+  g_autofree char *report_arg = g_strconcat ("--report=", report, NULL);
+  const char *args[] = { arg, report_arg, details ? "--details" : NULL, NULL };
+  g_autofree char *err = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (locale != NULL)
+    env = g_environ_setenv (env, "LC_ALL", locale, TRUE);
+  g_assert_cmpint (run_cli (env, args, &err), ==, 0);
+  g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 1);
+  g_unlink (target);
+  return report_test_read_csv (contents, length);
+}
+
+static void
+test_report_departments (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(ApMockDataset) dataset = ap_mock_dataset_new (N_USERS, 5, 3, 7);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *header = NULL;
+  ApMockUser user;
+  double last_share = G_MAXDOUBLE;
+  guint64 total_users = 0;
+
+  ap_mock_user_init (&user, dataset);
+  for (guint i = 0; i < N_USERS; i++)
+    {
+      DeptCount *count;
+
+      ap_mock_user_generate (&user, dataset, i);
+      count = g_hash_table_lookup (expected, user.department);
+      if (count == NULL)
+        {
+          count = g_new0 (DeptCount, 1);
+          g_hash_table_insert (expected, g_strdup (user.department), count);
+        }
+      count->users++;
+      count->correct += user.num_correct;
+      count->incorrect += user.num_incorrect;
+      count->not_watched += user.num_not_watched;
+    }
+  ap_mock_user_clear (&user);
+
+  /* Under a locale whose decimal mark is a comma: the file keeps "." */
+  rows = export_report (fixture, "departments", FALSE, "de_DE.UTF-8");
+  header = g_strjoinv (",", g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (header, ==, "department,users,videosSent,numCorrect,numIncorrect,"
+                               "numNotWatched,pctCorrect,pctIncorrect,pctNotWatched");
+  g_assert_cmpuint (rows->len - 1, ==, g_hash_table_size (expected));
+
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **row = g_ptr_array_index (rows, i);
+      DeptCount *count = g_hash_table_lookup (expected, row[0]);
+      guint64 sent;
+      g_autofree char *users = NULL, *sent_text = NULL, *c = NULL, *in = NULL, *nw = NULL;
+      g_autofree char *pc = NULL, *pi = NULL, *pn = NULL;
+      double share;
+
+      g_assert_nonnull (count);
+      g_assert_cmpuint (g_strv_length (row), ==, 9);
+      sent = count->correct + count->incorrect + count->not_watched;
+      users = g_strdup_printf ("%" G_GUINT64_FORMAT, count->users);
+      sent_text = g_strdup_printf ("%" G_GUINT64_FORMAT, sent);
+      c = g_strdup_printf ("%" G_GUINT64_FORMAT, count->correct);
+      in = g_strdup_printf ("%" G_GUINT64_FORMAT, count->incorrect);
+      nw = g_strdup_printf ("%" G_GUINT64_FORMAT, count->not_watched);
+      pc = pct (count->correct, sent);
+      pi = pct (count->incorrect, sent);
+      pn = pct (count->not_watched, sent);
+      g_assert_cmpstr (row[1], ==, users);
+      g_assert_cmpstr (row[2], ==, sent_text);
+      g_assert_cmpstr (row[3], ==, c);
+      g_assert_cmpstr (row[4], ==, in);
+      g_assert_cmpstr (row[5], ==, nw);
+      g_assert_cmpstr (row[6], ==, pc);
+      g_assert_cmpstr (row[7], ==, pi);
+      g_assert_cmpstr (row[8], ==, pn);
+      g_assert_null (strchr (row[8], ','));
+
+      /* The window's order: the largest share not watched first */
+      share = sent > 0 ? (double) count->not_watched / sent : -1;
+      g_assert_cmpfloat (share, <=, last_share);
+      last_share = share;
+      total_users += count->users;
+      g_hash_table_remove (expected, row[0]);
+    }
+  g_assert_cmpuint (total_users, ==, N_USERS);
+}
+
+static void
+test_report_videos (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(ApMockDataset) dataset = ap_mock_dataset_new (N_USERS, 5, 3, 7);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) video_count_free);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *header = NULL;
+  ApMockUser user;
+  guint64 last_not_viewed = G_MAXUINT64;
+
+  ap_mock_user_init (&user, dataset);
+  for (guint i = 0; i < N_USERS; i++)
+    {
+      ap_mock_user_generate (&user, dataset, i);
+      for (guint r = 0; r < user.n_records; r++)
+        {
+          ApMockRecord *record = &user.records[r];
+          VideoCount *count = g_hash_table_lookup (expected, record->title);
+
+          if (count == NULL)
+            {
+              count = g_new0 (VideoCount, 1);
+              count->category = g_strdup (record->category);
+              g_hash_table_insert (expected, g_strdup (record->title), count);
+            }
+          count->sent++;
+          count->viewed += record->viewed ? 1 : 0;
+          count->acknowledged += record->ack ? 1 : 0;
+        }
+    }
+  ap_mock_user_clear (&user);
+
+  rows = export_report (fixture, "videos", TRUE, NULL);
+  header = g_strjoinv (",", g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (header, ==, "title,category,sent,viewed,notViewed,acknowledged,pctViewed");
+  g_assert_cmpuint (rows->len - 1, ==, g_hash_table_size (expected));
+  g_assert_cmpuint (rows->len, >, 2);
+
+  for (guint i = 1; i < rows->len; i++)
+    {
+      char **row = g_ptr_array_index (rows, i);
+      VideoCount *count = g_hash_table_lookup (expected, row[0]);
+      g_autofree char *line = NULL;
+      g_autofree char *want = NULL;
+      g_autofree char *pv = NULL;
+      guint64 not_viewed;
+
+      g_assert_nonnull (count);
+      not_viewed = count->sent - count->viewed;
+      pv = pct (count->viewed, count->sent);
+      want = g_strdup_printf ("%s|%" G_GUINT64_FORMAT "|%" G_GUINT64_FORMAT "|%" G_GUINT64_FORMAT
+                              "|%" G_GUINT64_FORMAT "|%s",
+                              count->category, count->sent, count->viewed, not_viewed,
+                              count->acknowledged, pv);
+      line = g_strjoinv ("|", row + 1);
+      g_assert_cmpstr (line, ==, want);
+
+      /* The window's order: the most not viewed first */
+      g_assert_cmpuint (not_viewed, <=, last_not_viewed);
+      last_not_viewed = not_viewed;
+      g_hash_table_remove (expected, row[0]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -579,6 +788,8 @@ main (int   argc,
   ADD ("/ap/headless/csv-details-rows", test_csv_details_rows);
   ADD ("/ap/headless/demo", test_demo);
   ADD ("/ap/headless/usage-errors", test_usage_errors);
+  ADD ("/ap/headless/report-departments", test_report_departments);
+  ADD ("/ap/headless/report-videos", test_report_videos);
   ADD ("/ap/headless/faults", test_faults);
   ADD ("/ap/headless/insecure-url", test_insecure_url);
   ADD ("/ap/headless/no-keyring", test_no_keyring);
