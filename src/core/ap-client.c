@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "ap-auth.h"
 #include "ap-client.h"
@@ -16,6 +17,20 @@
  * waiting their turn). Bounding them keeps memory flat however many pages
  * there are, while still letting the next request overlap the parse. */
 #define MAX_BACKLOG 3
+/* ... and by bytes: a normal page of 500 users is about 1.2 MB, a hostile
+ * one up to AP_PARSER_MAX_BODY_SIZE; past this much waiting, the next
+ * request waits for a delivery instead of piling up more. */
+#define MAX_BACKLOG_BYTES (16 * 1024 * 1024)
+
+/* Bounds on one fetch, whatever the server says. Pages: twice the pages
+ * totalCount needs, plus ten (counts drift while a report is fetched), or
+ * MAX_PAGES_WITHOUT_TOTAL (a million users in pages of 500) when the server
+ * never says. Bytes: Mimecast's reply for 100,000 users with ten records
+ * each is 180 MB. */
+#define PAGES_MARGIN_FACTOR     2
+#define PAGES_MARGIN_EXTRA      10
+#define MAX_PAGES_WITHOUT_TOTAL 2000
+#define MAX_FETCH_BYTES         (G_GUINT64_CONSTANT (2) * 1024 * 1024 * 1024)
 
 #define DEFAULT_TIMEOUT            60
 #define DEFAULT_MAX_RETRIES        4
@@ -62,6 +77,7 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   guint   page_no;
+  gsize   body_size;
   ApPage *page;   /* NULL while the worker parses it */
 } PageSlot;
 
@@ -109,6 +125,8 @@ typedef struct
   guint            next_page_no;
 
   GQueue           slots;           /* PageSlot, in page order */
+  gsize            backlog_bytes;   /* the slots' body sizes, summed */
+  guint64          bytes_received;
   guint            pages_delivered;
   guint            users_delivered;
   gint64           total_count;
@@ -296,6 +314,7 @@ op_deliver_ready (FetchOp *op)
         break;
 
       g_queue_pop_head (&op->slots);
+      op->backlog_bytes -= slot->body_size;
       page = g_steal_pointer (&slot->page);
       page_slot_free (slot);
 
@@ -391,6 +410,8 @@ op_start_parse (FetchOp *op,
 
   slot = g_new0 (PageSlot, 1);
   slot->page_no = page_no;
+  slot->body_size = g_bytes_get_size (body);
+  op->backlog_bytes += slot->body_size;
   g_queue_push_tail (&op->slots, slot);
 
   /* No cancellable: a parse cannot be interrupted midway, and its result is
@@ -400,6 +421,41 @@ op_start_parse (FetchOp *op,
   g_task_set_task_data (task, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
   g_object_set_data (G_OBJECT (task), "ap-page-no", GUINT_TO_POINTER (page_no));
   g_task_run_in_thread (task, parse_page_thread);
+}
+
+/* NULL while page @page_no may point to one more, else why not: a server
+ * that hands out a fresh "next" token for ever would fill the disk (the
+ * headless export) or the memory (the window). */
+static GError *
+op_check_page_count (FetchOp *op,
+                     guint    page_no)
+{
+  guint page_size = MAX (ap_query_get_page_size (op->query), 1);
+
+  if (op->total_count >= 0)
+    {
+      guint64 needed = ((guint64) op->total_count + page_size - 1) / page_size;
+      guint64 allowed = needed * PAGES_MARGIN_FACTOR + PAGES_MARGIN_EXTRA;
+
+      if (page_no < allowed)
+        return NULL;
+
+      return g_error_new (AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE,
+                          _("The server kept sending pages: page %u pointed to another, though "
+                            "the server counts %" PRId64 " users, which fit in %" PRIu64 " "
+                            "pages. The app stopped; try again later, and if it keeps "
+                            "happening, check the base URL."),
+                          page_no, (int64_t) op->total_count, (uint64_t) needed);
+    }
+
+  if (page_no < MAX_PAGES_WITHOUT_TOTAL)
+    return NULL;
+
+  return g_error_new (AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE,
+                      _("The server kept sending pages: page %u pointed to another, and the "
+                        "server never said how many users there are. The app stops after %u "
+                        "pages; try again later, and if it keeps happening, check the base URL."),
+                      page_no, (guint) MAX_PAGES_WITHOUT_TOTAL);
 }
 
 typedef struct
@@ -474,6 +530,15 @@ scan_meta_cb (GObject      *source,
 
   if (scan->next_page_token != NULL && *scan->next_page_token != '\0')
     {
+      GError *endless = op_check_page_count (op, page_no);
+
+      if (endless != NULL)
+        {
+          scan_result_free (scan);
+          op_complete (op, endless);
+          return;
+        }
+
       if (g_hash_table_contains (op->seen_tokens, scan->next_page_token))
         {
           scan_result_free (scan);
@@ -520,7 +585,8 @@ op_maybe_advance (FetchOp *op)
   if (op->completed || op->request_running || !op->have_pending)
     return;
 
-  if (g_queue_get_length (&op->slots) >= MAX_BACKLOG)
+  if (g_queue_get_length (&op->slots) >= MAX_BACKLOG ||
+      op->backlog_bytes >= MAX_BACKLOG_BYTES)
     return;
 
   g_clear_pointer (&op->req_token, g_free);
@@ -647,6 +713,21 @@ read_body_cb (GObject      *source,
     return;
 
   g_clear_object (&op->req_message);
+
+  if (body != NULL)
+    {
+      op->bytes_received += g_bytes_get_size (body);
+      if (op->bytes_received > MAX_FETCH_BYTES)
+        {
+          op_complete (op, g_error_new (AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE,
+                                        _("The server sent more than %u MB for one report, far "
+                                          "more than Mimecast sends for the largest "
+                                          "organisation, so the app stopped. Try again later; if "
+                                          "it keeps happening, check the base URL."),
+                                        (guint) (MAX_FETCH_BYTES / (1024 * 1024))));
+          return;
+        }
+    }
 
   if (body == NULL)
     {

@@ -33,7 +33,7 @@ typedef enum
   AP_ERROR_TIMEOUT,              /* the server did not answer in time */
   AP_ERROR_TLS,                  /* certificate or TLS failure; never bypassed */
   AP_ERROR_INVALID_RESPONSE,     /* unparseable body, wrong type, negative count, nesting too deep */
-  AP_ERROR_RESPONSE_TOO_LARGE,   /* body over the size cap */
+  AP_ERROR_RESPONSE_TOO_LARGE,   /* over a bound: a body, users in a page, pages or bytes in a fetch */
   AP_ERROR_KEYRING_UNAVAILABLE,  /* no Secret Service / no session bus */
   AP_ERROR_KEYRING,              /* the keyring refused (locked, dismissed prompt, ...) */
   AP_ERROR_WRITE,                /* an export could not be written; the target is untouched */

@@ -9,6 +9,7 @@
 #include "ap-client.h"
 #include "ap-credentials.h"
 #include "ap-error.h"
+#include "ap-intern-private.h"
 #include "ap-mock-server.h"
 #include "ap-query.h"
 #include "ap-user.h"
@@ -1133,7 +1134,7 @@ typedef struct
 } Scripted;
 
 static const char page_body[] =
-  "{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":1,\"totalCount\":5%s}},"
+  "{\"meta\":{\"status\":200,\"pagination\":{\"pageSize\":1,\"totalCount\":%u%s}},"
   "\"data\":[{\"name\":\"Ana\",\"email\":\"ana@example.com\",\"department\":\"Sales\","
   "\"numCorrect\":1,\"numIncorrect\":0,\"numNotWatched\":2}],\"fail\":[]}";
 
@@ -1189,11 +1190,11 @@ scripted_handler (SoupServer        *server,
 
       if (page < s->n_pages)
         next = g_strdup_printf (",\"next\":\"p%u\"", page + 1);
-      body = g_strdup_printf (page_body, next != NULL ? next : "");
+      body = g_strdup_printf (page_body, s->n_pages, next != NULL ? next : "");
     }
   else
     {
-      body = g_strdup_printf (page_body, s->loop_tokens ? ",\"next\":\"again\"" : "");
+      body = g_strdup_printf (page_body, 5, s->loop_tokens ? ",\"next\":\"again\"" : "");
     }
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
@@ -1567,6 +1568,91 @@ test_redirect_same_host (void)
   g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 1);
 }
 
+/* Pages without end: stopped at twice what totalCount needs plus ten,
+ * saying what the server did. */
+static void
+test_endless_pages_with_total (void)
+{
+  g_autoptr(Mock) mock = mock_new (60);
+  g_autoptr(ApQuery) query = query_new (10);
+  g_autofree char *message = NULL;
+
+  /* 40 users fit in 4 pages: 2 * 4 + 10 = 18 pages at most. */
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_ENDLESS_PAGES, 40, 0);
+  message = expect_failure (mock, AP_AUTH_MODE_API1, query, AP_ERROR,
+                            AP_ERROR_RESPONSE_TOO_LARGE);
+  g_assert_cmpstr (message, ==, "The server kept sending pages: page 18 pointed to another, "
+                                "though the server counts 40 users, which fit in 4 pages. The "
+                                "app stopped; try again later, and if it keeps happening, check "
+                                "the base URL.");
+  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 18);
+}
+
+static void
+test_endless_pages_without_total (void)
+{
+  g_autoptr(Mock) mock = mock_new (60);
+  g_autoptr(ApQuery) query = query_new (1);
+  g_autofree char *message = NULL;
+
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_ENDLESS_PAGES, 0, 0);
+  message = expect_failure (mock, AP_AUTH_MODE_API1, query, AP_ERROR,
+                            AP_ERROR_RESPONSE_TOO_LARGE);
+  g_assert_cmpstr (message, ==, "The server kept sending pages: page 2000 pointed to another, "
+                                "and the server never said how many users there are. The app "
+                                "stops after 2000 pages; try again later, and if it keeps "
+                                "happening, check the base URL.");
+  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 2000);
+}
+
+/* Ten million "{}" users in one 30 MB page: refused after the first
+ * thousand, not retried. */
+static void
+test_ten_million_users (void)
+{
+  g_autoptr(Mock) mock = mock_new (60);
+  g_autoptr(ApQuery) query = query_new (500);
+  g_autofree char *message = NULL;
+
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_EMPTY_USERS, 10000000, 0);
+  message = expect_failure (mock, AP_AUTH_MODE_API2, query, AP_ERROR,
+                            AP_ERROR_RESPONSE_TOO_LARGE);
+  g_assert_cmpstr (message, ==, "Page 1: The server sent more than 1000 users in one page, "
+                                "though Mimecast sends at most 500; the app stopped reading it. "
+                                "Check the base URL.");
+  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 1);
+}
+
+/* Every user with a department of its own, 2 KiB long, page after page:
+ * none of them enters the process-wide table, which stays as it was. */
+static void
+test_distinct_strings (void)
+{
+  g_autoptr(Mock) mock = mock_new (60);
+  g_autoptr(ApClient) client = client_for_mock (mock, AP_AUTH_MODE_API1);
+  g_autoptr(ApQuery) query = query_new (500);
+  guint strings_before, strings_after;
+  gsize bytes_before, bytes_after;
+  Fetch f;
+
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_DISTINCT_STRINGS, 2, 0);
+  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_ENDLESS_PAGES, 1500, 0);
+  ap_intern_get_usage (&strings_before, &bytes_before);
+
+  fetch_init (&f, client);
+  fetch_run (&f, query);
+  g_assert_error (f.error, AP_ERROR, AP_ERROR_RESPONSE_TOO_LARGE);
+  g_assert_nonnull (strstr (f.error->message, "page 16 pointed to another"));
+  /* Pages still waiting when the fetch stopped are never delivered. */
+  g_assert_cmpuint (f.emails->len, >=, 500);
+  g_assert_cmpuint (f.emails->len, <, 16 * 500);
+
+  ap_intern_get_usage (&strings_after, &bytes_after);
+  g_assert_cmpuint (strings_after, ==, strings_before);
+  g_assert_cmpuint (bytes_after, ==, bytes_before);
+  fetch_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1630,6 +1716,11 @@ main (int   argc,
   g_test_add_func ("/ap/client/hostile/redirect-api1", test_redirect_api1);
   g_test_add_func ("/ap/client/hostile/redirect-api2", test_redirect_api2);
   g_test_add_func ("/ap/client/hostile/redirect-same-host", test_redirect_same_host);
+  g_test_add_func ("/ap/client/hostile/endless-pages-with-total", test_endless_pages_with_total);
+  g_test_add_func ("/ap/client/hostile/endless-pages-without-total",
+                   test_endless_pages_without_total);
+  g_test_add_func ("/ap/client/hostile/ten-million-users", test_ten_million_users);
+  g_test_add_func ("/ap/client/hostile/distinct-strings", test_distinct_strings);
 
   return g_test_run ();
 }

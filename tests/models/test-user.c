@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ap-intern-private.h"
 #include "ap-parser.h"
 #include "ap-user.h"
 
@@ -258,6 +259,80 @@ test_memory (void)
   g_assert_cmpfloat (per_user, <, 2000.0);
 }
 
+/* The process-wide table is bounded in strings, bytes and length; past
+ * the bounds strings are private copies, still equal, never shared. */
+static void
+test_intern_bounds (void)
+{
+  char long_text[AP_INTERN_MAX_LENGTH + 1];
+  char *a, *b;
+  guint n_strings = 0, i;
+  gsize n_bytes = 0;
+
+  /* short and repeated: shared */
+  a = ap_intern_string ("Sales", 5);
+  b = ap_intern_string ("Sales!", 5);
+  g_assert_true (a == b);
+  g_ref_string_release (a);
+  g_ref_string_release (b);
+
+  /* longer than any department or title: never shared */
+  memset (long_text, 'x', sizeof long_text);
+  a = ap_intern_string (long_text, sizeof long_text);
+  b = ap_intern_string (long_text, sizeof long_text);
+  g_assert_true (a != b);
+  g_assert_cmpmem (a, strlen (a), b, strlen (b));
+  g_assert_cmpuint (g_ref_string_length (a), ==, sizeof long_text);
+  g_ref_string_release (a);
+  g_ref_string_release (b);
+
+  /* distinct strings of the longest shared length until the bytes run out */
+  for (i = 0; ; i++)
+    {
+      char text[AP_INTERN_MAX_LENGTH];
+      int prefix = g_snprintf (text, sizeof text, "%u ", i);
+      char *s;
+      gsize before = n_bytes;
+
+      memset (text + prefix, 'y', sizeof text - prefix);
+      s = ap_intern_string (text, sizeof text);
+      g_ref_string_release (s);
+      ap_intern_get_usage (&n_strings, &n_bytes);
+      g_assert_cmpuint (n_bytes, <=, AP_INTERN_MAX_BYTES);
+      g_assert_cmpuint (n_strings, <=, AP_INTERN_MAX_STRINGS);
+      if (i > 0 && n_bytes == before)
+        break;
+      g_assert_cmpuint (i, <, 2 * AP_INTERN_MAX_BYTES / AP_INTERN_MAX_LENGTH);
+    }
+  g_assert_cmpuint (n_bytes, >, AP_INTERN_MAX_BYTES - AP_INTERN_MAX_LENGTH);
+  if (n_bytes < AP_INTERN_MAX_BYTES)
+    {
+      gsize rest = AP_INTERN_MAX_BYTES - n_bytes;
+      char *text = g_malloc (rest);
+
+      memset (text, 'z', rest);
+      g_ref_string_release (ap_intern_string (text, rest));
+      g_free (text);
+      ap_intern_get_usage (NULL, &n_bytes);
+    }
+  g_assert_cmpuint (n_bytes, ==, AP_INTERN_MAX_BYTES);
+
+  /* full: a new string is a private copy, an old one is still shared */
+  a = ap_intern_string ("Never seen before", 17);
+  b = ap_intern_string ("Never seen before", 17);
+  g_assert_true (a != b);
+  g_assert_cmpstr (a, ==, b);
+  g_ref_string_release (a);
+  g_ref_string_release (b);
+  a = ap_intern_string ("Sales", 5);
+  b = ap_intern_string ("Sales", 5);
+  g_assert_true (a == b);
+  g_ref_string_release (a);
+  g_ref_string_release (b);
+  ap_intern_get_usage (NULL, &n_bytes);
+  g_assert_cmpuint (n_bytes, <=, AP_INTERN_MAX_BYTES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +345,7 @@ main (int   argc,
   g_test_add_func ("/ap/user/records-before-model", test_records_before_model);
   g_test_add_func ("/ap/user/empty-details", test_empty_details);
   g_test_add_func ("/ap/user/memory", test_memory);
+  g_test_add_func ("/ap/user/intern-bounds", test_intern_bounds);
 
   return g_test_run ();
 }
