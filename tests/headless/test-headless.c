@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE   /* O_TMPFILE */
 /* The headless export end to end: the real executable against the double,
  * both authentication schemes, exit codes, and that a failure never leaves a
  * partial file or touches an existing one. */
@@ -8,7 +9,10 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ap-credentials.h"
 #include "ap-mock-data.h"
@@ -772,6 +776,141 @@ test_report_videos (Fixture       *fixture,
     }
 }
 
+/* SIGKILL mid-export: nothing can clean up, so nothing may be left to clean:
+ * the old report is untouched (content and mode), and where the file system
+ * has O_TMPFILE no temporary file exists at all; elsewhere the one left is
+ * 0600, and removed by a later export once a day old. */
+static void
+test_sigkill (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_auto(GStrv) env = make_environment (fixture, AP_AUTH_MODE_API1);
+  g_autofree char *target = g_build_filename (fixture->dir, "killed.csv", NULL);
+  g_autofree char *arg = g_strconcat ("--export=", target, NULL);
+  const char * const argv[] = { binary_path (), arg, NULL };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gboolean has_tmpfile = FALSE;
+  struct stat st;
+  gint64 deadline;
+
+#ifdef O_TMPFILE
+  {
+    int fd = open (fixture->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+
+    has_tmpfile = fd >= 0;
+    if (fd >= 0)
+      close (fd);
+  }
+#endif
+
+  g_assert_true (g_file_set_contents (target, "OLD", -1, NULL));
+  g_assert_cmpint (g_chmod (target, 0600), ==, 0);
+
+  ap_mock_server_set_dataset (fixture->mock, 2500, 5, 3, 7);
+  ap_mock_server_add_fault (fixture->mock, AP_MOCK_FAULT_LATENCY, 300, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+
+  /* Page 1 is written (the temporary file holds rows) when page 3 is asked. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (ap_mock_server_get_n_requests (fixture->mock) < 3 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  g_assert_cmpuint (ap_mock_server_get_n_requests (fixture->mock), >=, 3);
+
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "OLD");
+  g_assert_cmpint (stat (target, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+
+  if (has_tmpfile)
+    {
+      g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 1);
+    }
+  else
+    {
+      g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+      const char *name;
+
+      g_test_message ("no O_TMPFILE here: a named temporary file is left");
+      g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 2);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+          g_assert_cmpint (stat (path, &st), ==, 0);
+          g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+        }
+    }
+}
+
+/* A report replaced by an export keeps its mode; a new one follows the umask. */
+static void
+test_modes (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_auto(GStrv) env = make_environment (fixture, AP_AUTH_MODE_API2);
+  g_autofree char *existing = g_build_filename (fixture->dir, "existing.csv", NULL);
+  g_autofree char *fresh = g_build_filename (fixture->dir, "fresh.csv", NULL);
+  g_autofree char *arg1 = g_strconcat ("--export=", existing, NULL);
+  g_autofree char *arg2 = g_strconcat ("--export=", fresh, NULL);
+  const char *args1[] = { arg1, NULL };
+  const char *args2[] = { arg2, NULL };
+  g_autofree char *err1 = NULL;
+  g_autofree char *err2 = NULL;
+  mode_t old_umask;
+  struct stat st;
+
+  g_assert_true (g_file_set_contents (existing, "OLD", -1, NULL));
+  g_assert_cmpint (g_chmod (existing, 0600), ==, 0);
+
+  old_umask = umask (027);   /* the child inherits it */
+  g_assert_cmpint (run_cli (env, args1, &err1), ==, 0);
+  g_assert_cmpint (run_cli (env, args2, &err2), ==, 0);
+  umask (old_umask);
+
+  g_assert_cmpint (stat (existing, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+  g_assert_cmpuint (st.st_size, >, 3);
+  g_assert_cmpint (stat (fresh, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0640);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 2);
+}
+
+/* A redirect is refused in one clear line, and no file is created. */
+static void
+test_redirect (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_auto(GStrv) env = make_environment (fixture, AP_AUTH_MODE_API1);
+  g_autofree char *target = g_build_filename (fixture->dir, "x.csv", NULL);
+  g_autofree char *arg = g_strconcat ("--export=", target, NULL);
+  const char *args[] = { arg, NULL };
+  g_autofree char *err = NULL;
+  g_autofree char *line = NULL;
+
+  ap_mock_server_set_redirect_target (fixture->mock, "http://elsewhere.invalid");
+  ap_mock_server_add_fault (fixture->mock, AP_MOCK_FAULT_REDIRECT, 307, 0);
+  g_assert_cmpint (run_cli (env, args, &err), ==, 1);
+  line = last_line (err);
+  g_assert_cmpstr (line, ==, "awareness-performance: The server answered with a redirect to "
+                             "elsewhere.invalid (HTTP 307). The app does not follow redirects "
+                             "with your credentials; check the base URL.");
+  g_assert_cmpuint (ap_mock_server_get_n_requests (fixture->mock), ==, 1);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -795,6 +934,9 @@ main (int   argc,
   ADD ("/ap/headless/no-keyring", test_no_keyring);
   ADD ("/ap/headless/unwritable-target", test_unwritable_target);
   ADD ("/ap/headless/sigterm", test_sigterm);
+  ADD ("/ap/headless/sigkill", test_sigkill);
+  ADD ("/ap/headless/modes", test_modes);
+  ADD ("/ap/headless/redirect", test_redirect);
 
   return g_test_run ();
 }

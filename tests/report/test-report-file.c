@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE   /* O_TMPFILE */
 #define G_LOG_DOMAIN "test-report-file"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gio/gfiledescriptorbased.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "ap-error.h"
 #include "ap-report-private.h"
@@ -67,6 +73,31 @@ write_text (GOutputStream *stream,
   g_assert_no_error (error);
 }
 
+/* O_TMPFILE where the tests run: the temporary file then has no name. */
+static gboolean
+has_tmpfile (const char *dir)
+{
+#ifdef O_TMPFILE
+  int fd = open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+#endif
+  return FALSE;
+}
+
+static guint
+file_mode (const char *path)
+{
+  struct stat st;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
 static void
 test_commit_new (Fixture       *fixture,
                  gconstpointer  data)
@@ -84,7 +115,8 @@ test_commit_new (Fixture       *fixture,
   /* While writing, the target name does not exist: a crash here leaves
    * no half-written report under the name the person chose. */
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==,
+                    has_tmpfile (fixture->dir) ? 0 : 1);
 
   write_text (stream, " and whole");
   g_assert_true (ap_report_file_commit (stream, NULL, &error));
@@ -144,7 +176,8 @@ test_abort (Fixture       *fixture,
   g_assert_nonnull (stream2);
   write_text (stream1, "partial");
   write_text (stream2, "partial");
-  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 3);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==,
+                    has_tmpfile (fixture->dir) ? 1 : 3);
 
   ap_report_file_abort (stream1);
   ap_report_file_abort (stream2);
@@ -153,6 +186,110 @@ test_abort (Fixture       *fixture,
   g_assert_cmpstr (contents, ==, "OLD");
   g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 1);
+}
+
+static void
+commit_text (const char *path,
+             const char *text)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  stream = ap_report_file_open (file, NULL, &error);
+  g_assert_no_error (error);
+  write_text (stream, text);
+
+  /* Names and emails: nobody else may read the file while it is written. */
+  g_assert_true (G_IS_FILE_DESCRIPTOR_BASED (stream));
+  g_assert_cmpint (fstat (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (stream)), &st),
+                   ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+
+  g_assert_true (ap_report_file_commit (stream, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* New reports follow the umask; a replaced report keeps its mode. */
+static void
+test_modes (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *fresh = fixture_path (fixture, "fresh.csv");
+  g_autofree char *private = fixture_path (fixture, "private.csv");
+  g_autofree char *shared = fixture_path (fixture, "shared.csv");
+  g_autofree char *contents = NULL;
+  mode_t old_umask = umask (027);
+
+  commit_text (fresh, "A");
+  g_assert_cmpuint (file_mode (fresh), ==, 0640);
+
+  umask (022);
+  g_assert_true (g_file_set_contents (private, "OLD", -1, NULL));
+  g_assert_cmpint (g_chmod (private, 0600), ==, 0);
+  commit_text (private, "NEW");
+  g_assert_cmpuint (file_mode (private), ==, 0600);
+  g_assert_true (g_file_get_contents (private, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "NEW");
+
+  umask (077);
+  g_assert_true (g_file_set_contents (shared, "OLD", -1, NULL));
+  g_assert_cmpint (g_chmod (shared, 0664), ==, 0);
+  commit_text (shared, "NEW");
+  g_assert_cmpuint (file_mode (shared), ==, 0664);
+
+  umask (old_umask);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 3);
+}
+
+static void
+make_file (const char *dir,
+           const char *name,
+           gint64      age_s)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct utimbuf times;
+
+  g_assert_true (g_file_set_contents (path, "x", -1, NULL));
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age_s);
+  g_assert_cmpint (utime (path, &times), ==, 0);
+}
+
+/* Temporary files of ours older than a day (a kill left them) go when a
+ * report is written into their folder; nothing else does. */
+static void
+test_stale_parts (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const struct { const char *name; gint64 age_s; gboolean kept; } files[] = {
+    { ".report.csv.ab12cd.part", 2 * 24 * 3600, FALSE },
+    { ".other name.pdf.0z9y8x.part", 25 * 3600, FALSE },
+    { ".report.csv.ef34gh.part", 3600, TRUE },             /* may be another export's */
+    { ".report.csv.part", 2 * 24 * 3600, TRUE },           /* not our pattern */
+    { ".report.csv.AB12CD.part", 2 * 24 * 3600, TRUE },
+    { "report.csv.ab12cd.part", 2 * 24 * 3600, TRUE },
+    { "notes.txt", 2 * 24 * 3600, TRUE },
+  };
+  g_autofree char *path = fixture_path (fixture, "report.csv");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    make_file (fixture->dir, files[i].name, files[i].age_s);
+
+  stream = ap_report_file_open (file, NULL, &error);
+  g_assert_no_error (error);
+  ap_report_file_abort (stream);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *name = g_build_filename (fixture->dir, files[i].name, NULL);
+
+      g_test_message ("%s", files[i].name);
+      g_assert_cmpint (g_file_test (name, G_FILE_TEST_EXISTS), ==, files[i].kept);
+    }
 }
 
 static void
@@ -478,6 +615,8 @@ main (int   argc,
   ADD ("/ap/report-file/failures", test_failures);
   ADD ("/ap/report-file/permission-denied", test_permission_denied);
   g_test_add_func ("/ap/report-file/error-messages", test_error_messages);
+  ADD ("/ap/report-file/modes", test_modes);
+  ADD ("/ap/report-file/stale-parts", test_stale_parts);
   ADD ("/ap/report-file/export-progress", test_export_progress);
   ADD ("/ap/report-file/export-pdf-progress", test_export_pdf_progress);
   g_test_add_data_func ("/ap/report-file/export-cancel/csv",
