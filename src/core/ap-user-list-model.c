@@ -1,0 +1,1284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ap-user-list-model"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "ap-user-list-model.h"
+
+/* One user's keys, made once on a worker when its page arrives. Entries
+ * never move: they live in the Block of their page, so sort workers can
+ * read them while the main thread adds more. */
+typedef struct
+{
+  ApUser     *user;
+  const char *name_key;        /* g_utf8_collate_key () */
+  const char *email_key;
+  const char *department_key;
+  const char *department;      /* the user's interned string, for the filter */
+  const char *search;          /* folded "name\x1femail\x1fdepartment" */
+  guint32     counts[3];       /* correct, incorrect, not watched */
+  guint32     position;        /* in the store: the last tie breaker */
+} Entry;
+
+/* One page's entries and every string they point to, in one arena. */
+typedef struct
+{
+  GPtrArray *users;
+  Entry     *entries;
+  char      *arena;         /* the keys */
+  char      *search_arena;  /* the search texts, apart so a search reads only them */
+  guint      n_entries;
+} Block;
+
+/* A change of the visible rows that has more than a few runs is emitted as
+ * one range: each emission costs the views above a walk of their own. */
+#define MAX_RUNS 16
+
+struct _ApUserListModel
+{
+  GObject           parent_instance;
+
+  ApUserStore      *store;
+  guint             generation;      /* bumped when the store is reset */
+  guint             n_seen;          /* store users queued or keyed */
+
+  GPtrArray        *blocks;          /* Block, shared with sort workers */
+  GPtrArray        *entries;         /* Entry by store position */
+  GQueue            waiting;         /* GPtrArray of ApUser, pages without keys */
+  gboolean          keying;
+
+  ApUserSortColumn  column;          /* the order asked for */
+  gboolean          descending;
+  ApUserSortColumn  sorted_column;   /* the order of @sorted */
+  gboolean          sorted_descending;
+  guint             sort_serial;
+  gboolean          sorting;
+
+  Entry           **by_name;         /* every keyed entry, by Name: what sorts start from */
+  Entry           **sorted;          /* every keyed entry, in sorted_column order */
+  guint             n_sorted;
+  guint8           *matches;         /* by store position: passes search and department */
+
+  char             *needle;          /* folded search text, NULL for none */
+  char             *department;      /* NULL for all */
+
+  Entry           **visible;         /* the items: @sorted narrowed by @matches */
+  guint             n_visible;
+
+  /* While one change is emitted as several runs, the items are
+   * new[0, split_new) followed by visible[split_old, n_visible). */
+  Entry           **emitting;
+  guint             split_new;
+  guint             split_old;
+
+  guint             pending;
+};
+
+enum {
+  PROP_0,
+  PROP_PENDING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GType
+ap_user_list_model_get_item_type (GListModel *model)
+{
+  return AP_TYPE_USER;
+}
+
+static guint
+ap_user_list_model_get_n_items (GListModel *model)
+{
+  ApUserListModel *self = AP_USER_LIST_MODEL (model);
+
+  if (self->emitting != NULL)
+    return self->split_new + (self->n_visible - self->split_old);
+  return self->n_visible;
+}
+
+static gpointer
+ap_user_list_model_get_item (GListModel *model,
+                             guint       position)
+{
+  ApUserListModel *self = AP_USER_LIST_MODEL (model);
+  Entry *entry;
+
+  if (self->emitting != NULL)
+    {
+      if (position < self->split_new)
+        entry = self->emitting[position];
+      else if (position - self->split_new + self->split_old < self->n_visible)
+        entry = self->visible[position - self->split_new + self->split_old];
+      else
+        return NULL;
+    }
+  else if (position < self->n_visible)
+    entry = self->visible[position];
+  else
+    return NULL;
+
+  return g_object_ref (entry->user);
+}
+
+static void
+ap_user_list_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ap_user_list_model_get_item_type;
+  iface->get_n_items = ap_user_list_model_get_n_items;
+  iface->get_item = ap_user_list_model_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ApUserListModel, ap_user_list_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      ap_user_list_model_list_model_init))
+
+/* Folding */
+
+static gboolean
+is_mark (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_NON_SPACING_MARK:
+    case G_UNICODE_SPACING_MARK:
+    case G_UNICODE_ENCLOSING_MARK:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+fold_append (GString    *out,
+             const char *text,
+             gssize      length)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *decomposed = NULL;
+  const char *end;
+  gboolean ascii = TRUE;
+
+  if (length < 0)
+    length = strlen (text);
+
+  /* Most names and addresses are ASCII: fold those without allocating. */
+  for (gssize i = 0; i < length; i++)
+    if ((guchar) text[i] >= 0x80)
+      {
+        ascii = FALSE;
+        break;
+      }
+
+  if (ascii)
+    {
+      gsize start = out->len;
+
+      g_string_append_len (out, text, length);
+      for (gsize i = start; i < out->len; i++)
+        out->str[i] = g_ascii_tolower (out->str[i]);
+      return;
+    }
+
+  folded = g_utf8_casefold (text, length);
+  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFKD);
+  if (decomposed == NULL)
+    return;
+
+  end = decomposed + strlen (decomposed);
+  for (const char *p = decomposed; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!is_mark (c))
+        g_string_append_unichar (out, c);
+    }
+}
+
+char *
+ap_user_list_model_fold (const char *text,
+                         gssize      length)
+{
+  GString *out;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  out = g_string_new (NULL);
+  fold_append (out, text, length);
+  return g_string_free (out, FALSE);
+}
+
+/* Keys (on a worker) */
+
+static void
+block_free (gpointer data)
+{
+  Block *block = data;
+
+  g_clear_pointer (&block->users, g_ptr_array_unref);
+  g_free (block->entries);
+  g_free (block->arena);
+  g_free (block->search_arena);
+  g_free (block);
+}
+
+/* Strings are built in a scratch GString at offsets, then moved into one
+ * arena; the entries are pointed into it at the end. */
+typedef struct
+{
+  gsize name_key;
+  gsize email_key;
+  gsize department_key;
+  gsize search;
+} Offsets;
+
+static gsize
+scratch_add (GString    *scratch,
+             const char *text)
+{
+  gsize offset = scratch->len;
+
+  g_string_append_len (scratch, text, strlen (text) + 1);
+  return offset;
+}
+
+static Block *
+block_new (GPtrArray *users,
+           guint      first_position)
+{
+  g_autoptr(GHashTable) department_keys = g_hash_table_new (NULL, NULL);
+  g_autofree Offsets *offsets = g_new (Offsets, users->len);
+  GString *scratch = g_string_sized_new (users->len * 128);
+  GString *search = g_string_sized_new (users->len * 64);
+  Block *block = g_new0 (Block, 1);
+
+  block->users = g_ptr_array_ref (users);
+  block->n_entries = users->len;
+  block->entries = g_new0 (Entry, users->len);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      ApUser *user = g_ptr_array_index (users, i);
+      Entry *entry = &block->entries[i];
+      const char *name = ap_user_get_name (user);
+      const char *email = ap_user_get_email (user);
+      const char *department = ap_user_get_department (user);
+      gpointer cached;
+      char *key;
+
+      entry->user = user;
+      entry->department = department;
+      entry->counts[0] = ap_user_get_num_correct (user);
+      entry->counts[1] = ap_user_get_num_incorrect (user);
+      entry->counts[2] = ap_user_get_num_not_watched (user);
+      entry->position = first_position + i;
+
+      key = g_utf8_collate_key (name, -1);
+      offsets[i].name_key = scratch_add (scratch, key);
+      g_free (key);
+
+      key = g_utf8_collate_key (email, -1);
+      offsets[i].email_key = scratch_add (scratch, key);
+      g_free (key);
+
+      /* Departments are few and interned: one key per department. */
+      if (g_hash_table_lookup_extended (department_keys, department, NULL, &cached))
+        {
+          offsets[i].department_key = GPOINTER_TO_SIZE (cached);
+        }
+      else
+        {
+          key = g_utf8_collate_key (department, -1);
+          offsets[i].department_key = scratch_add (scratch, key);
+          g_free (key);
+          g_hash_table_insert (department_keys, (gpointer) department,
+                               GSIZE_TO_POINTER (offsets[i].department_key));
+        }
+
+      /* The unit separator keeps a search from matching across fields. */
+      offsets[i].search = search->len;
+      fold_append (search, name, -1);
+      g_string_append_c (search, '\x1f');
+      fold_append (search, email, -1);
+      g_string_append_c (search, '\x1f');
+      fold_append (search, department, -1);
+      g_string_append_c (search, '\0');
+    }
+
+  block->arena = g_string_free (scratch, FALSE);
+  block->search_arena = g_string_free (search, FALSE);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      Entry *entry = &block->entries[i];
+
+      entry->name_key = block->arena + offsets[i].name_key;
+      entry->email_key = block->arena + offsets[i].email_key;
+      entry->department_key = block->arena + offsets[i].department_key;
+      entry->search = block->search_arena + offsets[i].search;
+    }
+
+  return block;
+}
+
+typedef struct
+{
+  GPtrArray *users;
+  guint      first_position;
+  guint      generation;
+} KeyData;
+
+static void
+key_data_free (gpointer data)
+{
+  KeyData *key_data = data;
+
+  g_ptr_array_unref (key_data->users);
+  g_free (key_data);
+}
+
+static void
+key_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  KeyData *data = task_data;
+
+  g_task_return_pointer (task, block_new (data->users, data->first_position), block_free);
+}
+
+/* Order */
+
+typedef struct
+{
+  ApUserSortColumn column;
+  gboolean         descending;
+} Order;
+
+static inline int
+compare_entries (const Entry *a,
+                 const Entry *b,
+                 const Order *order)
+{
+  int result = 0;
+
+  switch (order->column)
+    {
+    case AP_USER_SORT_NAME:
+      result = strcmp (a->name_key, b->name_key);
+      break;
+    case AP_USER_SORT_EMAIL:
+      result = strcmp (a->email_key, b->email_key);
+      break;
+    case AP_USER_SORT_DEPARTMENT:
+      /* The same department has the same key: no need to compare it. */
+      result = a->department_key == b->department_key ? 0
+               : strcmp (a->department_key, b->department_key);
+      break;
+    case AP_USER_SORT_CORRECT:
+    case AP_USER_SORT_INCORRECT:
+    case AP_USER_SORT_NOT_WATCHED:
+      {
+        guint i = order->column - AP_USER_SORT_CORRECT;
+
+        result = (a->counts[i] > b->counts[i]) - (a->counts[i] < b->counts[i]);
+      }
+      break;
+    case AP_USER_SORT_NONE:
+    default:
+      return (a->position > b->position) - (a->position < b->position);
+    }
+
+  if (order->descending)
+    result = -result;
+
+  /* Equal keys keep one order whatever the column: by Name, then as the
+   * store has them. */
+  if (result == 0 && order->column != AP_USER_SORT_NAME)
+    result = strcmp (a->name_key, b->name_key);
+  if (result == 0)
+    result = (a->position > b->position) - (a->position < b->position);
+
+  return result;
+}
+
+static int
+compare_entry_pointers (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  return compare_entries (*(Entry * const *) a, *(Entry * const *) b, user_data);
+}
+
+static void
+sort_entries (Entry       **entries,
+              guint         n,
+              const Order  *order)
+{
+  g_qsort_with_data (entries, n, sizeof (Entry *), compare_entry_pointers, (gpointer) order);
+}
+
+static const Order name_order = { AP_USER_SORT_NAME, FALSE };
+
+/* A stable counting sort of @by_name by @buckets (one per entry of
+ * @by_name): equal buckets keep Name order, which is the tie breaker. */
+static void
+sort_by_buckets (Entry         **by_name,
+                 guint           n,
+                 const guint32  *buckets,
+                 guint32         n_buckets,
+                 gboolean        descending,
+                 Entry         **out)
+{
+  g_autofree guint *starts = g_new0 (guint, n_buckets + 1);
+  guint total = 0;
+
+  for (guint i = 0; i < n; i++)
+    starts[buckets[i]]++;
+
+  for (guint32 b = 0; b < n_buckets; b++)
+    {
+      guint32 bucket = descending ? n_buckets - 1 - b : b;
+      guint count = starts[bucket];
+
+      starts[bucket] = total;
+      total += count;
+    }
+
+  for (guint i = 0; i < n; i++)
+    out[starts[buckets[i]]++] = by_name[i];
+}
+
+typedef struct
+{
+  guint64  prefix;    /* the key's first 8 bytes, big-endian: compares as strcmp would */
+  Entry   *entry;
+} Prefixed;
+
+static int
+compare_prefixed (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const Prefixed *pa = a;
+  const Prefixed *pb = b;
+  const Order *order = user_data;
+  int result = (pa->prefix > pb->prefix) - (pa->prefix < pb->prefix);
+
+  if (result != 0)
+    return order->descending ? -result : result;
+  return compare_entries (pa->entry, pb->entry, order);
+}
+
+static guint64
+key_prefix (const char *key)
+{
+  guint64 prefix = 0;
+  guint i;
+
+  for (i = 0; i < 8 && key[i] != '\0'; i++)
+    prefix = (prefix << 8) | (guchar) key[i];
+  return prefix << (8 * (8 - i));
+}
+
+/* Every entry of @by_name (all of them, Name order) in @order. Only a text
+ * column other than Name needs comparisons of keys; the others are a pass
+ * over the Name order. */
+static Entry **
+sort_all (Entry        **by_name,
+          guint          n,
+          const Order   *order)
+{
+  Entry **out = g_new (Entry *, MAX (n, 1));
+
+  switch (order->column)
+    {
+    case AP_USER_SORT_NONE:
+      for (guint i = 0; i < n; i++)
+        out[by_name[i]->position] = by_name[i];
+      break;
+
+    case AP_USER_SORT_NAME:
+      if (!order->descending)
+        {
+          memcpy (out, by_name, n * sizeof (Entry *));
+          break;
+        }
+      /* Reversed, but equal names keep the store order. */
+      for (guint end = n, o = 0; end > 0;)
+        {
+          guint start = end - 1;
+
+          while (start > 0 && strcmp (by_name[start - 1]->name_key, by_name[end - 1]->name_key) == 0)
+            start--;
+          memcpy (out + o, by_name + start, (end - start) * sizeof (Entry *));
+          o += end - start;
+          end = start;
+        }
+      break;
+
+    case AP_USER_SORT_CORRECT:
+    case AP_USER_SORT_INCORRECT:
+    case AP_USER_SORT_NOT_WATCHED:
+      {
+        guint k = order->column - AP_USER_SORT_CORRECT;
+        g_autofree guint32 *buckets = g_new (guint32, MAX (n, 1));
+        guint32 max = 0;
+
+        for (guint i = 0; i < n; i++)
+          max = MAX (max, by_name[i]->counts[k]);
+
+        if (max >= 1u << 24)
+          {
+            memcpy (out, by_name, n * sizeof (Entry *));
+            sort_entries (out, n, order);
+            break;
+          }
+
+        for (guint i = 0; i < n; i++)
+          buckets[i] = by_name[i]->counts[k];
+        sort_by_buckets (by_name, n, buckets, max + 1, order->descending, out);
+      }
+      break;
+
+    case AP_USER_SORT_DEPARTMENT:
+      {
+        /* Departments are few: rank them, then a counting sort. */
+        g_autoptr(GHashTable) ranks = g_hash_table_new (NULL, NULL);
+        g_autoptr(GPtrArray) distinct = g_ptr_array_new ();
+        g_autofree guint32 *buckets = g_new (guint32, MAX (n, 1));
+        const Order by_department = { AP_USER_SORT_DEPARTMENT, FALSE };
+        guint32 rank = 0;
+
+        for (guint i = 0; i < n; i++)
+          if (g_hash_table_add (ranks, (gpointer) by_name[i]->department_key))
+            g_ptr_array_add (distinct, by_name[i]);
+        g_ptr_array_sort_with_data (distinct, compare_entry_pointers, (gpointer) &by_department);
+        for (guint i = 0; i < distinct->len; i++)
+          {
+            Entry *entry = g_ptr_array_index (distinct, i);
+
+            /* The same text may have two keys (two pages): one rank. */
+            if (i > 0 && strcmp (entry->department_key,
+                                 ((Entry *) g_ptr_array_index (distinct, i - 1))->department_key) != 0)
+              rank++;
+            g_hash_table_insert (ranks, (gpointer) entry->department_key, GUINT_TO_POINTER (rank));
+          }
+
+        for (guint i = 0; i < n; i++)
+          buckets[i] = GPOINTER_TO_UINT (g_hash_table_lookup (ranks, by_name[i]->department_key));
+        sort_by_buckets (by_name, n, buckets, rank + 1, order->descending, out);
+      }
+      break;
+
+    case AP_USER_SORT_EMAIL:
+    default:
+      {
+        /* Most comparisons end within the first 8 bytes of the keys: keep
+         * those beside the pointer, and follow it only on a tie. */
+        g_autofree Prefixed *prefixed = g_new (Prefixed, MAX (n, 1));
+
+        for (guint i = 0; i < n; i++)
+          {
+            prefixed[i].prefix = key_prefix (by_name[i]->email_key);
+            prefixed[i].entry = by_name[i];
+          }
+        g_qsort_with_data (prefixed, n, sizeof (Prefixed), compare_prefixed, (gpointer) order);
+        for (guint i = 0; i < n; i++)
+          out[i] = prefixed[i].entry;
+      }
+      break;
+    }
+
+  return out;
+}
+
+typedef struct
+{
+  Entry     **by_name;   /* a copy of the pointers; the blocks keep them alive */
+  Entry     **result;
+  guint       n;
+  GPtrArray  *blocks;
+  Order       order;
+  guint       serial;
+  guint       generation;
+} SortData;
+
+static void
+sort_data_free (gpointer data)
+{
+  SortData *sort = data;
+
+  g_free (sort->by_name);
+  g_free (sort->result);
+  g_ptr_array_unref (sort->blocks);
+  g_free (sort);
+}
+
+static void
+sort_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SortData *sort = task_data;
+
+  sort->result = sort_all (sort->by_name, sort->n, &sort->order);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Matching */
+
+static gboolean
+entry_matches (ApUserListModel *self,
+               const Entry     *entry)
+{
+  if (self->department != NULL &&
+      entry->department != self->department &&
+      strcmp (entry->department, self->department) != 0)
+    return FALSE;
+
+  return self->needle == NULL || strstr (entry->search, self->needle) != NULL;
+}
+
+/* Emission */
+
+static void
+ap_user_list_model_set_pending (ApUserListModel *self)
+{
+  guint pending = g_queue_get_length (&self->waiting) + (self->keying ? 1 : 0) +
+                  (self->sorting ? 1 : 0);
+
+  if (pending == self->pending)
+    return;
+
+  self->pending = pending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+}
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint end_new;
+  guint end_old;
+} Run;
+
+/* Makes @fresh (transfer full, @n_fresh entries) the visible items. When
+ * one of the two is a subsequence of the other (a page merged in, a search
+ * narrowed or widened) each run of inserted or removed rows is its own
+ * items-changed, as long as there are few; otherwise one range between the
+ * common head and tail. */
+static void
+ap_user_list_model_replace_visible (ApUserListModel  *self,
+                                    Entry           **fresh,
+                                    guint             n_fresh)
+{
+  Entry **old = self->visible;
+  guint n_old = self->n_visible;
+  gboolean growing = n_fresh >= n_old;
+  Run runs[MAX_RUNS];
+  guint n_runs = 0;
+  guint i = 0, j = 0;
+  gboolean subsequence = TRUE;
+
+  g_assert (self->emitting == NULL);
+
+  while (i < n_old || j < n_fresh)
+    {
+      Run run;
+
+      if (i < n_old && j < n_fresh && old[i] == fresh[j])
+        {
+          i++;
+          j++;
+          continue;
+        }
+
+      run.position = j;
+      run.removed = i;
+      run.added = j;
+      if (growing)
+        while (j < n_fresh && (i >= n_old || fresh[j] != old[i]))
+          j++;
+      else
+        while (i < n_old && (j >= n_fresh || old[i] != fresh[j]))
+          i++;
+      run.removed = i - run.removed;
+      run.added = j - run.added;
+      run.end_new = j;
+      run.end_old = i;
+
+      if ((growing && i < n_old && j == n_fresh) || (!growing && j < n_fresh && i == n_old) ||
+          n_runs == MAX_RUNS)
+        {
+          subsequence = FALSE;
+          break;
+        }
+      runs[n_runs++] = run;
+    }
+
+  if (subsequence)
+    {
+      self->emitting = fresh;
+      for (guint r = 0; r < n_runs; r++)
+        {
+          self->split_new = runs[r].end_new;
+          self->split_old = runs[r].end_old;
+          g_list_model_items_changed (G_LIST_MODEL (self), runs[r].position, runs[r].removed,
+                                      runs[r].added);
+        }
+      self->emitting = NULL;
+      self->visible = fresh;
+      self->n_visible = n_fresh;
+      g_free (old);
+      return;
+    }
+
+  {
+    guint head = 0, tail = 0;
+
+    while (head < n_old && head < n_fresh && old[head] == fresh[head])
+      head++;
+    while (tail < n_old - head && tail < n_fresh - head &&
+           old[n_old - 1 - tail] == fresh[n_fresh - 1 - tail])
+      tail++;
+
+    self->visible = fresh;
+    self->n_visible = n_fresh;
+    g_free (old);
+
+    if (n_old - head - tail > 0 || n_fresh - head - tail > 0)
+      g_list_model_items_changed (G_LIST_MODEL (self), head, n_old - head - tail,
+                                  n_fresh - head - tail);
+  }
+}
+
+/* Tests the users page by page (their search texts lie together), then
+ * takes the rows that match in order. When the query grows, only the rows
+ * shown can still match. */
+static void
+ap_user_list_model_refilter (ApUserListModel *self,
+                             gboolean         narrowing)
+{
+  Entry **source = narrowing ? self->visible : self->sorted;
+  guint n_source = narrowing ? self->n_visible : self->n_sorted;
+  Entry **fresh = g_new (Entry *, MAX (n_source, 1));
+  guint n_fresh = 0;
+
+  for (guint b = 0; b < self->blocks->len; b++)
+    {
+      Block *block = g_ptr_array_index (self->blocks, b);
+
+      for (guint i = 0; i < block->n_entries; i++)
+        {
+          Entry *entry = &block->entries[i];
+          guint8 *match = &self->matches[entry->position];
+
+          if (!narrowing || *match)
+            *match = entry_matches (self, entry);
+        }
+    }
+
+  for (guint i = 0; i < n_source; i++)
+    if (self->matches[source[i]->position])
+      fresh[n_fresh++] = source[i];
+
+  ap_user_list_model_replace_visible (self, fresh, n_fresh);
+}
+
+/* The matching entries of @sorted (no test: @matches is current). */
+static void
+ap_user_list_model_show_sorted (ApUserListModel *self)
+{
+  Entry **fresh = g_new (Entry *, MAX (self->n_sorted, 1));
+  guint n_fresh = 0;
+
+  for (guint i = 0; i < self->n_sorted; i++)
+    if (self->matches[self->sorted[i]->position])
+      fresh[n_fresh++] = self->sorted[i];
+
+  ap_user_list_model_replace_visible (self, fresh, n_fresh);
+}
+
+/* Merges sorted @add into sorted @into (both in @order): binary search for
+ * each insertion point, then one copy of each stretch between them.
+ * Returns a new array of *n_into + n_add. */
+static Entry **
+merge_sorted (Entry       **into,
+              guint         n_into,
+              Entry       **add,
+              guint         n_add,
+              const Order  *order)
+{
+  Entry **merged = g_new (Entry *, MAX (n_into + n_add, 1));
+  guint from = 0;
+  guint out = 0;
+
+  for (guint k = 0; k < n_add; k++)
+    {
+      guint low = from, high = n_into;
+
+      while (low < high)
+        {
+          guint mid = low + (high - low) / 2;
+
+          if (compare_entries (into[mid], add[k], order) < 0)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+
+      memcpy (merged + out, into + from, (low - from) * sizeof (Entry *));
+      out += low - from;
+      merged[out++] = add[k];
+      from = low;
+    }
+
+  memcpy (merged + out, into + from, (n_into - from) * sizeof (Entry *));
+  return merged;
+}
+
+/* Adds the entries at store positions [first, first + n) to the order and
+ * to the visible rows. */
+static void
+ap_user_list_model_take_in (ApUserListModel *self,
+                            guint            first,
+                            guint            n)
+{
+  Order order = { self->sorted_column, self->sorted_descending };
+  g_autofree Entry **added = g_new (Entry *, MAX (n, 1));
+  g_autofree Entry **shown = g_new (Entry *, MAX (n, 1));
+  Entry **merged;
+  guint n_shown = 0;
+
+  for (guint i = 0; i < n; i++)
+    added[i] = g_ptr_array_index (self->entries, first + i);
+
+  sort_entries (added, n, &name_order);
+  merged = merge_sorted (self->by_name, self->n_sorted, added, n, &name_order);
+  g_free (self->by_name);
+  self->by_name = merged;
+
+  if (order.column != AP_USER_SORT_NAME || order.descending)
+    sort_entries (added, n, &order);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean match = entry_matches (self, added[i]);
+
+      self->matches[added[i]->position] = match;
+      if (match)
+        shown[n_shown++] = added[i];
+    }
+
+  merged = merge_sorted (self->sorted, self->n_sorted, added, n, &order);
+  g_free (self->sorted);
+  self->sorted = merged;
+  self->n_sorted += n;
+
+  ap_user_list_model_replace_visible (self,
+                                      merge_sorted (self->visible, self->n_visible, shown,
+                                                    n_shown, &order),
+                                      self->n_visible + n_shown);
+}
+
+static void ap_user_list_model_key_next (ApUserListModel *self);
+static void ap_user_list_model_start_sort (ApUserListModel *self);
+
+static void
+on_keyed (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ApUserListModel *self = AP_USER_LIST_MODEL (object);
+  GTask *task = G_TASK (result);
+  KeyData *data = g_task_get_task_data (task);
+  Block *block = g_task_propagate_pointer (task, NULL);
+  guint first;
+
+  if (data->generation != self->generation)
+    {
+      /* The store was reset meanwhile; a new key task may be running. */
+      block_free (block);
+      return;
+    }
+
+  self->keying = FALSE;
+  first = self->entries->len;
+  g_assert (first == block->entries[0].position);
+
+  g_ptr_array_add (self->blocks, block);
+  for (guint i = 0; i < block->n_entries; i++)
+    g_ptr_array_add (self->entries, &block->entries[i]);
+  self->matches = g_realloc (self->matches, self->entries->len);
+
+  ap_user_list_model_take_in (self, first, block->n_entries);
+
+  ap_user_list_model_key_next (self);
+  ap_user_list_model_set_pending (self);
+}
+
+static void
+ap_user_list_model_key_next (ApUserListModel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  KeyData *data;
+  GPtrArray *users;
+
+  if (self->keying || g_queue_is_empty (&self->waiting))
+    return;
+
+  users = g_queue_pop_head (&self->waiting);
+  data = g_new0 (KeyData, 1);
+  data->users = users;
+  data->first_position = self->entries->len;
+  data->generation = self->generation;
+
+  self->keying = TRUE;
+  task = g_task_new (self, NULL, on_keyed, NULL);
+  g_task_set_source_tag (task, ap_user_list_model_key_next);
+  g_task_set_task_data (task, data, key_data_free);
+  g_task_run_in_thread (task, key_thread);
+}
+
+static void
+on_sorted (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ApUserListModel *self = AP_USER_LIST_MODEL (object);
+  GTask *task = G_TASK (result);
+  SortData *sort = g_task_get_task_data (task);
+  Entry **merged;
+  guint n_new;
+
+  if (sort->generation != self->generation || sort->serial != self->sort_serial)
+    return;
+
+  self->sorting = FALSE;
+  g_free (self->sorted);
+  self->sorted = g_steal_pointer (&sort->result);
+  self->sorted_column = sort->order.column;
+  self->sorted_descending = sort->order.descending;
+
+  /* Pages that arrived while the worker sorted. */
+  n_new = self->n_sorted - sort->n;
+  self->n_sorted = sort->n;
+  if (n_new > 0)
+    {
+      g_autofree Entry **added = g_new (Entry *, n_new);
+
+      for (guint i = 0; i < n_new; i++)
+        added[i] = g_ptr_array_index (self->entries, sort->n + i);
+      sort_entries (added, n_new, &sort->order);
+      merged = merge_sorted (self->sorted, self->n_sorted, added, n_new, &sort->order);
+      g_free (self->sorted);
+      self->sorted = merged;
+      self->n_sorted += n_new;
+    }
+
+  ap_user_list_model_show_sorted (self);
+  ap_user_list_model_set_pending (self);
+}
+
+static void
+ap_user_list_model_start_sort (ApUserListModel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SortData *sort;
+
+  self->sort_serial++;
+
+  if (self->entries->len == 0 || self->column == AP_USER_SORT_NONE)
+    {
+      /* Nothing to sort, or the store order: no worker needed. */
+      self->sorting = FALSE;
+      self->sorted_column = self->column;
+      self->sorted_descending = self->descending;
+      for (guint i = 0; i < self->entries->len; i++)
+        self->sorted[i] = g_ptr_array_index (self->entries, i);
+      ap_user_list_model_show_sorted (self);
+      ap_user_list_model_set_pending (self);
+      return;
+    }
+
+  sort = g_new0 (SortData, 1);
+  sort->n = self->entries->len;
+  sort->by_name = g_memdup2 (self->by_name, sort->n * sizeof (Entry *));
+  sort->blocks = g_ptr_array_ref (self->blocks);
+  sort->order.column = self->column;
+  sort->order.descending = self->descending;
+  sort->serial = self->sort_serial;
+  sort->generation = self->generation;
+
+  self->sorting = TRUE;
+  task = g_task_new (self, NULL, on_sorted, NULL);
+  g_task_set_source_tag (task, ap_user_list_model_start_sort);
+  g_task_set_task_data (task, sort, sort_data_free);
+  g_task_run_in_thread (task, sort_thread);
+  ap_user_list_model_set_pending (self);
+}
+
+static void
+ap_user_list_model_reset (ApUserListModel *self)
+{
+  guint removed = self->n_visible;
+
+  self->generation++;
+  self->keying = FALSE;
+  self->sorting = FALSE;
+  self->n_seen = 0;
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) g_ptr_array_unref);
+
+  g_clear_pointer (&self->visible, g_free);
+  self->n_visible = 0;
+  g_clear_pointer (&self->sorted, g_free);
+  g_clear_pointer (&self->by_name, g_free);
+  self->n_sorted = 0;
+  g_clear_pointer (&self->matches, g_free);
+  g_ptr_array_set_size (self->entries, 0);
+  /* Sort workers may still hold the old blocks. */
+  g_ptr_array_unref (self->blocks);
+  self->blocks = g_ptr_array_new_with_free_func (block_free);
+  self->sorted_column = self->column;
+  self->sorted_descending = self->descending;
+
+  if (removed > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+}
+
+static void
+ap_user_list_model_queue (ApUserListModel *self,
+                          guint            first,
+                          guint            n)
+{
+  GPtrArray *users;
+
+  if (n == 0)
+    return;
+
+  users = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (users, g_object_ref (ap_user_store_peek (self->store, first + i)));
+
+  g_queue_push_tail (&self->waiting, users);
+  self->n_seen += n;
+  ap_user_list_model_key_next (self);
+  ap_user_list_model_set_pending (self);
+}
+
+static void
+on_store_items_changed (ApUserListModel *self,
+                        guint            position,
+                        guint            removed,
+                        guint            added)
+{
+  /* The store only appends or clears; anything else starts over. */
+  if (removed > 0 || position != self->n_seen)
+    {
+      ap_user_list_model_reset (self);
+      ap_user_list_model_queue (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)));
+      ap_user_list_model_set_pending (self);
+      return;
+    }
+
+  ap_user_list_model_queue (self, position, added);
+}
+
+static void
+ap_user_list_model_dispose (GObject *object)
+{
+  ApUserListModel *self = AP_USER_LIST_MODEL (object);
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ap_user_list_model_parent_class)->dispose (object);
+}
+
+static void
+ap_user_list_model_finalize (GObject *object)
+{
+  ApUserListModel *self = AP_USER_LIST_MODEL (object);
+
+  g_clear_pointer (&self->visible, g_free);
+  g_clear_pointer (&self->sorted, g_free);
+  g_clear_pointer (&self->by_name, g_free);
+  g_clear_pointer (&self->matches, g_free);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  g_clear_pointer (&self->needle, g_free);
+  g_clear_pointer (&self->department, g_free);
+
+  G_OBJECT_CLASS (ap_user_list_model_parent_class)->finalize (object);
+}
+
+static void
+ap_user_list_model_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  ApUserListModel *self = AP_USER_LIST_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_PENDING:
+      g_value_set_uint (value, self->pending);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_user_list_model_class_init (ApUserListModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ap_user_list_model_dispose;
+  object_class->finalize = ap_user_list_model_finalize;
+  object_class->get_property = ap_user_list_model_get_property;
+
+  properties[PROP_PENDING] =
+    g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ap_user_list_model_init (ApUserListModel *self)
+{
+  self->entries = g_ptr_array_new ();
+  self->blocks = g_ptr_array_new_with_free_func (block_free);
+  g_queue_init (&self->waiting);
+  self->column = self->sorted_column = AP_USER_SORT_NONE;
+}
+
+ApUserListModel *
+ap_user_list_model_new (void)
+{
+  return g_object_new (AP_TYPE_USER_LIST_MODEL, NULL);
+}
+
+void
+ap_user_list_model_set_store (ApUserListModel *self,
+                              ApUserStore     *store)
+{
+  g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
+  g_return_if_fail (store == NULL || AP_IS_USER_STORE (store));
+  g_return_if_fail (self->emitting == NULL);
+
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+
+  ap_user_list_model_reset (self);
+
+  if (store != NULL)
+    {
+      g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_items_changed), self,
+                               G_CONNECT_SWAPPED);
+      ap_user_list_model_queue (self, 0, g_list_model_get_n_items (G_LIST_MODEL (store)));
+    }
+
+  ap_user_list_model_set_pending (self);
+}
+
+void
+ap_user_list_model_set_sort (ApUserListModel  *self,
+                             ApUserSortColumn  column,
+                             gboolean          descending)
+{
+  g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
+  g_return_if_fail (column <= AP_USER_SORT_NOT_WATCHED);
+  g_return_if_fail (self->emitting == NULL);
+
+  descending = !!descending;
+  if (self->column == column && self->descending == descending)
+    return;
+
+  self->column = column;
+  self->descending = descending;
+  ap_user_list_model_start_sort (self);
+}
+
+ApUserSortColumn
+ap_user_list_model_get_sort (ApUserListModel *self,
+                             gboolean        *descending)
+{
+  g_return_val_if_fail (AP_IS_USER_LIST_MODEL (self), AP_USER_SORT_NONE);
+
+  if (descending != NULL)
+    *descending = self->descending;
+  return self->column;
+}
+
+void
+ap_user_list_model_set_search (ApUserListModel *self,
+                               const char      *text)
+{
+  g_autofree char *stripped = NULL;
+  g_autofree char *needle = NULL;
+  gboolean narrowing;
+
+  g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
+  g_return_if_fail (self->emitting == NULL);
+
+  if (text != NULL)
+    {
+      stripped = g_strstrip (g_strdup (text));
+      if (*stripped != '\0')
+        needle = ap_user_list_model_fold (stripped, -1);
+      if (needle != NULL && *needle == '\0')
+        g_clear_pointer (&needle, g_free);
+    }
+
+  if (g_strcmp0 (needle, self->needle) == 0)
+    return;
+
+  /* A longer query that holds the previous one can only drop rows. */
+  narrowing = needle != NULL && (self->needle == NULL || strstr (needle, self->needle) != NULL);
+
+  g_free (self->needle);
+  self->needle = g_steal_pointer (&needle);
+  ap_user_list_model_refilter (self, narrowing);
+}
+
+void
+ap_user_list_model_set_department (ApUserListModel *self,
+                                   const char      *department)
+{
+  gboolean narrowing;
+
+  g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
+  g_return_if_fail (self->emitting == NULL);
+
+  if (g_strcmp0 (department, self->department) == 0)
+    return;
+
+  narrowing = self->department == NULL;
+  g_free (self->department);
+  self->department = g_strdup (department);
+  ap_user_list_model_refilter (self, narrowing);
+}
+
+guint
+ap_user_list_model_get_pending (ApUserListModel *self)
+{
+  g_return_val_if_fail (AP_IS_USER_LIST_MODEL (self), 0);
+
+  return self->pending;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ap-user-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AP_USER_SORT_NONE,
+  AP_USER_SORT_NAME,
+  AP_USER_SORT_EMAIL,
+  AP_USER_SORT_DEPARTMENT,
+  AP_USER_SORT_CORRECT,
+  AP_USER_SORT_INCORRECT,
+  AP_USER_SORT_NOT_WATCHED,
+} ApUserSortColumn;
+
+#define AP_TYPE_USER_LIST_MODEL (ap_user_list_model_get_type ())
+G_DECLARE_FINAL_TYPE (ApUserListModel, ap_user_list_model, AP, USER_LIST_MODEL, GObject)
+
+/* A GListModel of ApUser over an ApUserStore: the store's users narrowed by
+ * a search text and a department, in the order of one column (ties by Name,
+ * then by store order). Built for 100,000 users: every user's sort and
+ * search keys are made once, on a worker thread, when its page arrives; a
+ * new sort runs on a worker over those keys; arriving pages are merged into
+ * the current order; changes are emitted as the smallest items-changed
+ * ranges. Property "pending" (uint, notified on change): pages waiting for
+ * their keys plus sorts running; 0 when the model shows everything it will. */
+ApUserListModel *ap_user_list_model_new            (void);
+/* (nullable) @store: the users; NULL empties the model. */
+void             ap_user_list_model_set_store      (ApUserListModel  *self,
+                                                    ApUserStore      *store);
+void             ap_user_list_model_set_sort       (ApUserListModel  *self,
+                                                    ApUserSortColumn  column,
+                                                    gboolean          descending);
+ApUserSortColumn ap_user_list_model_get_sort       (ApUserListModel  *self,
+                                                    gboolean         *descending);
+/* (nullable) @text: users whose name, email or department contains it,
+ * ignoring case and accents; NULL or blank shows everyone. */
+void             ap_user_list_model_set_search     (ApUserListModel  *self,
+                                                    const char       *text);
+/* (nullable) @department: only that department ("" for users without one);
+ * NULL shows every department. */
+void             ap_user_list_model_set_department (ApUserListModel  *self,
+                                                    const char       *department);
+guint            ap_user_list_model_get_pending    (ApUserListModel  *self);
+
+/* (transfer full) @text folded the way the search compares: case folded,
+ * compatibility decomposed, marks dropped ("Émile" and "EMILE" both give
+ * "emile"). */
+char            *ap_user_list_model_fold           (const char       *text,
+                                                    gssize            length);
+
+G_END_DECLS

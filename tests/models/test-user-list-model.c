@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-user-list-model"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "ap-user-list-model.h"
+
+/* Every emission is applied to a mirror of the model (the items fetched
+ * while the signal runs, as a view would); after every step the mirror must
+ * equal the model and a reference computed from scratch. */
+typedef struct
+{
+  ApUserListModel *model;
+  GPtrArray       *mirror;     /* ApUser, as the emissions built it */
+  GArray          *changes;    /* Change */
+} Fixture;
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Fixture    *f)
+{
+  Change change = { position, removed, added };
+
+  g_array_append_val (f->changes, change);
+  g_assert_cmpuint (position + removed, <=, f->mirror->len);
+  g_ptr_array_remove_range (f->mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      ApUser *user = g_list_model_get_item (model, position + i);
+
+      g_assert_nonnull (user);
+      g_ptr_array_insert (f->mirror, position + i, user);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, f->mirror->len);
+  g_assert_null (g_list_model_get_item (model, f->mirror->len));
+}
+
+static void
+fixture_init (Fixture *f)
+{
+  f->model = ap_user_list_model_new ();
+  f->mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  f->changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_signal_connect (f->model, "items-changed", G_CALLBACK (on_items_changed), f);
+}
+
+static gboolean on_timeout (gpointer user_data);
+
+static gboolean
+on_poll (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  guint timeout = g_timeout_add_seconds (20, on_timeout, NULL);
+  guint poll = g_timeout_add (5, on_poll, NULL);
+
+  /* A superseded sort may still run on a worker, holding the model; its
+   * thread drops that reference without waking the main context. */
+  while (G_OBJECT (f->model)->ref_count > 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (poll);
+  g_source_remove (timeout);
+  g_assert_finalize_object (f->model);
+  g_ptr_array_unref (f->mirror);
+  g_array_unref (f->changes);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  g_error ("the model did not settle in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Bounded: the workers finish in milliseconds. */
+static void
+settle (Fixture *f)
+{
+  guint timeout = g_timeout_add_seconds (20, on_timeout, NULL);
+
+  while (ap_user_list_model_get_pending (f->model) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+/* The reference: the store's users that match, sorted with g_utf8_collate
+ * on the strings themselves (not on keys). */
+typedef struct
+{
+  ApUserSortColumn column;
+  gboolean         descending;
+  const char      *needle;       /* raw, folded here */
+  const char      *department;
+  GHashTable      *index;        /* ApUser -> store position + 1 */
+} Reference;
+
+static int
+reference_compare (gconstpointer pa,
+                   gconstpointer pb,
+                   gpointer      user_data)
+{
+  Reference *ref = user_data;
+  ApUser *a = *(ApUser **) pa;
+  ApUser *b = *(ApUser **) pb;
+  int result = 0;
+
+  switch (ref->column)
+    {
+    case AP_USER_SORT_NAME:
+      result = g_utf8_collate (ap_user_get_name (a), ap_user_get_name (b));
+      break;
+    case AP_USER_SORT_EMAIL:
+      result = g_utf8_collate (ap_user_get_email (a), ap_user_get_email (b));
+      break;
+    case AP_USER_SORT_DEPARTMENT:
+      result = g_utf8_collate (ap_user_get_department (a), ap_user_get_department (b));
+      break;
+    case AP_USER_SORT_CORRECT:
+      result = (int) ap_user_get_num_correct (a) - (int) ap_user_get_num_correct (b);
+      break;
+    case AP_USER_SORT_INCORRECT:
+      result = (int) ap_user_get_num_incorrect (a) - (int) ap_user_get_num_incorrect (b);
+      break;
+    case AP_USER_SORT_NOT_WATCHED:
+      result = (int) ap_user_get_num_not_watched (a) - (int) ap_user_get_num_not_watched (b);
+      break;
+    case AP_USER_SORT_NONE:
+    default:
+      break;
+    }
+
+  result = (result > 0) - (result < 0);
+  if (ref->descending)
+    result = -result;
+  if (result == 0 && ref->column != AP_USER_SORT_NONE)
+    result = g_utf8_collate (ap_user_get_name (a), ap_user_get_name (b));
+  if (result == 0)
+    result = GPOINTER_TO_INT (g_hash_table_lookup (ref->index, a)) -
+             GPOINTER_TO_INT (g_hash_table_lookup (ref->index, b));
+  return result;
+}
+
+static gboolean
+field_contains (const char *field,
+                const char *needle)
+{
+  g_autofree char *folded = ap_user_list_model_fold (field, -1);
+
+  return strstr (folded, needle) != NULL;
+}
+
+static GPtrArray *
+reference_compute (GListModel *store,
+                   Reference  *ref)
+{
+  GPtrArray *expected = g_ptr_array_new ();
+  g_autofree char *needle = NULL;
+  guint n = g_list_model_get_n_items (store);
+
+  if (ref->needle != NULL)
+    needle = ap_user_list_model_fold (ref->needle, -1);
+
+  ref->index = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      ApUser *user = ap_user_store_peek (AP_USER_STORE (store), i);
+
+      g_hash_table_insert (ref->index, user, GINT_TO_POINTER (i + 1));
+      if (ref->department != NULL && strcmp (ap_user_get_department (user), ref->department) != 0)
+        continue;
+      if (needle != NULL &&
+          !field_contains (ap_user_get_name (user), needle) &&
+          !field_contains (ap_user_get_email (user), needle) &&
+          !field_contains (ap_user_get_department (user), needle))
+        continue;
+      g_ptr_array_add (expected, user);
+    }
+
+  g_ptr_array_sort_with_data (expected, reference_compare, ref);
+  g_clear_pointer (&ref->index, g_hash_table_unref);
+  return expected;
+}
+
+static void
+assert_matches_reference (Fixture     *f,
+                          ApUserStore *store,
+                          Reference   *ref)
+{
+  g_autoptr(GPtrArray) expected = reference_compute (G_LIST_MODEL (store), ref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (f->model));
+
+  g_assert_cmpuint (n, ==, expected->len);
+  g_assert_cmpuint (f->mirror->len, ==, expected->len);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (G_LIST_MODEL (f->model), i);
+
+      if (user != g_ptr_array_index (expected, i))
+        g_error ("row %u: %s, expected %s", i, ap_user_get_name (user),
+                 ap_user_get_name (g_ptr_array_index (expected, i)));
+      g_assert_true (g_ptr_array_index (f->mirror, i) == user);
+    }
+}
+
+static const char *first_names[] = {
+  "Anna", "anna", "Émile", "Emile", "José", "Jose", "Zoë", "Björn", "Łukasz", "Søren",
+  "Σοφία", "Ёлка", "Андрей", "山田", "田中", "Ann-Marie", "ann marie", "Ömer", "Straße", "Chloé",
+};
+
+static const char *departments[] = { "Sales", "Ventes", "Entwicklung", "Éducation", "", "Продажи" };
+
+/* Deterministic users with many equal keys: names repeat exactly (the store
+ * order must then decide), counts have few values. */
+static GPtrArray *
+make_users (guint first,
+            guint n)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = first; i < first + n; i++)
+    {
+      guint h = i * 2654435761u;
+      g_autofree char *name = g_strdup_printf ("%s %s", first_names[h % G_N_ELEMENTS (first_names)],
+                                               first_names[(h >> 8) % 7]);
+      g_autofree char *email = g_strdup_printf ("u%u@%s.example", (h >> 4) % 97,
+                                                (h >> 12) % 2 ? "corp" : "Ünï");
+
+      g_ptr_array_add (users, ap_user_new (name, email,
+                                           departments[(h >> 16) % G_N_ELEMENTS (departments)],
+                                           (h >> 3) % 4, (h >> 7) % 3, (h >> 11) % 5));
+    }
+  return users;
+}
+
+static void
+append (ApUserStore *store,
+        guint        n)
+{
+  g_autoptr(GPtrArray) users =
+    make_users (g_list_model_get_n_items (G_LIST_MODEL (store)), n);
+
+  ap_user_store_append_batch (store, users);
+}
+
+static void
+test_every_column (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  Fixture f;
+
+  fixture_init (&f);
+  append (store, 300);
+  append (store, 250);
+  ap_user_list_model_set_store (f.model, store);
+  settle (&f);
+
+  for (ApUserSortColumn column = AP_USER_SORT_NONE; column <= AP_USER_SORT_NOT_WATCHED; column++)
+    for (int descending = 0; descending < 2; descending++)
+      {
+        Reference ref = { column, descending, NULL, NULL, NULL };
+
+        ap_user_list_model_set_sort (f.model, column, descending);
+        settle (&f);
+        assert_matches_reference (&f, store, &ref);
+      }
+
+  ap_user_list_model_set_store (f.model, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 0);
+  g_assert_cmpuint (f.mirror->len, ==, 0);
+  fixture_clear (&f);
+}
+
+/* Users equal on the sorted column stay in Name order, and users equal on
+ * everything stay in store order, whatever the direction. */
+static void
+test_stability (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *expected_asc[] = { "a", "b", "b", "c", "a", "b" };
+  guint expected_positions[] = { 3, 1, 4, 0, 2, 5 };
+  Fixture f;
+
+  /* store order: name, correct */
+  g_ptr_array_add (users, ap_user_new ("c", "x", "", 1, 0, 0));   /* 0 */
+  g_ptr_array_add (users, ap_user_new ("b", "x", "", 1, 0, 0));   /* 1 */
+  g_ptr_array_add (users, ap_user_new ("a", "x", "", 2, 0, 0));   /* 2 */
+  g_ptr_array_add (users, ap_user_new ("a", "x", "", 1, 0, 0));   /* 3 */
+  g_ptr_array_add (users, ap_user_new ("b", "x", "", 1, 0, 0));   /* 4 */
+  g_ptr_array_add (users, ap_user_new ("b", "x", "", 2, 0, 0));   /* 5 */
+  ap_user_store_append_batch (store, users);
+
+  fixture_init (&f);
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_CORRECT, FALSE);
+  ap_user_list_model_set_store (f.model, store);
+  settle (&f);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (G_LIST_MODEL (f.model), i);
+
+      g_assert_cmpstr (ap_user_get_name (user), ==, expected_asc[i]);
+      g_assert_true (user == g_ptr_array_index (users, expected_positions[i]));
+    }
+
+  /* Descending reverses the column only: the ties keep Name then store order. */
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_CORRECT, TRUE);
+  settle (&f);
+  {
+    guint expected_desc[] = { 2, 5, 3, 1, 4, 0 };
+
+    for (guint i = 0; i < users->len; i++)
+      {
+        g_autoptr(ApUser) user = g_list_model_get_item (G_LIST_MODEL (f.model), i);
+
+        g_assert_true (user == g_ptr_array_index (users, expected_desc[i]));
+      }
+  }
+
+  fixture_clear (&f);
+}
+
+static void
+test_fold (void)
+{
+  struct { const char *text; const char *folded; } cases[] = {
+    { "Émile", "emile" },
+    { "EMILE", "emile" },
+    { "José Núñez", "jose nunez" },
+    { "Straße", "strasse" },
+    { "ΣΟΦΊΑ", "σοφια" },
+    { "Σοφία", "σοφια" },
+    { "Ёлка", "елка" },
+    { "Андрей", "андреи" },   /* й is и with a breve: folded like any accent */
+    { "山田", "山田" },
+    { "ＡＢＣ", "abc" },
+    { "Łukasz", "łukasz" },   /* a letter of its own, not a mark */
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folded = ap_user_list_model_fold (cases[i].text, -1);
+
+      g_assert_cmpstr (folded, ==, cases[i].folded);
+    }
+}
+
+static guint
+count_search (Fixture    *f,
+              const char *text)
+{
+  ap_user_list_model_set_search (f->model, text);
+  return g_list_model_get_n_items (G_LIST_MODEL (f->model));
+}
+
+static void
+test_search_folding (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  Fixture f;
+
+  g_ptr_array_add (users, ap_user_new ("José Núñez", "jose@example.com", "Ventes", 0, 0, 0));
+  g_ptr_array_add (users, ap_user_new ("ÉMILE Zola", "ez@example.com", "", 0, 0, 0));
+  g_ptr_array_add (users, ap_user_new ("Σοφία Παπαδοπούλου", "s@example.gr", "Πωλήσεις", 0, 0, 0));
+  g_ptr_array_add (users, ap_user_new ("Ёлка Иванова", "e@example.ru", "Продажи", 0, 0, 0));
+  g_ptr_array_add (users, ap_user_new ("山田太郎", "t@example.jp", "営業", 0, 0, 0));
+  g_ptr_array_add (users, ap_user_new ("Hans Straße", "h@example.de", "Vertrieb", 0, 0, 0));
+  ap_user_store_append_batch (store, users);
+
+  fixture_init (&f);
+  ap_user_list_model_set_store (f.model, store);
+  settle (&f);
+
+  g_assert_cmpuint (count_search (&f, "jose nunez"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "JOSÉ"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "émile"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "emile zola"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "ΣΟΦΙΑ"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "πωλησεις"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "ЕЛКА"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "продажи"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "田太"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "営業"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "strasse"), ==, 1);
+  g_assert_cmpuint (count_search (&f, "  example  "), ==, 6);
+  /* Fields are searched one by one, never across their boundary. */
+  g_assert_cmpuint (count_search (&f, "zolaez@"), ==, 0);
+  g_assert_cmpuint (count_search (&f, ""), ==, 6);
+  g_assert_cmpuint (count_search (&f, NULL), ==, 6);
+
+  fixture_clear (&f);
+}
+
+/* Pages arrive while a sort, a search and a department are set, and the
+ * sort changes between pages; after each page the mirror built from the
+ * emissions equals a recomputation. */
+static void
+test_pages_arrive (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  Reference ref = { AP_USER_SORT_NAME, FALSE, NULL, NULL, NULL };
+  Fixture f;
+
+  fixture_init (&f);
+  ap_user_list_model_set_store (f.model, store);
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_NAME, FALSE);
+
+  for (guint page = 0; page < 12; page++)
+    {
+      append (store, 1 + page * 37 % 120);
+
+      switch (page)
+        {
+        case 3:
+          ref.column = AP_USER_SORT_NOT_WATCHED;
+          ref.descending = TRUE;
+          break;
+        case 5:
+          ref.needle = "an";
+          break;
+        case 7:
+          ref.department = "Sales";
+          break;
+        case 9:
+          ref.column = AP_USER_SORT_EMAIL;
+          ref.descending = FALSE;
+          ref.department = NULL;
+          break;
+        default:
+          break;
+        }
+      ap_user_list_model_set_sort (f.model, ref.column, ref.descending);
+      ap_user_list_model_set_search (f.model, ref.needle);
+      ap_user_list_model_set_department (f.model, ref.department);
+      /* A second page while the first is still being keyed or sorted. */
+      if (page % 4 == 2)
+        append (store, 20);
+      settle (&f);
+      assert_matches_reference (&f, store, &ref);
+    }
+
+  /* A new fetch clears the store: everything goes in one emission. */
+  g_array_set_size (f.changes, 0);
+  ap_user_store_clear (store);
+  settle (&f);
+  g_assert_cmpuint (f.changes->len, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 0);
+  append (store, 40);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+
+  fixture_clear (&f);
+}
+
+/* A page merged into few places is emitted run by run. */
+static void
+test_page_runs (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func (g_object_unref);
+  Fixture f;
+
+  for (char c = 'a'; c <= 'j'; c += 2)
+    {
+      char name[2] = { c, 0 };
+      g_ptr_array_add (first, ap_user_new (name, "x", "", 0, 0, 0));   /* a c e g i */
+    }
+  g_ptr_array_add (second, ap_user_new ("b", "x", "", 0, 0, 0));
+  g_ptr_array_add (second, ap_user_new ("f", "x", "", 0, 0, 0));
+  g_ptr_array_add (second, ap_user_new ("ff", "x", "", 0, 0, 0));
+
+  fixture_init (&f);
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_NAME, FALSE);
+  ap_user_list_model_set_store (f.model, store);
+  ap_user_store_append_batch (store, first);
+  settle (&f);
+  g_array_set_size (f.changes, 0);
+
+  ap_user_store_append_batch (store, second);
+  settle (&f);
+  /* a b c e f ff g i: b at 1, then f ff at 4 */
+  g_assert_cmpuint (f.changes->len, ==, 2);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).position, ==, 1);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).removed, ==, 0);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).added, ==, 1);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).position, ==, 4);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).added, ==, 2);
+
+  /* Narrowing to "f" removes the head and the tail around the two. */
+  g_array_set_size (f.changes, 0);
+  ap_user_list_model_set_search (f.model, "f");
+  g_assert_cmpuint (f.changes->len, ==, 2);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).removed, ==, 4);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).position, ==, 2);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).removed, ==, 2);
+  g_assert_cmpuint (f.mirror->len, ==, 2);
+
+  fixture_clear (&f);
+}
+
+/* A query typed letter by letter, then erased, then replaced, over a
+ * sorted list: every step against a recomputation. */
+static void
+test_search_narrows_widens (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  const char *steps[] = { "a", "an", "ann", "anna", "ann", "a", "", "é", "ém", "u1", "u1@c",
+                          "Ünï", "корп", NULL, "σ", "ο" };
+  Reference ref = { AP_USER_SORT_DEPARTMENT, TRUE, NULL, NULL, NULL };
+  Fixture f;
+
+  fixture_init (&f);
+  append (store, 500);
+  append (store, 500);
+  ap_user_list_model_set_sort (f.model, ref.column, ref.descending);
+  ap_user_list_model_set_store (f.model, store);
+  settle (&f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      ref.needle = steps[i];
+      ap_user_list_model_set_search (f.model, steps[i]);
+      g_assert_cmpuint (ap_user_list_model_get_pending (f.model), ==, 0);
+      assert_matches_reference (&f, store, &ref);
+      if (i == 5)
+        {
+          ref.department = "Ventes";
+          ap_user_list_model_set_department (f.model, ref.department);
+          assert_matches_reference (&f, store, &ref);
+        }
+    }
+
+  fixture_clear (&f);
+}
+
+/* -m perf: the model's own costs at 100,000 users, without a view. */
+static void
+test_perf (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  const char *keys[] = { "j", "jo", "jos", "" };
+  gint64 start;
+  Fixture f;
+
+  fixture_init (&f);
+  /* The mirror is the test's cost, not the model's. */
+  g_signal_handlers_disconnect_by_data (f.model, &f);
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_NAME, FALSE);
+  ap_user_list_model_set_store (f.model, store);
+  start = g_get_monotonic_time ();
+  for (guint page = 0; page < 200; page++)
+    {
+      append (store, 500);
+      settle (&f);
+    }
+  g_test_message ("keys and merge, 200 pages of 500: %.1f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
+
+  for (ApUserSortColumn column = AP_USER_SORT_EMAIL; column <= AP_USER_SORT_NOT_WATCHED; column++)
+    {
+      start = g_get_monotonic_time ();
+      ap_user_list_model_set_sort (f.model, column, TRUE);
+      settle (&f);
+      g_test_message ("sort by column %d: %.1f ms", column,
+                      (g_get_monotonic_time () - start) / 1000.0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      start = g_get_monotonic_time ();
+      ap_user_list_model_set_search (f.model, keys[i]);
+      g_test_message ("search \"%s\": %u rows, %.1f ms", keys[i],
+                      g_list_model_get_n_items (G_LIST_MODEL (f.model)),
+                      (g_get_monotonic_time () - start) / 1000.0);
+    }
+
+  fixture_clear (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ap/user-list-model/every-column", test_every_column);
+  g_test_add_func ("/ap/user-list-model/stability", test_stability);
+  g_test_add_func ("/ap/user-list-model/fold", test_fold);
+  g_test_add_func ("/ap/user-list-model/search-folding", test_search_folding);
+  g_test_add_func ("/ap/user-list-model/pages-arrive", test_pages_arrive);
+  g_test_add_func ("/ap/user-list-model/page-runs", test_page_runs);
+  g_test_add_func ("/ap/user-list-model/search-narrows-widens", test_search_narrows_widens);
+
+  if (g_test_perf ())
+    g_test_add_func ("/ap/user-list-model/perf", test_perf);
+
+  return g_test_run ();
+}
