@@ -33,9 +33,22 @@ typedef struct
   guint      n_entries;
 } Block;
 
-/* A change of the visible rows that has more than a few runs is emitted as
- * one range: each emission costs the views above a walk of their own. */
-#define MAX_RUNS 16
+typedef struct
+{
+  Entry **entries;
+  guint   start;
+  guint   length;
+} Segment;
+
+/* A change of the visible rows with more runs than this is emitted as one
+ * replacement. Below it, each run is an emission of its own: a page merged
+ * into the order inserts rows without removing any, and a list view then
+ * keeps the rows it shows in place and reuses the widgets of rows pushed
+ * out of its range. Removed rows lose their widgets for good in GTK, and
+ * the rows that move up get new ones, so a removal of many runs is cheaper
+ * as a replacement (see "replacing"). */
+#define MAX_INSERT_RUNS 1024
+#define MAX_REMOVE_RUNS 16
 
 struct _ApUserListModel
 {
@@ -68,11 +81,11 @@ struct _ApUserListModel
   Entry           **visible;         /* the items: @sorted narrowed by @matches */
   guint             n_visible;
 
-  /* While one change is emitted as several runs, the items are
-   * new[0, split_new) followed by visible[split_old, n_visible). */
-  Entry           **emitting;
-  guint             split_new;
-  guint             split_old;
+  /* While one change is emitted in steps, the items of each step are
+   * these stretches of the old and new arrays, in order. */
+  gboolean          emitting;
+  Segment           segments[3];
+  guint             n_segments;
 
   guint             pending;
 };
@@ -83,7 +96,13 @@ enum {
   N_PROPS
 };
 
+enum {
+  REPLACING,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static GType
 ap_user_list_model_get_item_type (GListModel *model)
@@ -95,34 +114,42 @@ static guint
 ap_user_list_model_get_n_items (GListModel *model)
 {
   ApUserListModel *self = AP_USER_LIST_MODEL (model);
+  guint n = 0;
 
-  if (self->emitting != NULL)
-    return self->split_new + (self->n_visible - self->split_old);
-  return self->n_visible;
+  if (!self->emitting)
+    return self->n_visible;
+
+  for (guint i = 0; i < self->n_segments; i++)
+    n += self->segments[i].length;
+  return n;
+}
+
+static Entry *
+ap_user_list_model_peek (ApUserListModel *self,
+                         guint            position)
+{
+  if (!self->emitting)
+    return position < self->n_visible ? self->visible[position] : NULL;
+
+  for (guint i = 0; i < self->n_segments; i++)
+    {
+      const Segment *segment = &self->segments[i];
+
+      if (position < segment->length)
+        return segment->entries[segment->start + position];
+      position -= segment->length;
+    }
+
+  return NULL;
 }
 
 static gpointer
 ap_user_list_model_get_item (GListModel *model,
                              guint       position)
 {
-  ApUserListModel *self = AP_USER_LIST_MODEL (model);
-  Entry *entry;
+  Entry *entry = ap_user_list_model_peek (AP_USER_LIST_MODEL (model), position);
 
-  if (self->emitting != NULL)
-    {
-      if (position < self->split_new)
-        entry = self->emitting[position];
-      else if (position - self->split_new + self->split_old < self->n_visible)
-        entry = self->visible[position - self->split_new + self->split_old];
-      else
-        return NULL;
-    }
-  else if (position < self->n_visible)
-    entry = self->visible[position];
-  else
-    return NULL;
-
-  return g_object_ref (entry->user);
+  return entry != NULL ? g_object_ref (entry->user) : NULL;
 }
 
 static void
@@ -673,8 +700,11 @@ typedef struct
 /* Makes @fresh (transfer full, @n_fresh entries) the visible items. When
  * one of the two is a subsequence of the other (a page merged in, a search
  * narrowed or widened) each run of inserted or removed rows is its own
- * items-changed, as long as there are few; otherwise one range between the
- * common head and tail. */
+ * items-changed, as long as there are not too many; otherwise the range
+ * between the common head and tail is removed, then the new rows added, in
+ * two emissions: one that removes and adds at once makes a GTK list view
+ * look for every row it tracks among all the added rows (O(n) get_item and
+ * a tree insertion each), hundreds of milliseconds at 100,000 rows. */
 static void
 ap_user_list_model_replace_visible (ApUserListModel  *self,
                                     Entry           **fresh,
@@ -683,12 +713,12 @@ ap_user_list_model_replace_visible (ApUserListModel  *self,
   Entry **old = self->visible;
   guint n_old = self->n_visible;
   gboolean growing = n_fresh >= n_old;
-  Run runs[MAX_RUNS];
-  guint n_runs = 0;
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (Run));
   guint i = 0, j = 0;
   gboolean subsequence = TRUE;
+  guint head = 0, tail = 0;
 
-  g_assert (self->emitting == NULL);
+  g_assert (!self->emitting);
 
   while (i < n_old || j < n_fresh)
     {
@@ -716,48 +746,63 @@ ap_user_list_model_replace_visible (ApUserListModel  *self,
       run.end_old = i;
 
       if ((growing && i < n_old && j == n_fresh) || (!growing && j < n_fresh && i == n_old) ||
-          n_runs == MAX_RUNS)
+          runs->len == (growing ? MAX_INSERT_RUNS : MAX_REMOVE_RUNS))
         {
           subsequence = FALSE;
           break;
         }
-      runs[n_runs++] = run;
+      g_array_append_val (runs, run);
     }
+
+  self->emitting = TRUE;
 
   if (subsequence)
     {
-      self->emitting = fresh;
-      for (guint r = 0; r < n_runs; r++)
+      for (guint r = 0; r < runs->len; r++)
         {
-          self->split_new = runs[r].end_new;
-          self->split_old = runs[r].end_old;
-          g_list_model_items_changed (G_LIST_MODEL (self), runs[r].position, runs[r].removed,
-                                      runs[r].added);
+          const Run *run = &g_array_index (runs, Run, r);
+
+          self->segments[0] = (Segment) { fresh, 0, run->end_new };
+          self->segments[1] = (Segment) { old, run->end_old, n_old - run->end_old };
+          self->n_segments = 2;
+          g_list_model_items_changed (G_LIST_MODEL (self), run->position, run->removed,
+                                      run->added);
         }
-      self->emitting = NULL;
-      self->visible = fresh;
-      self->n_visible = n_fresh;
-      g_free (old);
-      return;
+    }
+  else
+    {
+      guint n_gone, n_new;
+
+      while (head < n_old && head < n_fresh && old[head] == fresh[head])
+        head++;
+      while (tail < n_old - head && tail < n_fresh - head &&
+             old[n_old - 1 - tail] == fresh[n_fresh - 1 - tail])
+        tail++;
+      n_gone = n_old - head - tail;
+      n_new = n_fresh - head - tail;
+
+      /* The new rows go in before the old ones, "replacing" lets a view
+       * move to them (reusing its row widgets for them), then the old rows
+       * go. */
+      self->segments[0] = (Segment) { old, 0, head };
+      self->segments[1] = (Segment) { fresh, head, n_new };
+      self->segments[2] = (Segment) { old, head, n_old - head };
+      self->n_segments = 3;
+      if (n_new > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), head, 0, n_new);
+      if (n_gone > 0 && n_new > 0)
+        g_signal_emit (self, signals[REPLACING], 0, head, n_new, n_gone);
+
+      self->segments[0] = (Segment) { fresh, 0, n_fresh };
+      self->n_segments = 1;
+      if (n_gone > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), head + n_new, n_gone, 0);
     }
 
-  {
-    guint head = 0, tail = 0;
-
-    while (head < n_old && head < n_fresh && old[head] == fresh[head])
-      head++;
-    while (tail < n_old - head && tail < n_fresh - head &&
-           old[n_old - 1 - tail] == fresh[n_fresh - 1 - tail])
-      tail++;
-
-    self->visible = fresh;
-    self->n_visible = n_fresh;
-    g_free (old);
-
-    if (n_old - head - tail > 0 || n_fresh - head - tail > 0)
-      g_list_model_items_changed (G_LIST_MODEL (self), head, n_old - head - tail,
-                                  n_fresh - head - tail);
-  }
+  self->emitting = FALSE;
+  self->visible = fresh;
+  self->n_visible = n_fresh;
+  g_free (old);
 }
 
 /* Tests the users page by page (their search texts lie together), then
@@ -1153,6 +1198,16 @@ ap_user_list_model_class_init (ApUserListModelClass *klass)
     g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A wide change (a new order, a search that is not a refinement) is
+   * emitted as: the @n_new new rows inserted at @position, before the
+   * @n_old old ones, this signal, then the old rows removed. A list view
+   * can scroll to @position here, so its row widgets move to the new rows
+   * and are rebound, instead of being destroyed with the old rows and
+   * built anew. */
+  signals[REPLACING] =
+    g_signal_new ("replacing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -1176,7 +1231,7 @@ ap_user_list_model_set_store (ApUserListModel *self,
 {
   g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
   g_return_if_fail (store == NULL || AP_IS_USER_STORE (store));
-  g_return_if_fail (self->emitting == NULL);
+  g_return_if_fail (!self->emitting);
 
   if (self->store == store)
     return;
@@ -1204,7 +1259,7 @@ ap_user_list_model_set_sort (ApUserListModel  *self,
 {
   g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
   g_return_if_fail (column <= AP_USER_SORT_NOT_WATCHED);
-  g_return_if_fail (self->emitting == NULL);
+  g_return_if_fail (!self->emitting);
 
   descending = !!descending;
   if (self->column == column && self->descending == descending)
@@ -1235,7 +1290,7 @@ ap_user_list_model_set_search (ApUserListModel *self,
   gboolean narrowing;
 
   g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
-  g_return_if_fail (self->emitting == NULL);
+  g_return_if_fail (!self->emitting);
 
   if (text != NULL)
     {
@@ -1264,7 +1319,7 @@ ap_user_list_model_set_department (ApUserListModel *self,
   gboolean narrowing;
 
   g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
-  g_return_if_fail (self->emitting == NULL);
+  g_return_if_fail (!self->emitting);
 
   if (g_strcmp0 (department, self->department) == 0)
     return;
@@ -1273,6 +1328,22 @@ ap_user_list_model_set_department (ApUserListModel *self,
   g_free (self->department);
   self->department = g_strdup (department);
   ap_user_list_model_refilter (self, narrowing);
+}
+
+guint
+ap_user_list_model_find (ApUserListModel *self,
+                         ApUser          *user)
+{
+  g_return_val_if_fail (AP_IS_USER_LIST_MODEL (self), G_MAXUINT);
+  for (guint i = 0; ; i++)
+    {
+      Entry *entry = ap_user_list_model_peek (self, i);
+
+      if (entry == NULL)
+        return G_MAXUINT;
+      if (entry->user == user)
+        return i;
+    }
 }
 
 guint

@@ -47,6 +47,9 @@ void             ap_user_list_model_set_search     (ApUserListModel  *self,
 void             ap_user_list_model_set_department (ApUserListModel  *self,
                                                     const char       *department);
 guint            ap_user_list_model_get_pending    (ApUserListModel  *self);
+/* The position of @user among the items, G_MAXUINT when it is not shown. */
+guint            ap_user_list_model_find           (ApUserListModel  *self,
+                                                    ApUser           *user);
 
 /* (transfer full) @text folded the way the search compares: case folded,
  * compatibility decomposed, marks dropped ("Émile" and "EMILE" both give

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-user-list-model.h"
 #include "ap-users-view.h"
 #include "ap-window-private.h"
 
@@ -123,11 +124,17 @@ struct _ApUsersView
   ApSummary           *summary;
   GSettings           *settings;
   GListStore          *departments;
+  ApUserListModel     *list_model;
+  GtkSliceListModel   *ramp;
+  guint                ramp_id;
+  GtkSingleSelection  *selection;
+
+  /* AP_USERS_MODEL=gtk: the filter and sort list models this view used
+   * before ApUserListModel, kept for bench/ui/run's comparison. */
   GtkCustomFilter     *search_filter;
   GtkCustomFilter     *department_filter;
   GtkFilterListModel  *filter_model;
   GtkSortListModel    *sort_model;
-  GtkSingleSelection  *selection;
 
   char                *needle;
   char                *department;
@@ -137,6 +144,8 @@ struct _ApUsersView
   gboolean             restoring_sort;
   gboolean             scroll_to_top;
   guint                settle_id;
+  guint                status_id;
+  ApUser              *reselect;
 };
 
 enum {
@@ -157,17 +166,19 @@ G_DEFINE_FINAL_TYPE (ApUsersView, ap_users_view, GTK_TYPE_WIDGET)
 
 typedef struct
 {
-  const char *id;       /* the value of the sort-column setting */
-  gsize       offset;   /* of the column in ApUsersView */
+  const char       *id;       /* the value of the sort-column setting */
+  gsize             offset;   /* of the column in ApUsersView */
+  ApUserSortColumn  sort;
 } ColumnInfo;
 
 static const ColumnInfo columns[] = {
-  { "name", G_STRUCT_OFFSET (ApUsersView, name_column) },
-  { "email", G_STRUCT_OFFSET (ApUsersView, email_column) },
-  { "department", G_STRUCT_OFFSET (ApUsersView, department_column) },
-  { "correct", G_STRUCT_OFFSET (ApUsersView, correct_column) },
-  { "incorrect", G_STRUCT_OFFSET (ApUsersView, incorrect_column) },
-  { "not-watched", G_STRUCT_OFFSET (ApUsersView, not_watched_column) },
+  { "name", G_STRUCT_OFFSET (ApUsersView, name_column), AP_USER_SORT_NAME },
+  { "email", G_STRUCT_OFFSET (ApUsersView, email_column), AP_USER_SORT_EMAIL },
+  { "department", G_STRUCT_OFFSET (ApUsersView, department_column), AP_USER_SORT_DEPARTMENT },
+  { "correct", G_STRUCT_OFFSET (ApUsersView, correct_column), AP_USER_SORT_CORRECT },
+  { "incorrect", G_STRUCT_OFFSET (ApUsersView, incorrect_column), AP_USER_SORT_INCORRECT },
+  { "not-watched", G_STRUCT_OFFSET (ApUsersView, not_watched_column),
+    AP_USER_SORT_NOT_WATCHED },
 };
 
 #define COLUMN_AT(self, i) (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), columns[i].offset))
@@ -184,6 +195,82 @@ format_count (gpointer unused,
               guint    value)
 {
   return format_number (value);
+}
+
+/* Cells: a label each, filled from the user directly. A builder factory
+ * would parse its template for every cell of every row. */
+static void
+on_text_cell_setup (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_count_cell_setup (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_cell_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  ApUserSortColumn column = GPOINTER_TO_UINT (user_data);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  ApUser *user = gtk_list_item_get_item (item);
+  g_autofree char *count = NULL;
+
+  switch (column)
+    {
+    case AP_USER_SORT_NAME:
+      gtk_label_set_label (label, ap_user_get_name (user));
+      break;
+    case AP_USER_SORT_EMAIL:
+      gtk_label_set_label (label, ap_user_get_email (user));
+      break;
+    case AP_USER_SORT_DEPARTMENT:
+      gtk_label_set_label (label, ap_user_get_department (user));
+      break;
+    case AP_USER_SORT_CORRECT:
+      count = format_number (ap_user_get_num_correct (user));
+      break;
+    case AP_USER_SORT_INCORRECT:
+      count = format_number (ap_user_get_num_incorrect (user));
+      break;
+    case AP_USER_SORT_NOT_WATCHED:
+      count = format_number (ap_user_get_num_not_watched (user));
+      break;
+    case AP_USER_SORT_NONE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (count != NULL)
+    gtk_label_set_label (label, count);
+}
+
+static GtkListItemFactory *
+cell_factory_new (ApUserSortColumn column)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  if (column >= AP_USER_SORT_CORRECT)
+    g_signal_connect (factory, "setup", G_CALLBACK (on_count_cell_setup), NULL);
+  else
+    g_signal_connect (factory, "setup", G_CALLBACK (on_text_cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), GUINT_TO_POINTER (column));
+  return factory;
 }
 
 /* Case-insensitive substring search without allocating, for the common
@@ -263,7 +350,7 @@ ap_users_view_update_status (ApUsersView *self)
   g_autofree char *users = NULL;
   g_autofree char *departments = NULL;
   g_autofree char *status = NULL;
-  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint n_shown = g_list_model_get_n_items (ap_users_view_get_visible_users (self));
   guint n_total = self->store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
   guint n_departments = 0;
   const char *page;
@@ -285,7 +372,7 @@ ap_users_view_update_status (ApUsersView *self)
 
   if (n_total == 0)
     page = self->fetched ? "no-users" : "empty";
-  else if (n_shown == 0 && gtk_filter_list_model_get_pending (self->filter_model) == 0)
+  else if (n_shown == 0 && ap_users_view_get_pending (self) == 0)
     page = "no-match";
   else
     page = "list";
@@ -377,6 +464,15 @@ ap_users_view_sync_departments (ApUsersView *self)
 }
 
 static void
+ap_users_view_apply_department (ApUsersView *self)
+{
+  if (self->list_model != NULL)
+    ap_user_list_model_set_department (self->list_model, self->department);
+  else
+    gtk_filter_changed (GTK_FILTER (self->department_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
 on_department_selected (ApUsersView *self)
 {
   g_autoptr(ApDepartmentOption) option = NULL;
@@ -394,17 +490,24 @@ on_department_selected (ApUsersView *self)
 
   g_free (self->department);
   self->department = option != NULL ? g_strdup (option->name) : NULL;
-  gtk_filter_changed (GTK_FILTER (self->department_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  ap_users_view_apply_department (self);
 }
 
 static void
 on_search_changed (ApUsersView *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *stripped = NULL;
   g_autofree char *needle = NULL;
   GtkFilterChange change;
 
+  if (self->list_model != NULL)
+    {
+      ap_user_list_model_set_search (self->list_model, text);
+      return;
+    }
+
+  stripped = g_strstrip (g_strdup (text));
   if (*stripped != '\0')
     needle = g_utf8_casefold (stripped, -1);
 
@@ -455,6 +558,22 @@ on_store_items_changed (ApUsersView *self,
     self->scroll_to_top = TRUE;
 }
 
+/* GTK 4.8 has no gtk_column_view_scroll_to(); its inner list view has the
+ * scroll action, which moves the anchor (an adjustment change would be
+ * undone by the next layout). */
+static void
+ap_users_view_scroll_to (ApUsersView *self,
+                         guint        position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_VIEW (child))
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+    }
+}
+
 static gboolean
 ap_users_view_scroll_to_top_when_settled (gpointer user_data)
 {
@@ -465,26 +584,15 @@ ap_users_view_scroll_to_top_when_settled (gpointer user_data)
   /* Wait until the rows are filtered and sorted, or the top row is still
    * arbitrary. */
   if (!self->scroll_to_top ||
-      gtk_filter_list_model_get_pending (self->filter_model) > 0 ||
-      gtk_sort_list_model_get_pending (self->sort_model) > 0 ||
-      g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) == 0)
+      ap_users_view_get_pending (self) > 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
     return G_SOURCE_REMOVE;
 
   self->scroll_to_top = FALSE;
   if (gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
     return G_SOURCE_REMOVE;
 
-  /* GTK 4.8 has no gtk_column_view_scroll_to(); its inner list view has
-   * the scroll action, which moves the anchor (an adjustment change would
-   * be undone by the next layout). */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_LIST_VIEW (child))
-        gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
-    }
-
+  ap_users_view_scroll_to (self, 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -563,10 +671,23 @@ on_sorter_changed (ApUsersView *self)
 
   self->scroll_to_top = TRUE;
 
+  column = ap_users_view_find_sort (self, &descending);
+
+  /* The column view's sorter holds the state the headers show; the model
+   * sorts by its own keys, never through the sorter. */
+  if (self->list_model != NULL)
+    {
+      ApUserSortColumn sort = AP_USER_SORT_NONE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+        if (COLUMN_AT (self, i) == column)
+          sort = columns[i].sort;
+      ap_user_list_model_set_sort (self->list_model, sort, descending);
+    }
+
   if (self->settings == NULL || self->restoring_sort)
     return;
 
-  column = ap_users_view_find_sort (self, &descending);
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       if (COLUMN_AT (self, i) == column)
@@ -596,9 +717,16 @@ ap_users_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
   if (self->sort_model != NULL)
     g_signal_handlers_disconnect_by_data (self->sort_model, self);
+  if (self->list_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->list_model, self);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->status_id, g_source_remove);
+  if (self->ramp_id != 0 && self->column_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
+  self->ramp_id = 0;
+  g_clear_object (&self->reselect);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_USERS_VIEW);
   /* Children the template does not bind (separators) are ours to drop. */
@@ -606,6 +734,8 @@ ap_users_view_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->ramp);
+  g_clear_object (&self->list_model);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->search_filter);
@@ -692,12 +822,185 @@ ap_users_view_class_init (ApUsersViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
 }
 
+/* A page can arrive as hundreds of insertions: count once per frame. */
+static gboolean
+ap_users_view_update_status_idle (gpointer user_data)
+{
+  ApUsersView *self = user_data;
+
+  self->status_id = 0;
+  ap_users_view_update_status (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ap_users_view_queue_status (ApUsersView *self)
+{
+  /* Before GTK's layout and drawing, which run at G_PRIORITY_HIGH_IDLE + 10 and + 20. */
+  if (self->status_id == 0)
+    self->status_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, ap_users_view_update_status_idle,
+                                       self, NULL);
+}
+
+/* A new order or a wide search change arrives as a removal then an
+ * insertion (see ApUserListModel), so the selection loses its user in
+ * between: remember it before the selection hears of the removal (this
+ * handler runs first) and select it again after the insertion. */
+static void
+on_list_items_changed_before (ApUsersView *self,
+                              guint        position,
+                              guint        removed,
+                              guint        added)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (removed > 0 && added == 0 && self->reselect == NULL &&
+      selected != GTK_INVALID_LIST_POSITION && selected >= position &&
+      selected < position + removed)
+    self->reselect = gtk_single_selection_get_selected_item (self->selection) != NULL
+                     ? g_object_ref (gtk_single_selection_get_selected_item (self->selection))
+                     : NULL;
+}
+
+/* GTK 4.8's list views build about 200 rows at once for the first
+ * items, each a row, six cells and their labels: one long frame. Shown
+ * through a slice that grows by RAMP_STEP rows a frame, the first rows
+ * appear at once and the rest are built over the next frames. */
+#define RAMP_STEP 25
+#define RAMP_END 200
+
+static gboolean
+ap_users_view_ramp_tick (GtkWidget     *widget,
+                         GdkFrameClock *frame_clock,
+                         gpointer       user_data)
+{
+  ApUsersView *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->ramp) + RAMP_STEP;
+
+  if (size < RAMP_END)
+    {
+      gtk_slice_list_model_set_size (self->ramp, size);
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->ramp_id = 0;
+  gtk_slice_list_model_set_size (self->ramp, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ap_users_view_end_ramp (ApUsersView *self)
+{
+  if (self->ramp_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
+      self->ramp_id = 0;
+    }
+  gtk_slice_list_model_set_size (self->ramp, G_MAXUINT);
+}
+
+static void
+ap_users_view_update_ramp (ApUsersView *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list_model));
+
+  /* Frames tick only for a list on screen; elsewhere nothing is built. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    {
+      if (gtk_slice_list_model_get_size (self->ramp) != G_MAXUINT)
+        ap_users_view_end_ramp (self);
+      return;
+    }
+
+  if (n == 0)
+    {
+      /* Emptied (a new fetch): the next rows ramp up again. */
+      if (self->ramp_id != 0)
+        {
+          gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
+          self->ramp_id = 0;
+        }
+      gtk_slice_list_model_set_size (self->ramp, RAMP_STEP);
+    }
+  else if (self->ramp_id == 0 && gtk_slice_list_model_get_size (self->ramp) < G_MAXUINT)
+    {
+      self->ramp_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view),
+                                                    ap_users_view_ramp_tick, self, NULL);
+    }
+}
+
+static void
+on_list_items_changed_after (ApUsersView *self,
+                             guint        position,
+                             guint        removed,
+                             guint        added)
+{
+  g_autoptr(ApUser) user = NULL;
+  guint found;
+
+  ap_users_view_queue_status (self);
+  ap_users_view_update_ramp (self);
+
+  if (self->reselect == NULL)
+    return;
+
+  user = g_steal_pointer (&self->reselect);
+  found = ap_user_list_model_find (self->list_model, user);
+  if (found != G_MAXUINT)
+    gtk_single_selection_set_selected (self->selection, found);
+}
+
+/* The new rows are in, before the old ones: moving there makes the list
+ * rebind its row widgets to them (cheap) before the old rows are removed,
+ * which would destroy the widgets and build 200 rows anew (GTK 4.8 keeps
+ * about 200 rows around the visible ones). */
+static void
+on_list_replacing (ApUsersView *self,
+                   guint        position,
+                   guint        n_new,
+                   guint        n_old)
+{
+  ap_users_view_scroll_to (self, position);
+}
+
+static void
+ap_users_view_init_gtk_models (ApUsersView *self)
+{
+  GtkEveryFilter *filter;
+  GtkSorter *sorter;
+
+  self->search_filter = gtk_custom_filter_new (ap_users_view_match_search, self, NULL);
+  self->department_filter = gtk_custom_filter_new (ap_users_view_match_department, self, NULL);
+  filter = gtk_every_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
+                           g_object_ref (GTK_FILTER (self->search_filter)));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
+                           g_object_ref (GTK_FILTER (self->department_filter)));
+
+  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
+  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
+
+  sorter = gtk_column_view_get_sorter (self->column_view);
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                                              g_object_ref (sorter));
+  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "notify::pending",
+                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "notify::pending",
+                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sort_model, "notify::pending",
+                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
+}
+
 static void
 ap_users_view_init (ApUsersView *self)
 {
   g_autoptr(ApDepartmentOption) all = NULL;
-  GtkEveryFilter *filter;
-  GtkSorter *sorter;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -708,25 +1011,41 @@ ap_users_view_init (ApUsersView *self)
   g_signal_connect_object (self->department_dropdown, "notify::selected",
                            G_CALLBACK (on_department_selected), self, G_CONNECT_SWAPPED);
 
-  self->search_filter = gtk_custom_filter_new (ap_users_view_match_search, self, NULL);
-  self->department_filter = gtk_custom_filter_new (ap_users_view_match_department, self, NULL);
-  filter = gtk_every_filter_new ();
-  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
-                           g_object_ref (GTK_FILTER (self->search_filter)));
-  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
-                           g_object_ref (GTK_FILTER (self->department_filter)));
+  if (g_strcmp0 (g_getenv ("AP_USERS_MODEL"), "gtk") == 0)
+    {
+      ap_users_view_init_gtk_models (self);
+    }
+  else
+    {
+      self->list_model = ap_user_list_model_new ();
+      g_signal_connect_object (self->list_model, "items-changed",
+                               G_CALLBACK (on_list_items_changed_before), self,
+                               G_CONNECT_SWAPPED);
+      self->ramp = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->list_model)), 0,
+                                             RAMP_STEP);
+      self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->ramp)));
+      g_signal_connect_object (self->list_model, "items-changed",
+                               G_CALLBACK (on_list_items_changed_after), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+        {
+          g_autoptr(GtkListItemFactory) factory = cell_factory_new (columns[i].sort);
 
-  /* Incremental filtering and sorting keep the main loop responsive with
-   * 100,000 rows: the work is done in slices between frames. */
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
-  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
+          gtk_column_view_column_set_factory (COLUMN_AT (self, i), factory);
+        }
+      /* A search costs a few milliseconds: no need to wait for a pause. */
+      gtk_search_entry_set_search_delay (self->search_entry, 0);
 
-  sorter = gtk_column_view_get_sorter (self->column_view);
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (sorter));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+      g_signal_connect_object (self->column_view, "unmap",
+                               G_CALLBACK (ap_users_view_end_ramp), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->list_model, "replacing",
+                               G_CALLBACK (on_list_replacing), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->list_model, "notify::pending",
+                               G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->list_model, "notify::pending",
+                               G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
+    }
 
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -737,14 +1056,6 @@ ap_users_view_init (ApUsersView *self)
                            G_CALLBACK (on_column_view_activate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "notify::pending",
-                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "notify::pending",
-                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sort_model, "notify::pending",
-                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
 
@@ -781,7 +1092,10 @@ ap_users_view_set_model (ApUsersView *self,
     g_signal_connect_object (summary, "changed",
                              G_CALLBACK (ap_users_view_sync_departments), self, G_CONNECT_SWAPPED);
 
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (store));
+  if (self->list_model != NULL)
+    ap_user_list_model_set_store (self->list_model, store);
+  else
+    gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (store));
   ap_users_view_sync_departments (self);
 }
 
@@ -828,7 +1142,7 @@ ap_users_view_set_department (ApUsersView *self,
     {
       g_free (self->department);
       self->department = g_strdup (department);
-      gtk_filter_changed (GTK_FILTER (self->department_filter), GTK_FILTER_CHANGE_DIFFERENT);
+      ap_users_view_apply_department (self);
     }
 
   ap_users_view_select_department_option (self);
@@ -847,6 +1161,8 @@ ap_users_view_get_visible_users (ApUsersView *self)
 {
   g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
 
+  if (self->list_model != NULL)
+    return G_LIST_MODEL (self->list_model);
   return G_LIST_MODEL (self->sort_model);
 }
 
@@ -879,20 +1195,16 @@ ap_users_view_get_column (ApUsersView *self,
   return NULL;
 }
 
-GtkSortListModel *
-ap_users_view_get_sort_model (ApUsersView *self)
+/* Work the list still owes: pages waiting for keys, a sort, a filter. */
+guint
+ap_users_view_get_pending (ApUsersView *self)
 {
-  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), 0);
 
-  return self->sort_model;
-}
-
-GtkFilterListModel *
-ap_users_view_get_filter_model (ApUsersView *self)
-{
-  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
-
-  return self->filter_model;
+  if (self->list_model != NULL)
+    return ap_user_list_model_get_pending (self->list_model) + (self->ramp_id != 0 ? 1 : 0);
+  return gtk_filter_list_model_get_pending (self->filter_model) +
+         gtk_sort_list_model_get_pending (self->sort_model);
 }
 
 GtkSingleSelection *

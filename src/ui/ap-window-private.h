@@ -100,8 +100,7 @@ AdwToast     *ap_window_get_last_toast         (ApWindow     *self);
 GtkColumnView       *ap_users_view_get_column_view (ApUsersView *self);
 GtkColumnViewColumn *ap_users_view_get_column      (ApUsersView *self,
                                                     const char  *id);
-GtkSortListModel    *ap_users_view_get_sort_model  (ApUsersView *self);
-GtkFilterListModel  *ap_users_view_get_filter_model (ApUsersView *self);
+guint                ap_users_view_get_pending     (ApUsersView *self);
 GtkSingleSelection  *ap_users_view_get_selection   (ApUsersView *self);
 GtkEditable         *ap_users_view_get_search_entry (ApUsersView *self);
 const char          *ap_users_view_get_status_text (ApUsersView *self);

@@ -32,8 +32,7 @@ models_settled (gpointer data)
   Fixture *f = data;
   ApUsersView *view = ap_window_get_users_view (f->window);
 
-  return gtk_filter_list_model_get_pending (ap_users_view_get_filter_model (view)) == 0 &&
-         gtk_sort_list_model_get_pending (ap_users_view_get_sort_model (view)) == 0;
+  return ap_users_view_get_pending (view) == 0;
 }
 
 static gboolean
