@@ -279,7 +279,7 @@ block_new (GPtrArray *users,
 {
   g_autoptr(GHashTable) department_keys = g_hash_table_new (NULL, NULL);
   g_autofree Offsets *offsets = g_new (Offsets, users->len);
-  GString *scratch = g_string_sized_new (users->len * 128);
+  GString *scratch = g_string_sized_new (users->len * 96);
   GString *search = g_string_sized_new (users->len * 64);
   Block *block = g_new0 (Block, 1);
 
@@ -336,8 +336,11 @@ block_new (GPtrArray *users,
       g_string_append_c (search, '\0');
     }
 
-  block->arena = g_string_free (scratch, FALSE);
-  block->search_arena = g_string_free (search, FALSE);
+  /* A GString doubles as it grows: keep only what is used. */
+  block->arena = g_realloc (scratch->str, scratch->len);
+  g_string_free (scratch, FALSE);
+  block->search_arena = g_realloc (search->str, search->len);
+  g_string_free (search, FALSE);
 
   for (guint i = 0; i < users->len; i++)
     {
