@@ -544,7 +544,8 @@ sort_all (Entry        **by_name,
         {
           guint start = end - 1;
 
-          while (start > 0 && strcmp (by_name[start - 1]->name_key, by_name[end - 1]->name_key) == 0)
+          while (start > 0 &&
+                 strcmp (by_name[start - 1]->name_key, by_name[end - 1]->name_key) == 0)
             start--;
           memcpy (out + o, by_name + start, (end - start) * sizeof (Entry *));
           o += end - start;
@@ -592,10 +593,10 @@ sort_all (Entry        **by_name,
         for (guint i = 0; i < distinct->len; i++)
           {
             Entry *entry = g_ptr_array_index (distinct, i);
+            Entry *previous = i > 0 ? g_ptr_array_index (distinct, i - 1) : NULL;
 
             /* The same text may have two keys (two pages): one rank. */
-            if (i > 0 && strcmp (entry->department_key,
-                                 ((Entry *) g_ptr_array_index (distinct, i - 1))->department_key) != 0)
+            if (previous != NULL && strcmp (entry->department_key, previous->department_key) != 0)
               rank++;
             g_hash_table_insert (ranks, (gpointer) entry->department_key, GUINT_TO_POINTER (rank));
           }
