@@ -14,6 +14,8 @@ struct _ApMockDataset
   guint     n_departments;
   guint     records_per_user;
   guint32   seed;
+  guint     base_users;       /* n_users before any epoch's joiners */
+  guint     epoch;
   char    **departments;      /* n_departments strings */
   char    **departments_folded;
 };
@@ -149,6 +151,7 @@ ap_mock_dataset_new (guint   n_users,
   ApMockDataset *dataset = g_atomic_rc_box_new0 (ApMockDataset);
 
   dataset->n_users = n_users;
+  dataset->base_users = n_users;
   dataset->n_departments = MAX (n_departments, 1);
   dataset->records_per_user = MIN (records_per_user, 1000);
   dataset->seed = seed;
@@ -194,6 +197,59 @@ guint
 ap_mock_dataset_get_n_users (ApMockDataset *dataset)
 {
   return dataset->n_users;
+}
+
+/* Per epoch, MAX (1, n / 50) users join (new indices past the end), every
+ * 53rd of the original users leaves (for good), and every 17th watches one
+ * more video it had not watched. */
+#define EPOCH_LEAVE_MODULUS 53
+#define EPOCH_WATCH_MODULUS 17
+
+ApMockDataset *
+ap_mock_dataset_at_epoch (ApMockDataset *dataset,
+                          guint          epoch)
+{
+  ApMockDataset *moved = ap_mock_dataset_new (dataset->base_users, dataset->n_departments,
+                                              dataset->records_per_user, dataset->seed);
+
+  moved->epoch = epoch;
+  moved->n_users = moved->base_users + epoch * MAX (1, moved->base_users / 50);
+  return moved;
+}
+
+guint
+ap_mock_dataset_get_epoch (ApMockDataset *dataset)
+{
+  return dataset->epoch;
+}
+
+static void
+apply_epochs (ApMockUser    *user,
+              ApMockDataset *dataset)
+{
+  guint index = user->index;
+
+  for (guint k = 1; k <= dataset->epoch; k++)
+    {
+      if (index < dataset->base_users && index % EPOCH_LEAVE_MODULUS == (k * 7) % EPOCH_LEAVE_MODULUS)
+        user->absent = TRUE;
+
+      if (index % EPOCH_WATCH_MODULUS == k % EPOCH_WATCH_MODULUS)
+        for (guint j = 0; j < user->n_records; j++)
+          {
+            ApMockRecord *record = &user->records[j];
+
+            if (record->viewed)
+              continue;
+            record->status = "Completed";
+            record->viewed = TRUE;
+            record->time_viewed_missing = FALSE;
+            record->time_viewed = record->time_sent + 3 * 86400;
+            user->num_not_watched--;
+            user->num_correct++;
+            break;
+          }
+    }
 }
 
 void
@@ -252,6 +308,7 @@ ap_mock_user_generate (ApMockUser    *user,
   rng_next (&rng);
 
   user->index = index;
+  user->absent = FALSE;
   generate_name (user, &rng);
   user->department = dataset->departments[rng_below (&rng, dataset->n_departments)];
   user->attributes[0] = locations[rng_below (&rng, G_N_ELEMENTS (locations))];
@@ -303,6 +360,9 @@ ap_mock_user_generate (ApMockUser    *user,
       else
         record->time_viewed = 0;
     }
+
+  if (dataset->epoch > 0)
+    apply_epochs (user, dataset);
 }
 
 static gboolean
@@ -318,6 +378,9 @@ gboolean
 ap_mock_user_matches (const ApMockUser  *user,
                       const ApMockQuery *query)
 {
+  if (user->absent)
+    return FALSE;
+
   if (query->video_count != AP_MOCK_VIDEO_COUNT_ALL)
     {
       guint watched = user->num_correct + user->num_incorrect;
@@ -355,7 +418,8 @@ ap_mock_dataset_count_matching (ApMockDataset     *dataset,
   ApMockUser user;
   guint count = 0;
 
-  if (query->search == AP_MOCK_SEARCH_NONE && query->video_count == AP_MOCK_VIDEO_COUNT_ALL)
+  if (query->search == AP_MOCK_SEARCH_NONE && query->video_count == AP_MOCK_VIDEO_COUNT_ALL &&
+      dataset->epoch == 0)
     return dataset->n_users;
 
   ap_mock_user_init (&user, dataset);
@@ -400,6 +464,7 @@ ap_mock_query_hash (ApMockDataset     *dataset,
   guint64 hash = G_GUINT64_CONSTANT (0xCBF29CE484222325);
   guint32 numbers[] = {
     dataset->n_users, dataset->n_departments, dataset->records_per_user, dataset->seed,
+    dataset->epoch,
     query->search, (guint32) query->video_count, query->include_user_details,
   };
 

@@ -62,6 +62,11 @@ ApMockDataset *ap_mock_dataset_new      (guint          n_users,
                                          guint          n_departments,
                                          guint          records_per_user,
                                          guint32        seed);
+/* The same organisation (a new data set) @epoch fetches later: some users
+ * joined, some left, some watched more videos (see ap-mock-data.c). */
+ApMockDataset *ap_mock_dataset_at_epoch (ApMockDataset *dataset,
+                                         guint          epoch);
+guint          ap_mock_dataset_get_epoch (ApMockDataset *dataset);
 ApMockDataset *ap_mock_dataset_ref      (ApMockDataset *dataset);
 void           ap_mock_dataset_unref    (ApMockDataset *dataset);
 guint          ap_mock_dataset_get_n_users (ApMockDataset *dataset);
@@ -89,6 +94,7 @@ typedef struct
   guint         num_incorrect;
   guint         num_not_watched;
   guint         n_records;
+  gboolean      absent;               /* left the organisation at this epoch */
   ApMockRecord *records;              /* owned, sized for the data set's maximum */
 } ApMockUser;
 

@@ -81,7 +81,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) faults = NULL;
   g_autofree char *mode = NULL;
-  int port = 0, users = 250, departments = 8, records = 6, seed = 1;
+  int port = 0, users = 250, departments = 8, records = 6, seed = 1, epoch = 0;
   int latency_ms = 0, token_lifetime = AP_MOCK_DEFAULT_TOKEN_LIFETIME;
   gboolean api1;
   const char *base_url;
@@ -92,6 +92,8 @@ main (int   argc,
     { "records", 0, 0, G_OPTION_ARG_INT, &records,
       "Average training records per user, 0 to 2×N each (6)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the data set (1)", "N" },
+    { "epoch", 0, 0, G_OPTION_ARG_INT, &epoch,
+      "Serve the data set N fetches later: users joined, left, watched more (0)", "N" },
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Milliseconds added to every reply",
       "MS" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &token_lifetime,
@@ -119,7 +121,7 @@ main (int   argc,
       return 2;
     }
   if (port < 0 || port > G_MAXUINT16 || users < 0 || departments < 0 || records < 0 ||
-      latency_ms < 0 || token_lifetime < 0)
+      latency_ms < 0 || token_lifetime < 0 || epoch < 0)
     {
       g_printerr ("ap-mock-server: numbers must not be negative, and the port at most 65535\n");
       return 2;
@@ -133,6 +135,8 @@ main (int   argc,
 
   server = ap_mock_server_new ();
   ap_mock_server_set_dataset (server, users, departments, records, (guint32) seed);
+  if (epoch > 0)
+    ap_mock_server_set_epoch (server, epoch);
   ap_mock_server_set_token_lifetime (server, token_lifetime);
   if (latency_ms > 0)
     ap_mock_server_add_fault (server, AP_MOCK_FAULT_LATENCY, latency_ms, 0);

@@ -864,7 +864,8 @@ total_matching (ApMockServer      *self,
   gpointer cached;
   guint total;
 
-  if (query->search == AP_MOCK_SEARCH_NONE && query->video_count == AP_MOCK_VIDEO_COUNT_ALL)
+  if (query->search == AP_MOCK_SEARCH_NONE && query->video_count == AP_MOCK_VIDEO_COUNT_ALL &&
+      ap_mock_dataset_get_epoch (dataset) == 0)
     return ap_mock_dataset_get_n_users (dataset);
 
   g_mutex_lock (&self->lock);
@@ -1681,6 +1682,22 @@ ap_mock_server_set_dataset (ApMockServer *self,
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->dataset, ap_mock_dataset_unref);
   self->dataset = ap_mock_dataset_new (n_users, n_departments, records_per_user, seed);
+  g_hash_table_remove_all (self->totals);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+ap_mock_server_set_epoch (ApMockServer *self,
+                          guint         epoch)
+{
+  ApMockDataset *old;
+
+  g_return_if_fail (AP_IS_MOCK_SERVER (self));
+
+  g_mutex_lock (&self->lock);
+  old = self->dataset;
+  self->dataset = ap_mock_dataset_at_epoch (old, epoch);
+  ap_mock_dataset_unref (old);
   g_hash_table_remove_all (self->totals);
   g_mutex_unlock (&self->lock);
 }

@@ -92,6 +92,11 @@ void           ap_mock_server_set_dataset         (ApMockServer *self,
                                                    guint         n_departments,
                                                    guint         records_per_user,
                                                    guint32       seed);
+/* Moves the data on, as time passes between two fetches: at epoch N (0 is
+ * the data set as set), users have joined, left and watched more videos
+ * (ap_mock_dataset_at_epoch()). */
+void           ap_mock_server_set_epoch           (ApMockServer *self,
+                                                   guint         epoch);
 void           ap_mock_server_set_token_lifetime  (ApMockServer *self,
                                                    guint         seconds);
 /* Add a fault; several can be active. reset_ms used by RATE_LIMIT only.
