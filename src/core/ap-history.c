@@ -982,7 +982,10 @@ static gpointer
 save_thread (gpointer data)
 {
   SaveWorker *worker = data;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   gboolean begun = FALSE;
+  gint64 id = 0;
 
   for (;;)
     {
@@ -1003,36 +1006,44 @@ save_thread (gpointer data)
 
       if (message->kind == SAVE_COMMIT)
         {
-          GTask *task = message->task;
-          g_autoptr(GError) retention_error = NULL;
-
+          task = g_steal_pointer (&message->task);
           if (!begun)
             save_begin (worker);
-          if (g_task_return_error_if_cancelled (task))
-            ;  /* rolled back below */
+          if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+            ;  /* rolled back by save_worker_free() */
           else if (worker->error != NULL || !save_commit (worker))
-            g_task_return_error (task, g_steal_pointer (&worker->error));
+            error = g_steal_pointer (&worker->error);
           else
-            {
-              /* The snapshot is safe; retention is a separate transaction and
-               * its failure does not undo the save. */
-              g_clear_pointer (&worker->find_person, sqlite3_finalize);
-              g_clear_pointer (&worker->add_person, sqlite3_finalize);
-              g_clear_pointer (&worker->find_string, sqlite3_finalize);
-              g_clear_pointer (&worker->add_string, sqlite3_finalize);
-              g_clear_pointer (&worker->add_user, sqlite3_finalize);
-              g_clear_pointer (&worker->db, sqlite3_close_v2);
-              if (!ap_history_apply_retention (worker->history, &retention_error))
-                g_warning ("History retention failed: %s", retention_error->message);
-              g_task_return_int (task, worker->snapshot_id);
-            }
+            id = worker->snapshot_id;
         }
 
       save_message_free (message);
       break;
     }
 
-  save_worker_free (worker);
+  /* Everything is closed and released before the caller hears back, so it
+   * may drop the history at once. */
+  if (id != 0)
+    {
+      g_autoptr(GError) retention_error = NULL;
+      g_autoptr(ApHistory) history = g_object_ref (worker->history);
+
+      save_worker_free (worker);
+      /* The snapshot is safe; retention is a separate transaction whose
+       * failure does not undo the save. */
+      if (!ap_history_apply_retention (history, &retention_error))
+        g_warning ("History retention failed: %s", retention_error->message);
+    }
+  else
+    save_worker_free (worker);
+
+  if (task != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_int (task, id);
+    }
   return NULL;
 }
 

@@ -20,6 +20,9 @@
 #define CSV_HEADER "name,email,department,numCorrect,numIncorrect,numNotWatched"
 #define CSV_DETAILS_HEADER ",title,category,status,ack,timeSent,timeViewed"
 #define CSV_EOL "\r\n"
+#define CSV_CHANGES_HEADER \
+  "email,name,department,change,numCorrect_before,numCorrect_after,numIncorrect_before," \
+  "numIncorrect_after,numNotWatched_before,numNotWatched_after"
 
 static const char utf8_bom[] = "\xEF\xBB\xBF";
 
@@ -206,4 +209,42 @@ ap_csv_writer_write_user (ApReportBuffer *buffer,
       write_record_columns (buffer, ap_user_get_record (user, i));
       ap_report_buffer_append_literal (buffer, CSV_EOL);
     }
+}
+
+static void
+write_optional_count (ApReportBuffer *buffer,
+                      gboolean        present,
+                      guint           value)
+{
+  ap_report_buffer_append_c (buffer, ',');
+  if (present)
+    ap_report_buffer_append_uint (buffer, value);
+}
+
+void
+ap_csv_writer_write_changes_header (ApReportBuffer *buffer)
+{
+  ap_report_buffer_append_literal (buffer, CSV_CHANGES_HEADER CSV_EOL);
+}
+
+void
+ap_csv_writer_write_change (ApReportBuffer     *buffer,
+                            const ApUserChange *change)
+{
+  gboolean before = change->kind != AP_USER_CHANGE_JOINED;
+  gboolean after = change->kind != AP_USER_CHANGE_LEFT;
+
+  ap_csv_writer_write_cell (buffer, change->email);
+  ap_report_buffer_append_c (buffer, ',');
+  ap_csv_writer_write_cell (buffer, change->name);
+  ap_report_buffer_append_c (buffer, ',');
+  ap_csv_writer_write_cell (buffer, change->department);
+  ap_report_buffer_append_c (buffer, ',');
+  ap_csv_writer_write_cell (buffer, ap_user_change_kind_to_string (change->kind));
+  for (guint c = 0; c < 3; c++)
+    {
+      write_optional_count (buffer, before, change->before[c]);
+      write_optional_count (buffer, after, change->after[c]);
+    }
+  ap_report_buffer_append_literal (buffer, CSV_EOL);
 }

@@ -11,6 +11,7 @@
 #include "ap-client.h"
 #include "ap-error.h"
 #include "ap-headless-export.h"
+#include "ap-report-private.h"
 
 /* Progress lines are throttled so a 200-page export does not flood a log. */
 #define PROGRESS_INTERVAL_USEC (G_USEC_PER_SEC)
@@ -19,6 +20,7 @@ typedef struct
 {
   ApClient       *client;
   ApReportWriter *writer;
+  ApHistorySaver *saver;              /* NULL without history */
   GOutputStream  *stream;
   GCancellable   *fetch_cancellable;  /* ours, chained to the caller's */
   gulong          cancelled_id;
@@ -42,6 +44,7 @@ export_data_free (ExportData *data)
     ap_report_file_abort (data->stream);
   g_clear_object (&data->stream);
   g_clear_object (&data->writer);
+  g_clear_object (&data->saver);      /* rolls back an unfinished snapshot */
   g_clear_object (&data->client);
   g_clear_object (&data->fetch_cancellable);
   g_clear_object (&data->caller_cancellable);
@@ -158,6 +161,29 @@ on_batch (ApClient  *client,
     }
 
   data->users_written += users->len;
+  if (data->saver != NULL)
+    ap_history_saver_add_users (data->saver, users);
+}
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ExportData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (ap_history_saver_commit_finish (AP_HISTORY_SAVER (object), result, &error) == 0 &&
+      !data->quiet)
+    {
+      g_autofree char *line = g_strdelimit (g_strdup (error->message), "\r\n", ' ');
+
+      /* The export is on disk: a history failure does not undo it. */
+      fprintf (stderr, _("Warning: this fetch was not saved in the history: %s\n"), line);
+    }
+
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -201,6 +227,11 @@ fetch_cb (GObject      *object,
   g_clear_object (&data->stream);
 
   print_progress (data, TRUE);
+  if (data->saver != NULL)
+    {
+      ap_history_saver_commit_async (data->saver, NULL, save_cb, g_steal_pointer (&task));
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -214,6 +245,21 @@ ap_headless_export_async (ApCredentials       *credentials,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
+  ap_headless_export_with_history_async (credentials, query, file, format, NULL, quiet,
+                                         cancellable, callback, user_data);
+}
+
+void
+ap_headless_export_with_history_async (ApCredentials       *credentials,
+                                       ApQuery             *query,
+                                       GFile               *file,
+                                       ApReportFormat       format,
+                                       ApHistory           *history,
+                                       gboolean             quiet,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   ExportData *data;
@@ -221,6 +267,7 @@ ap_headless_export_async (ApCredentials       *credentials,
   g_return_if_fail (AP_IS_CREDENTIALS (credentials));
   g_return_if_fail (AP_IS_QUERY (query));
   g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (history == NULL || AP_IS_HISTORY (history));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
@@ -257,6 +304,9 @@ ap_headless_export_async (ApCredentials       *credentials,
 
   data->writer = ap_report_writer_new (format, data->stream, query,
                                        ap_credentials_get_base_url (credentials), NULL);
+  if (history != NULL)
+    data->saver = ap_history_saver_new (history, ap_credentials_get_base_url (credentials),
+                                        query, 0);
   data->client = ap_client_new (credentials);
   g_signal_connect (data->client, "progress", G_CALLBACK (on_progress), data);
   g_signal_connect (data->client, "retrying", G_CALLBACK (on_retrying), data);
@@ -280,4 +330,98 @@ ap_headless_export_finish (GAsyncResult  *result,
     *users_written = data->users_written;
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  ApReportWriter *writer;
+  GError         *error;
+  guint           users_written;
+} SnapshotExport;
+
+static void
+snapshot_batch (GPtrArray *users,
+                gpointer   user_data)
+{
+  SnapshotExport *export = user_data;
+
+  if (export->error != NULL)
+    return;
+  if (ap_report_writer_add_users (export->writer, users, NULL, &export->error))
+    export->users_written += users->len;
+}
+
+gboolean
+ap_headless_export_snapshot (ApHistory            *history,
+                             const ApSnapshotInfo *snapshot,
+                             GFile                *file,
+                             ApReportFormat        format,
+                             guint                *users_written,
+                             GError              **error)
+{
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SnapshotExport export = { 0 };
+
+  g_return_val_if_fail (AP_IS_HISTORY (history), FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  stream = ap_report_file_open (file, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+
+  export.writer = ap_report_writer_new (format, stream, snapshot->query, snapshot->base_url, NULL);
+  if (!ap_history_load_users (history, snapshot->id, 1000, snapshot_batch, &export, NULL,
+                              &local_error) ||
+      export.error != NULL ||
+      !ap_report_writer_finish (export.writer, NULL, &local_error) ||
+      !ap_report_file_commit (stream, NULL, &local_error))
+    {
+      if (local_error == NULL)
+        local_error = g_steal_pointer (&export.error);
+      g_clear_error (&export.error);
+      g_clear_object (&export.writer);
+      ap_report_file_abort (stream);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_clear_object (&export.writer);
+  if (users_written != NULL)
+    *users_written = export.users_written;
+  return TRUE;
+}
+
+gboolean
+ap_headless_export_changes (GPtrArray  *changes,
+                            GFile      *file,
+                            GError    **error)
+{
+  g_autoptr(GOutputStream) stream = NULL;
+  ApReportBuffer buffer;
+  gboolean ok;
+
+  g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  stream = ap_report_file_open (file, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+
+  ap_report_buffer_init (&buffer, stream);
+  ap_csv_writer_write_changes_header (&buffer);
+  for (guint i = 0; i < changes->len; i++)
+    ap_csv_writer_write_change (&buffer, g_ptr_array_index (changes, i));
+  ok = ap_report_buffer_flush (&buffer);
+  if (!ok)
+    {
+      g_propagate_error (error, ap_report_map_io_error (buffer.error, file));
+      ap_report_buffer_clear (&buffer);
+      ap_report_file_abort (stream);
+      return FALSE;
+    }
+  ap_report_buffer_clear (&buffer);
+
+  return ap_report_file_commit (stream, NULL, error);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ap-analysis.h"
+#include "ap-history.h"
 #include "ap-report.h"
 #include "ap-user.h"
 
@@ -93,6 +94,11 @@ void     ap_csv_writer_write_videos      (ApReportBuffer *buffer,
                                           ApAnalysis     *analysis,
                                           gboolean        bom);
 
+/* The changes CSV (--changes): one row per ApUserChange, before/after
+ * cells empty where a side has no such user. */
+void     ap_csv_writer_write_changes_header (ApReportBuffer     *buffer);
+void     ap_csv_writer_write_change   (ApReportBuffer     *buffer,
+                                       const ApUserChange *change);
 /* JSON (ap-json-writer.c), streamed user by user. */
 void     ap_json_writer_write_begin   (ApReportBuffer *buffer,
                                        GDateTime      *generated,

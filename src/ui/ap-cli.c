@@ -12,6 +12,8 @@
 #include "ap-credentials.h"
 #include "ap-error.h"
 #include "ap-headless-export.h"
+#include "ap-history.h"
+#include "ap-history-settings.h"
 #include "ap-keyring.h"
 #include "ap-mock-server.h"
 #include "ap-query.h"
@@ -45,7 +47,20 @@ static const GOptionEntry cli_options[] = {
     N_("Video count filter: video_count_0 … video_count_3, video_count_4_or_more or video_count_all"),
     N_("FILTER") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Use built-in demonstration data instead of a Mimecast account"), NULL },
+    N_("Use built-in demonstration data instead of a Mimecast account (never saved in the history)"),
+    NULL },
+  { "no-history", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Do not save this fetch in the history"), NULL },
+  { "list-snapshots", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("List the saved snapshots, oldest first: ID, fetched at, users, query"), NULL },
+  { "from-snapshot", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --export: export a saved snapshot (an ID or “latest”) instead of fetching"),
+    N_("ID") },
+  { "changes", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --export: a CSV of the users who joined, left or changed since the previous snapshot "
+       "of the same query"), NULL },
+  { "since", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --changes: compare with this snapshot instead of the previous one"), N_("ID") },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -75,7 +90,11 @@ ap_cli_add_options (GApplication *app)
     _("Credentials come from the keyring, or from the environment when set: MIMECAST_BASE_URL and "
       "either MIMECAST_CLIENT_ID and MIMECAST_CLIENT_SECRET (API 2.0) or MIMECAST_ACCESS_KEY, "
       "MIMECAST_SECRET_KEY, MIMECAST_APP_ID and MIMECAST_APP_KEY (API 1.0).\n\n"
-      "Exit status: 0 on success, 1 when the export failed, 2 on a usage error."));
+      "Every complete fetch is saved in the history ($XDG_DATA_HOME/awareness-performance/"
+      "history.sqlite3) unless --no-history is given or history "
+      "is turned off in the preferences.\n\n"
+      "Exit status: 0 on success, 1 when the export failed, 2 on a usage error or when --changes "
+      "has no earlier snapshot to compare with."));
 }
 
 static int
@@ -209,6 +228,165 @@ build_query (GVariantDict  *options,
   return g_steal_pointer (&query);
 }
 
+static gboolean
+parse_snapshot_id (const char *text,
+                   gint64     *id)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *id = (gint64) value;
+  return TRUE;
+}
+
+static gboolean
+has_query_options (GVariantDict *options)
+{
+  static const char * const query_options[] = {
+    "search-by", "search", "attribute-id", "filter",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (query_options); i++)
+    if (g_variant_dict_contains (options, query_options[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+list_snapshots (void)
+{
+  g_autoptr(ApHistory) history = ap_history_new (NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  list = ap_history_list_snapshots (history, NULL, &error);
+  if (list == NULL)
+    return runtime_error (error);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      ApSnapshotInfo *info = g_ptr_array_index (list, i);
+      g_autofree char *description = ap_query_describe (info->query);
+      char when[AP_TIME_ISO_LEN];
+
+      g_strdelimit (description, "\t\r\n", ' ');
+      ap_time_format_iso_utc (info->fetched_at, when);
+      printf ("%" G_GINT64_FORMAT "\t%s\t%u\t%s\n", info->id, when, info->n_users, description);
+    }
+  return 0;
+}
+
+static int
+export_snapshot (const char     *which,
+                 const char     *export_path,
+                 ApReportFormat  format,
+                 gboolean        details)
+{
+  g_autoptr(ApHistory) history = ap_history_new (NULL);
+  g_autoptr(ApSnapshotInfo) info = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+
+  if (g_strcmp0 (which, "latest") == 0)
+    {
+      info = ap_history_find_latest (history, NULL, NULL, &error);
+      if (info == NULL && error == NULL)
+        g_set_error_literal (&error, AP_HISTORY_ERROR, AP_HISTORY_ERROR_NOT_FOUND,
+                             _("The history holds no snapshot yet"));
+    }
+  else if (!parse_snapshot_id (which, &id))
+    return usage_error (_("--from-snapshot must be a snapshot ID or “latest”, not “%s”"), which);
+  else
+    info = ap_history_get_snapshot (history, id, &error);
+  if (info == NULL)
+    return runtime_error (error);
+
+  if (details && !ap_query_get_include_user_details (info->query))
+    {
+      g_set_error (&error, AP_HISTORY_ERROR, AP_HISTORY_ERROR_NOT_FOUND,
+                   _("Snapshot %" G_GINT64_FORMAT " was fetched without training details; "
+                     "export it without --details"), info->id);
+      return runtime_error (error);
+    }
+
+  file = g_file_new_for_commandline_arg (export_path);
+  if (!ap_headless_export_snapshot (history, info, file, format, NULL, &error))
+    return runtime_error (error);
+  return 0;
+}
+
+static int
+export_changes (GVariantDict *options,
+                const char   *export_path)
+{
+  g_autoptr(ApHistory) history = ap_history_new (NULL);
+  g_autoptr(ApSnapshotInfo) newer = NULL;
+  g_autoptr(ApSnapshotInfo) older = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *since = NULL;
+  g_autoptr(ApQuery) query = NULL;
+
+  g_variant_dict_lookup (options, "since", "s", &since);
+
+  if (since != NULL)
+    {
+      gint64 id;
+
+      if (!parse_snapshot_id (since, &id))
+        return usage_error (_("--since must be a snapshot ID, not “%s”"), since);
+      older = ap_history_get_snapshot (history, id, &error);
+      if (older == NULL)
+        {
+          if (g_error_matches (error, AP_HISTORY_ERROR, AP_HISTORY_ERROR_NOT_FOUND))
+            return usage_error ("%s", error->message);
+          return runtime_error (error);
+        }
+      newer = ap_history_find_latest (history, older->base_url, older->query, &error);
+      if (newer != NULL && newer->id == older->id)
+        g_clear_pointer (&newer, ap_snapshot_info_free);
+      if (newer == NULL && error == NULL)
+        return usage_error (_("There is no snapshot of the same query newer than snapshot %s"),
+                            since);
+    }
+  else
+    {
+      /* The query options pick the query; without them, the newest snapshot's. */
+      if (has_query_options (options))
+        {
+          query = build_query (options, FALSE, &error);
+          if (query == NULL)
+            return usage_error ("%s", error->message);
+        }
+      newer = ap_history_find_latest (history, NULL, query, &error);
+      if (newer == NULL && error == NULL)
+        return usage_error (_("The history holds no snapshot of this query yet: there is nothing "
+                              "to compare"));
+      if (newer != NULL)
+        {
+          older = ap_history_find_previous (history, newer->id, &error);
+          if (older == NULL && error == NULL)
+            return usage_error (_("There is no earlier snapshot of this query than snapshot "
+                                  "%" G_GINT64_FORMAT ": fetch again later to see what changed"),
+                                newer->id);
+        }
+    }
+  if (error != NULL)
+    return runtime_error (error);
+
+  changes = ap_history_diff (history, older->id, newer->id, &error);
+  if (changes == NULL)
+    return runtime_error (error);
+
+  file = g_file_new_for_commandline_arg (export_path);
+  if (!ap_headless_export_changes (changes, file, &error))
+    return runtime_error (error);
+  return 0;
+}
+
 int
 ap_cli_handle_local_options (GApplication *app,
                              GVariantDict *options)
@@ -221,7 +399,10 @@ ap_cli_handle_local_options (GApplication *app,
   g_autoptr(GError) error = NULL;
   g_autofree char *format_name = NULL;
   g_autofree char *report = NULL;
+  g_autofree char *from_snapshot = NULL;
+  g_autoptr(ApHistory) history = NULL;
   const char *export_path = NULL;
+  gboolean changes = FALSE;
   ApReportFormat format;
   gboolean details = FALSE;
   gboolean demo = FALSE;
@@ -240,13 +421,32 @@ ap_cli_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
   g_variant_dict_lookup (options, "format", "s", &format_name);
   g_variant_dict_lookup (options, "report", "s", &report);
+  g_variant_dict_lookup (options, "from-snapshot", "s", &from_snapshot);
   details = g_variant_dict_contains (options, "details");
   demo = g_variant_dict_contains (options, "demo");
+  changes = g_variant_dict_contains (options, "changes");
+
+  if (g_variant_dict_contains (options, "list-snapshots"))
+    {
+      static const char * const not_with_list[] = {
+        "export", "format", "details", "search-by", "search", "attribute-id", "filter",
+        "from-snapshot", "changes", "since", "demo", "no-history", "report",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (not_with_list); i++)
+        if (g_variant_dict_contains (options, not_with_list[i]))
+          return usage_error (_("--list-snapshots is used alone, without --%s"), not_with_list[i]);
+      return list_snapshots ();
+    }
+
+  if (g_variant_dict_contains (options, "since") && !changes)
+    return usage_error (_("--since is only used with --changes"));
 
   if (export_path == NULL)
     {
       static const char * const export_only[] = {
         "format", "report", "details", "search-by", "search", "attribute-id", "filter",
+        "from-snapshot", "changes", "no-history",
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (export_only); i++)
@@ -279,6 +479,35 @@ ap_cli_handle_local_options (GApplication *app,
     }
   else
     return usage_error (_("--report must be users, departments or videos, not “%s”"), report);
+
+  if (changes)
+    {
+      static const char * const not_with_changes[] = {
+        "from-snapshot", "details", "demo", "no-history", "report",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (not_with_changes); i++)
+        if (g_variant_dict_contains (options, not_with_changes[i]))
+          return usage_error (_("--changes is not used with --%s"), not_with_changes[i]);
+      if (format != AP_REPORT_FORMAT_CSV)
+        return usage_error (_("--changes writes CSV only"));
+      if (g_variant_dict_contains (options, "since") && has_query_options (options))
+        return usage_error (_("--since picks the query itself; leave out the query options"));
+      return export_changes (options, export_path);
+    }
+
+  if (from_snapshot != NULL)
+    {
+      static const char * const not_with_snapshot[] = {
+        "search-by", "search", "attribute-id", "filter", "demo", "no-history", "report",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (not_with_snapshot); i++)
+        if (g_variant_dict_contains (options, not_with_snapshot[i]))
+          return usage_error (_("--from-snapshot is not used with --%s: the snapshot has its "
+                                "own query"), not_with_snapshot[i]);
+      return export_snapshot (from_snapshot, export_path, format, details);
+    }
 
   query = build_query (options, details, &error);
   if (query == NULL)
@@ -326,9 +555,13 @@ ap_cli_handle_local_options (GApplication *app,
   sigint_id = g_unix_signal_add (SIGINT, on_signal, &run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &run);
 
+  /* Demonstration data is made up: it never enters the history. */
+  if (!demo && !g_variant_dict_contains (options, "no-history"))
+    history = ap_history_new_from_settings ();
+
   file = g_file_new_for_commandline_arg (export_path);
-  ap_headless_export_async (run.credentials, query, file, format, FALSE, cancellable,
-                            export_cb, &run);
+  ap_headless_export_with_history_async (run.credentials, query, file, format, history, FALSE,
+                                         cancellable, export_cb, &run);
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);
