@@ -1327,8 +1327,11 @@ ap_history_get_snapshot (ApHistory  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   info = one_snapshot (self, db, stmt, &local_error);
   if (info == NULL && local_error == NULL)
-    g_set_error (&local_error, AP_HISTORY_ERROR, AP_HISTORY_ERROR_NOT_FOUND,
-                 _("There is no snapshot %" G_GINT64_FORMAT " in the history"), id);
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      g_set_error (&local_error, AP_HISTORY_ERROR, AP_HISTORY_ERROR_NOT_FOUND,
+                   _("There is no snapshot %s in the history"), number);
+    }
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return info;

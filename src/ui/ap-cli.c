@@ -92,7 +92,7 @@ ap_cli_add_options (GApplication *app)
       "MIMECAST_SECRET_KEY, MIMECAST_APP_ID and MIMECAST_APP_KEY (API 1.0).\n\n"
       "Every complete fetch is saved in the history ($XDG_DATA_HOME/awareness-performance/"
       "history.sqlite3) unless --no-history is given or history "
-      "is turned off in the preferences.\n\n"
+      "is turned off in the settings.\n\n"
       "Exit status: 0 on success, 1 when the export failed, 2 on a usage error or when --changes "
       "has no earlier snapshot to compare with."));
 }
@@ -305,9 +305,11 @@ export_snapshot (const char     *which,
 
   if (details && !ap_query_get_include_user_details (info->query))
     {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, info->id);
+
       g_set_error (&error, AP_HISTORY_ERROR, AP_HISTORY_ERROR_NOT_FOUND,
-                   _("Snapshot %" G_GINT64_FORMAT " was fetched without training details; "
-                     "export it without --details"), info->id);
+                   _("Snapshot %s was fetched without training details; "
+                     "export it without --details"), number);
       return runtime_error (error);
     }
 
@@ -369,9 +371,12 @@ export_changes (GVariantDict *options,
         {
           older = ap_history_find_previous (history, newer->id, &error);
           if (older == NULL && error == NULL)
-            return usage_error (_("There is no earlier snapshot of this query than snapshot "
-                                  "%" G_GINT64_FORMAT ": fetch again later to see what changed"),
-                                newer->id);
+            {
+              g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, newer->id);
+
+              return usage_error (_("There is no earlier snapshot of this query than snapshot "
+                                    "%s: fetch again later to see what changed"), number);
+            }
         }
     }
   if (error != NULL)
