@@ -584,10 +584,56 @@ typedef struct
   guint64 counts[3];
 } Totals;
 
+/* Batches handed over but not yet written, shared by the saver and its
+ * thread, so a caller whose users would otherwise be freed can wait for
+ * room instead of piling them up. */
+typedef struct
+{
+  GMutex mutex;
+  GCond  cond;
+  guint  pending;
+} Pending;
+
+static Pending *
+pending_new (void)
+{
+  Pending *pending = g_atomic_rc_box_new0 (Pending);
+
+  g_mutex_init (&pending->mutex);
+  g_cond_init (&pending->cond);
+  return pending;
+}
+
+static void
+pending_clear (gpointer data)
+{
+  Pending *pending = data;
+
+  g_mutex_clear (&pending->mutex);
+  g_cond_clear (&pending->cond);
+}
+
+static void
+pending_unref (Pending *pending)
+{
+  g_atomic_rc_box_release_full (pending, pending_clear);
+}
+
+static void
+pending_add (Pending *pending,
+             int      delta)
+{
+  g_mutex_lock (&pending->mutex);
+  pending->pending += delta;
+  g_cond_broadcast (&pending->cond);
+  g_mutex_unlock (&pending->mutex);
+}
+
 typedef struct
 {
   ApHistory    *history;
   GAsyncQueue  *queue;
+  Pending      *pending;
   char         *base_url;
   ApQuery      *query;
   gint64        fetched_at;
@@ -612,6 +658,7 @@ struct _ApHistorySaver
 {
   GObject      parent_instance;
   GAsyncQueue *queue;
+  Pending     *pending;
   GThread     *thread;
   gboolean     finished;       /* commit or abort sent */
 };
@@ -971,6 +1018,15 @@ save_worker_free (SaveWorker *worker)
   g_clear_pointer (&worker->departments, g_hash_table_unref);
   g_clear_pointer (&worker->blob, g_byte_array_unref);
   g_clear_pointer (&worker->queue, g_async_queue_unref);
+  if (worker->pending != NULL)
+    {
+      /* Nothing more will be written: wake anyone waiting for room. */
+      g_mutex_lock (&worker->pending->mutex);
+      worker->pending->pending = 0;
+      g_cond_broadcast (&worker->pending->cond);
+      g_mutex_unlock (&worker->pending->mutex);
+      g_clear_pointer (&worker->pending, pending_unref);
+    }
   g_clear_object (&worker->query);
   g_clear_object (&worker->history);
   g_clear_error (&worker->error);
@@ -1001,6 +1057,7 @@ save_thread (gpointer data)
           if (worker->error == NULL)
             save_users (worker, message->users);
           save_message_free (message);
+          pending_add (worker->pending, -1);
           continue;
         }
 
@@ -1070,6 +1127,7 @@ ap_history_saver_finalize (GObject *object)
     ap_history_saver_send (self, SAVE_ABORT, NULL, NULL);
   g_clear_pointer (&self->thread, g_thread_unref);
   g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->pending, pending_unref);
 
   G_OBJECT_CLASS (ap_history_saver_parent_class)->finalize (object);
 }
@@ -1100,8 +1158,10 @@ ap_history_saver_new (ApHistory  *history,
 
   self = g_object_new (AP_TYPE_HISTORY_SAVER, NULL);
   self->queue = g_async_queue_new ();
+  self->pending = pending_new ();
 
   worker = g_new0 (SaveWorker, 1);
+  worker->pending = g_atomic_rc_box_acquire (self->pending);
   worker->history = g_object_ref (history);
   worker->queue = g_async_queue_ref (self->queue);
   worker->base_url = g_strdup (base_url);
@@ -1125,7 +1185,20 @@ ap_history_saver_add_users (ApHistorySaver *self,
 
   if (users->len == 0)
     return;
+  pending_add (self->pending, 1);
   ap_history_saver_send (self, SAVE_USERS, g_ptr_array_ref (users), NULL);
+}
+
+void
+ap_history_saver_wait_for_room (ApHistorySaver *self,
+                                guint           max_pending)
+{
+  g_return_if_fail (AP_IS_HISTORY_SAVER (self));
+
+  g_mutex_lock (&self->pending->mutex);
+  while (self->pending->pending > max_pending)
+    g_cond_wait (&self->pending->cond, &self->pending->mutex);
+  g_mutex_unlock (&self->pending->mutex);
 }
 
 void
@@ -1697,10 +1770,11 @@ ap_history_diff (ApHistory  *self,
   if (after == NULL)
     return NULL;
   describe = prepare (db,
-                      "SELECT p.email, u.name, d.value FROM snapshot_users u"
+                      "SELECT p.email, u.name, d.value"
+                      " FROM snapshot_users u INDEXED BY snapshot_users_by_person"
                       " JOIN people p ON p.id = u.person_id"
                       " JOIN strings d ON d.id = u.department_id"
-                      " WHERE u.snapshot_id = ?1 AND u.person_id = ?2 LIMIT 1", error);
+                      " WHERE u.person_id = ?2 AND u.snapshot_id = ?1 LIMIT 1", error);
   if (describe == NULL)
     return NULL;
 

@@ -254,6 +254,12 @@ ApHistorySaver *ap_history_saver_new          (ApHistory          *history,
 /* @users: GPtrArray of ApUser, reffed (the users must not change). */
 void            ap_history_saver_add_users    (ApHistorySaver     *self,
                                                GPtrArray          *users);
+/* Blocks until at most @max_pending batches wait to be written. For the
+ * headless export, whose users are freed once written: waiting here slows
+ * the fetch to the writer's pace instead of holding the whole organisation
+ * in memory. Never call it on a UI thread. */
+void            ap_history_saver_wait_for_room (ApHistorySaver    *self,
+                                                guint              max_pending);
 void            ap_history_saver_abort        (ApHistorySaver     *self);
 void            ap_history_saver_commit_async (ApHistorySaver     *self,
                                                GCancellable       *cancellable,

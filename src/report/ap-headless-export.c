@@ -162,7 +162,12 @@ on_batch (ApClient  *client,
 
   data->users_written += users->len;
   if (data->saver != NULL)
-    ap_history_saver_add_users (data->saver, users);
+    {
+      ap_history_saver_add_users (data->saver, users);
+      /* No window waits on this loop: keeping pace with the writer keeps
+       * memory flat, as without history. */
+      ap_history_saver_wait_for_room (data->saver, 2);
+    }
 }
 
 static void
