@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "ap-chart-render.h"
 
@@ -135,6 +136,31 @@ ap_chart_format_percent (guint64 count,
     return g_strdup (_(">99 %"));
   /* Translators: a share, e.g. "60 %"; keep the %u */
   return g_strdup_printf (_("%u %%"), percent);
+}
+
+char *
+ap_chart_join_units (char *text)
+{
+  GString *joined;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (strchr (text, ' ') == NULL)
+    return text;
+
+  /* U+00A0 NO-BREAK SPACE: "14,2 %" never wraps between number and unit,
+   * whichever space the translation put there. */
+  joined = g_string_sized_new (strlen (text) + 4);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == ' ')
+        g_string_append (joined, "\xc2\xa0");
+      else
+        g_string_append_c (joined, *p);
+    }
+  g_free (text);
+
+  return g_string_free (joined, FALSE);
 }
 
 char *
@@ -637,9 +663,22 @@ ap_chart_render_stacked_bars (cairo_t                    *cr,
         }
 
       label_layout = create_layout (cr, font, label);
+      /* Two lines fit a bar's row: long department names wrap before
+       * anything is cut (the PDF's table below has them whole anyway). */
       pango_layout_set_width (label_layout, (g.label_width - 4) * PANGO_SCALE);
+      pango_layout_set_wrap (label_layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_height (label_layout, -2);
       pango_layout_set_ellipsize (label_layout, PANGO_ELLIPSIZE_END);
       pango_layout_set_single_paragraph_mode (label_layout, TRUE);
+      if (pango_layout_is_ellipsized (label_layout))
+        {
+          /* Still too long: three smaller lines, which a row holds too. */
+          g_autoptr(PangoFontDescription) smaller =
+            scaled_font (font, font_pixel_size (cr, font) * 0.8, PANGO_WEIGHT_NORMAL);
+
+          pango_layout_set_font_description (label_layout, smaller);
+          pango_layout_set_height (label_layout, -3);
+        }
       pango_layout_get_pixel_size (label_layout, NULL, &label_h);
       set_source (cr, (s->label && *s->label) ? &palette->foreground : &palette->dim_foreground);
       cairo_move_to (cr, 4, row_y + (AP_CHART_BAR_ROW_HEIGHT - label_h) / 2.0);

@@ -43,6 +43,10 @@ typedef struct
   guint64     not_watched;
 } ApChartSeries;
 
+/* Takes @text (transfer full) and returns it with every space made a
+ * no-break space, so a number and its unit stay on one line. */
+char  *ap_chart_join_units                 (char                  *text);
+
 /* @dark: the palette for a dark style (GTK widget) or light (PDF, paper). */
 void   ap_chart_palette_init               (ApChartPalette        *palette,
                                             gboolean               dark);

@@ -32,6 +32,8 @@ typedef struct
   gint64          last_progress;
   guint           printed_pages;      /* what the last progress line said */
   gboolean        quiet;
+  gboolean        demo;
+  char           *base_url;
   gboolean        tty;
 } ExportData;
 
@@ -49,6 +51,7 @@ export_data_free (ExportData *data)
   g_clear_object (&data->fetch_cancellable);
   g_clear_object (&data->caller_cancellable);
   g_clear_error (&data->write_error);
+  g_free (data->base_url);
   g_free (data);
 }
 
@@ -223,6 +226,17 @@ fetch_cb (GObject      *object,
       return;
     }
 
+  {
+    g_autoptr(ApReportScope) scope = ap_report_scope_new ();
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    /* Everything fetched, nothing narrowed: the PDF says so. */
+    scope->base_url = g_strdup (data->base_url);
+    scope->demo = data->demo;
+    ap_report_scope_set_fetched (scope, now, data->users_written);
+    ap_report_writer_set_scope (data->writer, scope);
+  }
+
   if (!ap_report_writer_finish (data->writer, cancellable, &error) ||
       !ap_report_file_commit (data->stream, cancellable, &error))
     {
@@ -250,7 +264,7 @@ ap_headless_export_async (ApCredentials       *credentials,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  ap_headless_export_with_history_async (credentials, query, file, format, NULL, quiet,
+  ap_headless_export_with_history_async (credentials, query, file, format, NULL, quiet, FALSE,
                                          cancellable, callback, user_data);
 }
 
@@ -261,6 +275,7 @@ ap_headless_export_with_history_async (ApCredentials       *credentials,
                                        ApReportFormat       format,
                                        ApHistory           *history,
                                        gboolean             quiet,
+                                       gboolean             demo,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
@@ -280,6 +295,8 @@ ap_headless_export_with_history_async (ApCredentials       *credentials,
 
   data = g_new0 (ExportData, 1);
   data->quiet = quiet;
+  data->demo = demo;
+  data->base_url = g_strdup (ap_credentials_get_base_url (credentials));
   data->tty = isatty (STDERR_FILENO);
   data->total_count = -1;
   data->fetch_cancellable = g_cancellable_new ();

@@ -22,7 +22,7 @@ void     ap_headless_export_async  (ApCredentials       *credentials,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
-/* The same, and when the fetch completes (and only then) it is saved in
+/* The same, and the PDF says "Demo data" when @demo; when the fetch completes (and only then) it is saved in
  * @history (nullable) as a snapshot; the file is written first. A failure
  * to save is printed to stderr as a warning: the export still succeeded.
  * Rows are handed to the history's writer thread as they arrive, so memory
@@ -33,6 +33,7 @@ void     ap_headless_export_with_history_async (ApCredentials       *credentials
                                                 ApReportFormat       format,
                                                 ApHistory           *history,
                                                 gboolean             quiet,
+                                                gboolean             demo,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);

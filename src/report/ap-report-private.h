@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string.h>
+#include <cairo.h>
 
 #include "ap-analysis.h"
 #include "ap-history.h"
@@ -111,22 +112,13 @@ void     ap_json_writer_write_end     (ApReportBuffer *buffer,
 void     ap_json_writer_write_string  (ApReportBuffer *buffer,
                                        const char     *value);
 
-/* PDF (ap-pdf-report.c): keeps references to the users, lays out and
- * writes the whole report in ap_pdf_report_write(). */
-typedef struct _ApPdfReport ApPdfReport;
-
+/* PDF (ap-pdf-report.c): the document drawn onto a PDF surface. */
 typedef void (*ApPdfProgressFunc) (guint    users_drawn,
                                    gpointer user_data);
 
-ApPdfReport *ap_pdf_report_new        (ApQuery        *query,
-                                       const char     *base_url,
-                                       GDateTime      *generated);
-void     ap_pdf_report_free           (ApPdfReport    *self);
-void     ap_pdf_report_add_users      (ApPdfReport    *self,
-                                       GPtrArray      *users);
 /* Output goes through @buffer; a failure there returns FALSE without
  * setting @error (the caller reports the buffer's error). */
-gboolean ap_pdf_report_write          (ApPdfReport      *self,
+gboolean ap_pdf_report_write          (ApReportDocument *document,
                                        ApReportBuffer   *buffer,
                                        ApPdfProgressFunc progress,
                                        gpointer          progress_data,
@@ -142,12 +134,24 @@ void     ap_pdf_paper_size_for_locale (const char     *locale,
 void     ap_pdf_paper_size            (double         *width,
                                        double         *height);
 
+/* The renderer's PDF target (ap-report-render.c): every page in turn,
+ * @page_done after each (the caller shows the page there). Returns FALSE
+ * when @page_done asked to stop. @surface: for the outline. */
+typedef gboolean (*ApReportPageFunc) (guint    page_nr,
+                                      guint    users_drawn,
+                                      gpointer user_data);
+gboolean ap_report_document_draw_all  (ApReportDocument *self,
+                                       cairo_t          *cr,
+                                       cairo_surface_t  *pdf_surface,
+                                       ApReportPageFunc  page_done,
+                                       gpointer          user_data);
+guint    ap_report_document_get_n_users (ApReportDocument *self);
+GDateTime *ap_report_document_get_generated (ApReportDocument *self);
+
 /* The writer's hook for progress inside finish() (the PDF's pages). Called
  * on the writing thread. */
 void     ap_report_writer_set_progress_func (ApReportWriter   *self,
                                              ApPdfProgressFunc func,
                                              gpointer          user_data);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApPdfReport, ap_pdf_report_free)
 
 G_END_DECLS

@@ -31,7 +31,8 @@ struct _ApReportWriter
 
   ApReportBuffer     buffer;
   GString           *scratch;
-  ApPdfReport       *pdf;
+  ApReportDocument  *pdf;
+  ApReportScope     *scope;
   GPtrArray         *kept;        /* the department and video CSVs' users */
   GError            *error;       /* sticky: a writer that failed stays failed */
 
@@ -326,7 +327,8 @@ ap_report_writer_finalize (GObject *object)
   ApReportWriter *self = AP_REPORT_WRITER (object);
 
   ap_report_buffer_clear (&self->buffer);
-  g_clear_pointer (&self->pdf, ap_pdf_report_free);
+  g_clear_pointer (&self->pdf, ap_report_document_free);
+  g_clear_pointer (&self->scope, ap_report_scope_free);
   g_clear_pointer (&self->kept, g_ptr_array_unref);
   if (self->scratch != NULL)
     g_string_free (self->scratch, TRUE);
@@ -446,12 +448,27 @@ ap_report_writer_new (ApReportFormat  format,
   ap_report_buffer_init (&self->buffer, stream);
   self->scratch = g_string_sized_new (256);
 
+  self->scope = ap_report_scope_new ();
+  self->scope->base_url = g_strdup (self->base_url);
   if (format == AP_REPORT_FORMAT_PDF)
-    self->pdf = ap_pdf_report_new (self->query, self->base_url, self->generated);
+    self->pdf = ap_report_document_new (self->query, self->scope, self->generated);
   if (format == AP_REPORT_FORMAT_CSV_DEPARTMENTS || format == AP_REPORT_FORMAT_CSV_VIDEOS)
     self->kept = g_ptr_array_new_with_free_func (g_object_unref);
 
   return self;
+}
+
+void
+ap_report_writer_set_scope (ApReportWriter      *self,
+                            const ApReportScope *scope)
+{
+  g_return_if_fail (AP_IS_REPORT_WRITER (self));
+  g_return_if_fail (!self->finished);
+
+  g_clear_pointer (&self->scope, ap_report_scope_free);
+  self->scope = ap_report_scope_copy (scope);
+  if (self->pdf != NULL)
+    ap_report_document_set_scope (self->pdf, self->scope);
 }
 
 void
@@ -499,7 +516,7 @@ ap_report_writer_add_users (ApReportWriter  *self,
 
   if (self->format == AP_REPORT_FORMAT_PDF)
     {
-      ap_pdf_report_add_users (self->pdf, users);
+      ap_report_document_add_users (self->pdf, users);
       self->n_users += users->len;
       return TRUE;
     }
@@ -1053,7 +1070,7 @@ typedef struct
   ApReportFormat        format;
   GPtrArray            *users;
   ApQuery              *query;
-  char                 *base_url;
+  ApReportScope        *scope;
   ApReportProgressFunc  progress;
   gpointer              progress_data;
   GMainContext         *context;
@@ -1072,7 +1089,7 @@ export_data_free (ExportData *data)
   g_clear_object (&data->file);
   g_clear_pointer (&data->users, g_ptr_array_unref);
   g_clear_object (&data->query);
-  g_clear_pointer (&data->base_url, g_free);
+  g_clear_pointer (&data->scope, ap_report_scope_free);
   g_clear_pointer (&data->context, g_main_context_unref);
   g_free (data);
 }
@@ -1149,7 +1166,9 @@ export_thread (GTask        *task,
       return;
     }
 
-  writer = ap_report_writer_new (data->format, stream, data->query, data->base_url, NULL);
+  writer = ap_report_writer_new (data->format, stream, data->query, data->scope->base_url,
+                                 NULL);
+  ap_report_writer_set_scope (writer, data->scope);
   /* Files from the app are opened in spreadsheets, where a BOM is what
    * makes Excel read UTF-8 (LibreOffice takes either). */
   if (g_str_equal (ap_report_format_get_extension (data->format), "csv"))
@@ -1199,7 +1218,7 @@ ap_report_export_async (GFile                *file,
                         ApReportFormat        format,
                         GPtrArray            *users,
                         ApQuery              *query,
-                        const char           *base_url,
+                        const ApReportScope  *scope,
                         ApReportProgressFunc  progress,
                         gpointer              progress_data,
                         GCancellable         *cancellable,
@@ -1219,7 +1238,7 @@ ap_report_export_async (GFile                *file,
   data->format = format;
   data->users = g_ptr_array_ref (users);
   data->query = query != NULL ? ap_query_copy (query) : NULL;
-  data->base_url = g_strdup (base_url);
+  data->scope = ap_report_scope_copy (scope);
   data->progress = progress;
   data->progress_data = progress_data;
   data->context = g_main_context_ref_thread_default ();

@@ -566,7 +566,7 @@ ap_cli_handle_local_options (GApplication *app,
 
   file = g_file_new_for_commandline_arg (export_path);
   ap_headless_export_with_history_async (run.credentials, query, file, format, history, FALSE,
-                                         cancellable, export_cb, &run);
+                                         demo, cancellable, export_cb, &run);
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);

@@ -27,7 +27,7 @@ typedef struct
   GListModel      *view;
   GListModel      *all;
   ApQuery         *query;
-  char            *base_url;
+  ApReportScope   *report_scope;
   AdwToastOverlay *toasts;
   GSettings       *settings;
 
@@ -75,7 +75,7 @@ export_flow_free (ExportFlow *flow)
   g_clear_object (&flow->view);
   g_clear_object (&flow->all);
   g_clear_object (&flow->query);
-  g_clear_pointer (&flow->base_url, g_free);
+  g_clear_pointer (&flow->report_scope, ap_report_scope_free);
   g_clear_object (&flow->toasts);
   g_clear_object (&flow->settings);
   g_clear_object (&flow->file);
@@ -292,7 +292,7 @@ export_flow_write (ExportFlow *flow)
     flow->cancellable = g_cancellable_new ();
   flow->progress_timeout_id = g_timeout_add (PROGRESS_DELAY_MS, on_progress_timeout, flow);
 
-  ap_report_export_async (flow->file, flow->format, users, flow->query, flow->base_url,
+  ap_report_export_async (flow->file, flow->format, users, flow->query, flow->report_scope,
                           on_progress, flow, flow->cancellable, on_exported, flow);
 }
 
@@ -417,6 +417,9 @@ on_choice_response (AdwMessageDialog *dialog,
     if (gtk_check_button_get_active (flow->format_buttons[i]))
       flow->format = formats[i];
   flow->scope = gtk_check_button_get_active (flow->view_button) ? flow->view : flow->all;
+  /* Everything loaded is not narrowed by the window's filters. */
+  if (flow->scope == flow->all && flow->all != flow->view)
+    ap_report_scope_set_narrowing (flow->report_scope, FALSE, NULL, NULL);
 
   if (flow->settings != NULL)
     g_settings_set_string (flow->settings, "export-format",
@@ -529,9 +532,9 @@ static ExportFlow *
 export_flow_new (GtkWindow       *parent,
                  GListModel      *view,
                  GListModel      *all,
-                 ApQuery         *query,
-                 const char      *base_url,
-                 AdwToastOverlay *toasts)
+                 ApQuery             *query,
+                 const ApReportScope *scope,
+                 AdwToastOverlay     *toasts)
 {
   ExportFlow *flow = g_new0 (ExportFlow, 1);
 
@@ -539,7 +542,7 @@ export_flow_new (GtkWindow       *parent,
   flow->view = g_object_ref (view);
   flow->all = g_object_ref (all != NULL ? all : view);
   flow->query = query != NULL ? ap_query_copy (query) : NULL;
-  flow->base_url = g_strdup (base_url);
+  flow->report_scope = ap_report_scope_copy (scope);
   flow->toasts = g_object_ref (toasts);
   flow->settings = dup_settings ();
   flow->format = AP_REPORT_FORMAT_PDF;
@@ -551,9 +554,9 @@ void
 ap_export_dialog_present (GtkWindow       *parent,
                           GListModel      *view,
                           GListModel      *all,
-                          ApQuery         *query,
-                          const char      *base_url,
-                          AdwToastOverlay *toasts)
+                          ApQuery             *query,
+                          const ApReportScope *scope,
+                          AdwToastOverlay     *toasts)
 {
   ExportFlow *flow;
   AdwMessageDialog *dialog;
@@ -564,7 +567,7 @@ ap_export_dialog_present (GtkWindow       *parent,
   g_return_if_fail (query == NULL || AP_IS_QUERY (query));
   g_return_if_fail (ADW_IS_TOAST_OVERLAY (toasts));
 
-  flow = export_flow_new (parent, view, all, query, base_url, toasts);
+  flow = export_flow_new (parent, view, all, query, scope, toasts);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Export Report"), NULL));
   adw_message_dialog_set_extra_child (dialog, build_choices (flow));
@@ -584,7 +587,7 @@ ap_export_dialog_export_to_file (GtkWindow           *parent,
                                  GListModel          *users,
                                  ApReportFormat       format,
                                  ApQuery             *query,
-                                 const char          *base_url,
+                                 const ApReportScope *scope,
                                  AdwToastOverlay     *toasts,
                                  GFile               *file,
                                  GCancellable        *cancellable,
@@ -599,7 +602,7 @@ ap_export_dialog_export_to_file (GtkWindow           *parent,
   g_return_if_fail (ADW_IS_TOAST_OVERLAY (toasts));
   g_return_if_fail (G_IS_FILE (file));
 
-  flow = export_flow_new (parent, users, users, query, base_url, toasts);
+  flow = export_flow_new (parent, users, users, query, scope, toasts);
   flow->task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (flow->task, ap_export_dialog_export_to_file);
   flow->format = format;

@@ -13,13 +13,15 @@ G_BEGIN_DECLS
  * in one place; both go through the portal inside Flatpak), writing on a
  * worker thread with progress and Cancel, then a toast with "Open" on
  * @toasts. @view is the filtered and sorted users view, @all every loaded
- * user; both GListModels of ApUser. */
-void ap_export_dialog_present (GtkWindow       *parent,
-                               GListModel      *view,
-                               GListModel      *all,
-                               ApQuery         *query,
-                               const char      *base_url,
-                               AdwToastOverlay *toasts);
+ * user; both GListModels of ApUser. @scope (nullable, copied) says where the
+ * data came from and how @view is narrowed; exporting @all drops the
+ * narrowing. */
+void ap_export_dialog_present (GtkWindow           *parent,
+                               GListModel          *view,
+                               GListModel          *all,
+                               ApQuery             *query,
+                               const ApReportScope *scope,
+                               AdwToastOverlay     *toasts);
 
 /* The flow after the save dialog, for a file already chosen: writes every
  * user of @users in @format on a worker thread (progress dialog with Cancel
@@ -30,7 +32,7 @@ void     ap_export_dialog_export_to_file        (GtkWindow           *parent,
                                                  GListModel          *users,
                                                  ApReportFormat       format,
                                                  ApQuery             *query,
-                                                 const char          *base_url,
+                                                 const ApReportScope *scope,
                                                  AdwToastOverlay     *toasts,
                                                  GFile               *file,
                                                  GCancellable        *cancellable,

@@ -1148,6 +1148,22 @@ ap_users_view_set_department (ApUsersView *self,
   ap_users_view_select_department_option (self);
 }
 
+const char *
+ap_users_view_get_department (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return self->department;
+}
+
+const char *
+ap_users_view_get_search_text (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+}
+
 void
 ap_users_view_focus_search (ApUsersView *self)
 {

@@ -28,6 +28,10 @@ void        ap_users_view_set_fetched       (ApUsersView *self,
 /* Shows only @department ("" for users without one); NULL shows all. */
 void        ap_users_view_set_department    (ApUsersView *self,
                                              const char  *department);
+/* (nullable) the department filter, as set_department() takes it */
+const char *ap_users_view_get_department    (ApUsersView *self);
+/* the local search text as typed ("" for none) */
+const char *ap_users_view_get_search_text   (ApUsersView *self);
 void        ap_users_view_focus_search      (ApUsersView *self);
 /* (transfer none) the filtered and sorted users, as shown */
 GListModel *ap_users_view_get_visible_users (ApUsersView *self);

@@ -5,6 +5,7 @@
 #include "ap-mock-server.h"
 #include "ap-overview-page.h"
 #include "ap-query-bar.h"
+#include "ap-report.h"
 #include "ap-summary.h"
 #include "ap-user-detail.h"
 #include "ap-user-store.h"
@@ -53,6 +54,7 @@ struct _ApWindow
   ApClient             *client;
   ApMockServer         *mock;
   ApQuery              *shown_query;
+  GDateTime            *fetched_at;      /* when the shown data's fetch ended */
   GCancellable         *fetch_cancellable;
   GCancellable         *keyring_cancellable;
   AdwToast             *last_toast;
@@ -76,6 +78,7 @@ void      _ap_window_cancel_fetch        (ApWindow       *self);
 void      _ap_window_show_credentials    (ApWindow       *self);
 void      _ap_window_focus_search        (ApWindow       *self);
 void      _ap_window_export              (ApWindow       *self);
+ApReportScope *_ap_window_dup_report_scope (ApWindow     *self);
 
 /* Tests: demo mode on a mock the test configured (data set, faults). */
 void          ap_window_start_demo_with_server (ApWindow     *self,

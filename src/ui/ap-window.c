@@ -249,6 +249,7 @@ ap_window_clear_data (ApWindow *self)
   ap_user_store_clear (self->store);
   ap_summary_clear (self->summary);
   g_clear_object (&self->shown_query);
+  g_clear_pointer (&self->fetched_at, g_date_time_unref);
   ap_users_view_set_fetched (self->users_view, FALSE);
   ap_window_update_content (self);
 }
@@ -435,6 +436,13 @@ on_fetch_done (GObject      *object,
   ap_window_stop_pulse (self);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
+  /* The report says when its data was fetched, not only when it was made. */
+  if (ok || data->got_batch)
+    {
+      g_clear_pointer (&self->fetched_at, g_date_time_unref);
+      self->fetched_at = g_date_time_new_now_utc ();
+    }
+
   if (ok)
     {
       if (data->pending != NULL || !data->got_batch)
@@ -576,9 +584,29 @@ _ap_window_focus_search (ApWindow *self)
   ap_users_view_focus_search (self->users_view);
 }
 
+/* What the report covers beyond the query: the source, the fetch and the
+ * view's narrowing (the export dialog drops it for "everything loaded"). */
+ApReportScope *
+_ap_window_dup_report_scope (ApWindow *self)
+{
+  ApReportScope *scope = ap_report_scope_new ();
+
+  scope->demo = self->mock != NULL;
+  if (self->credentials != NULL)
+    scope->base_url = g_strdup (ap_credentials_get_base_url (self->credentials));
+  ap_report_scope_set_fetched (scope, self->fetched_at,
+                               g_list_model_get_n_items (G_LIST_MODEL (self->store)));
+  ap_report_scope_set_narrowing (scope, TRUE,
+                                 ap_users_view_get_department (self->users_view),
+                                 ap_users_view_get_search_text (self->users_view));
+
+  return scope;
+}
+
 void
 _ap_window_export (ApWindow *self)
 {
+  g_autoptr(ApReportScope) scope = NULL;
   g_autoptr(ApQuery) fallback = NULL;
   ApQuery *query = self->shown_query;
 
@@ -587,13 +615,11 @@ _ap_window_export (ApWindow *self)
   if (query == NULL)
     query = fallback = ap_query_bar_build_query (self->query_bar);
 
+  scope = _ap_window_dup_report_scope (self);
   ap_export_dialog_present (GTK_WINDOW (self),
                             ap_users_view_get_visible_users (self->users_view),
                             G_LIST_MODEL (self->store),
-                            query,
-                            self->credentials != NULL
-                              ? ap_credentials_get_base_url (self->credentials) : NULL,
-                            self->toast_overlay);
+                            query, scope, self->toast_overlay);
 }
 
 static void
@@ -733,6 +759,7 @@ ap_window_dispose (GObject *object)
 
   g_clear_object (&self->credentials);
   g_clear_object (&self->shown_query);
+  g_clear_pointer (&self->fetched_at, g_date_time_unref);
   g_clear_object (&self->last_toast);
   g_clear_error (&self->last_error);
   g_clear_object (&self->store);

@@ -69,6 +69,7 @@ main (int   argc,
   g_autoptr(ApQuery) query = ap_query_new ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(ApReportScope) scope = NULL;
   ApReportFormat format;
   Bench bench = { 0 };
   guint n_users, n_records;
@@ -127,8 +128,10 @@ main (int   argc,
 
   bench.loop = g_main_loop_new (NULL, FALSE);
   g_timer_start (timer);
-  ap_report_export_async (file, format, users, query, "https://api.services.mimecast.com",
-                          on_progress, &bench, NULL, on_done, &bench);
+  scope = ap_report_scope_new ();
+  scope->base_url = g_strdup ("https://api.services.mimecast.com");
+  ap_report_export_async (file, format, users, query, scope, on_progress, &bench, NULL, on_done,
+                          &bench);
   g_main_loop_run (bench.loop);
   g_main_loop_unref (bench.loop);
 

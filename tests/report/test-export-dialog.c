@@ -191,9 +191,14 @@ respond (AdwMessageDialog *dialog,
 static void
 present (Fixture *fixture)
 {
+  g_autoptr(ApReportScope) scope = ap_report_scope_new ();
+
+  /* The view shows the "Sales" department. */
+  scope->base_url = g_strdup ("https://eu-api.mimecast.com");
+  ap_report_scope_set_narrowing (scope, TRUE, "Sales", NULL);
   ap_export_dialog_present (fixture->window, G_LIST_MODEL (fixture->view),
-                            G_LIST_MODEL (fixture->store), fixture->query,
-                            "https://eu-api.mimecast.com", fixture->toasts);
+                            G_LIST_MODEL (fixture->store), fixture->query, scope,
+                            fixture->toasts);
 }
 
 static void

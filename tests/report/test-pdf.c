@@ -59,6 +59,33 @@ make_users (guint n)
 }
 
 static char *
+write_pdf_with_scope (Fixture             *fixture,
+                      const char          *name,
+                      GPtrArray           *users,
+                      ApQuery             *query,
+                      const ApReportScope *scope)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(ApReportWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = ap_report_file_open (file, NULL, &error);
+  g_assert_no_error (error);
+  writer = ap_report_writer_new (AP_REPORT_FORMAT_PDF, stream, query, NULL, NULL);
+  ap_report_writer_set_scope (writer, scope);
+  g_assert_true (ap_report_writer_add_users (writer, users, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ap_report_writer_finish (writer, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ap_report_file_commit (stream, NULL, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&path);
+}
+
+static char *
 write_pdf (Fixture    *fixture,
            const char *name,
            GPtrArray  *users)
@@ -156,8 +183,8 @@ test_pages_grow (Fixture       *fixture,
   g_assert_cmpuint (few_pages, >=, 2);
   g_assert_cmpuint (some_pages, >, few_pages);
   g_assert_cmpuint (many_pages, >, some_pages);
-  /* About fifty rows a page, not one user a page. */
-  g_assert_cmpuint (many_pages, <, 3000 / 30 + few_pages);
+  /* Over twenty users a page (name and email stacked), not one a page. */
+  g_assert_cmpuint (many_pages, <, 3000 / 20 + few_pages);
 }
 
 static void
@@ -254,6 +281,371 @@ test_empty (Fixture       *fixture,
   g_assert_cmpuint (count_pages (path), ==, 2);
 }
 
+
+/* Whitespace runs as one space: a header value that wraps still reads as
+ * one phrase. */
+static char *
+normalize_space (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \n\t\f", -1);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_ptr_array_add (kept, words[i]);
+  g_ptr_array_add (kept, NULL);
+
+  return g_strjoinv (" ", (char **) kept->pdata);
+}
+
+/* cairo keeps an ellipsized string's hidden tail in an /ActualText span,
+ * so text extraction cannot see an ellipsis: count the spans instead. A
+ * ligature ("ffi") is up to three characters; anything longer is text
+ * that was drawn shorter than it is. */
+static guint
+count_long_actual_texts (const char *path,
+                         const char *dir)
+{
+  g_autofree char *qdf = g_build_filename (dir, "qdf.pdf", NULL);
+  const char *argv[] = { "qpdf", "--qdf", "--object-streams=disable", path, qdf, NULL };
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  guint n = 0;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (qdf, &contents, &len, NULL));
+
+  for (const char *p = contents; (p = g_strstr_len (p, contents + len - p, "/ActualText"));
+       p++)
+    {
+      const char *start = p + strlen ("/ActualText");
+      const char *end;
+      gsize n_chars;
+
+      while (*start == ' ')
+        start++;
+      if (*start == '<')
+        {
+          /* UTF-16BE in hex, after a byte order mark */
+          end = strchr (start, '>');
+          g_assert_nonnull (end);
+          n_chars = (end - start - 1 - 4) / 4;
+        }
+      else
+        {
+          end = strchr (start, ')');
+          g_assert_nonnull (end);
+          n_chars = end - start - 1;
+        }
+      if (n_chars > 3)
+        n++;
+    }
+
+  return n;
+}
+
+static char *
+strip_rtl (const char *text)
+{
+  GString *bare = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c) && !(c >= 0x202A && c <= 0x202E) && c != 0x200E &&
+          c != 0x200F)
+        g_string_append_unichar (bare, c);
+    }
+
+  return g_string_free (bare, FALSE);
+}
+
+static gboolean
+have_qpdf (void)
+{
+  g_autofree char *qpdf = g_find_program_in_path ("qpdf");
+
+  if (qpdf == NULL)
+    {
+      g_test_skip ("qpdf is not installed");
+      return FALSE;
+    }
+
+  return have_poppler ();
+}
+
+static const struct
+{
+  const char *name;
+  const char *email;
+  const char *department;
+} awkward_users[] = {
+  { "Maximiliane Alexandra von Hohenzollern-Sigmaringen",
+    "maximiliane.alexandra.von.hohenzollern-sigmaringen@example.com",
+    "Legal & Compliance (Europe, Middle East and Africa)" },
+  { "Zoë Ångström-Müller", "zoe.angstrom-muller@exämple.de", "Forschung & Entwicklung" },
+  { "Robert \"Bobby\" O'Brien-Smythe", "robert.obrien-smythe+training@subsidiary.example.co.uk",
+    "Sales EMEA" },
+  { "François-Xavier de La Rochefoucauld", "fx.delarochefoucauld@example.fr", "Finance" },
+  { "محمد عبد الله", "mohammed.abdullah@example.ae", "Operations" },
+  { "דוד כהן", "david.cohen@example.co.il", "Operations" },
+  { "Nguyễn Thị Minh Khai", "nguyen.thi.minh.khai@example.vn", "Customer Success" },
+};
+
+static GPtrArray *
+make_awkward_users (void)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (awkward_users); i++)
+    g_ptr_array_add (users, report_test_user (awkward_users[i].name, awkward_users[i].email,
+                                              awkward_users[i].department, 1, 2, 3 + i, 0));
+
+  return users;
+}
+
+/* Issue 9: every name and email whole, nothing ellipsized anywhere. */
+static void
+test_nothing_cut (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) users = make_awkward_users ();
+  g_autoptr(GPtrArray) many = make_users (300);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *bare_text = NULL;
+
+  if (!have_qpdf ())
+    return;
+
+  g_ptr_array_extend (users, many, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  path = write_pdf (fixture, "awkward.pdf", users);
+  text = run_tool ("pdftotext", path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (awkward_users); i++)
+    {
+      const char *name = awkward_users[i].name;
+
+      /* pdftotext puts right-to-left names between embedding marks and
+       * may split Arabic words where glyphs join: compare those without
+       * spaces and marks. */
+      if (g_utf8_get_char (name) >= 0x590 && g_utf8_get_char (name) < 0x900)
+        {
+          g_autofree char *bare_name = strip_rtl (name);
+
+          if (bare_text == NULL)
+            bare_text = strip_rtl (text);
+          g_assert_nonnull (strstr (bare_text, bare_name));
+        }
+      else
+        g_assert_nonnull (strstr (text, name));
+      g_assert_nonnull (strstr (text, awkward_users[i].email));
+    }
+  for (guint i = 0; i < many->len; i++)
+    {
+      ApUser *user = g_ptr_array_index (many, i);
+
+      g_assert_nonnull (strstr (text, ap_user_get_email (user)));
+    }
+
+  g_assert_cmpuint (count_long_actual_texts (path, fixture->dir), ==, 0);
+}
+
+/* An address longer than its cell wraps between characters instead of
+ * being cut: it is all there in drawing order. */
+static void
+test_long_email_wraps (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *email = "an.extremely.long.mailbox.name.that.no.column.can.hold.on.one.line."
+                      "at.all@department.subsidiary.example.com";
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *joined = NULL;
+  const char *argv[4] = { "pdftotext", "-raw", NULL, "-" };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!have_qpdf ())
+    return;
+
+  g_ptr_array_add (users, report_test_user ("Long Address", email, "Sales", 0, 0, 1, 0));
+  path = write_pdf (fixture, "long-email.pdf", users);
+  argv[2] = path;
+  {
+    const char *raw_argv[] = { argv[0], argv[1], argv[2], argv[3], NULL };
+
+    g_spawn_sync (NULL, (char **) raw_argv, NULL,
+                  G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &text, NULL,
+                  &status, &error);
+  }
+  g_assert_no_error (error);
+  {
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+    joined = g_strjoinv ("", lines);
+  }
+  g_assert_nonnull (strstr (joined, email));
+  g_assert_cmpuint (count_long_actual_texts (path, fixture->dir), ==, 0);
+}
+
+/* The header states the whole scope: the server query, every local
+ * narrowing, users in the report and in the fetch, tenant, fetch time. */
+static void
+test_scope_header (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) users = make_users (24);
+  g_autoptr(ApQuery) query = ap_query_new ();
+  g_autoptr(ApReportScope) scope = ap_report_scope_new ();
+  g_autoptr(GDateTime) fetched = g_date_time_new_utc (2026, 3, 4, 9, 30, 0);
+  g_autofree char *path = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+
+  if (!have_poppler ())
+    return;
+
+  ap_query_set_search (query, AP_SEARCH_FIELD_EMAIL, "example");
+  ap_query_set_include_user_details (query, TRUE);
+  scope->base_url = g_strdup ("https://eu-api.mimecast.com");
+  ap_report_scope_set_fetched (scope, fetched, 250);
+  ap_report_scope_set_narrowing (scope, TRUE, "Finance & Legal", "smith");
+  path = write_pdf_with_scope (fixture, "scope.pdf", users, query, scope);
+  raw = run_tool ("pdftotext", path);
+  text = normalize_space (raw);
+
+  g_assert_nonnull (strstr (text, "Email contains “example”"));
+  g_assert_nonnull (strstr (text, "with training details"));
+  g_assert_nonnull (strstr (text, "Current view only"));
+  g_assert_nonnull (strstr (text, "department is “Finance & Legal”"));
+  g_assert_nonnull (strstr (text, "contains “smith”"));
+  g_assert_nonnull (strstr (text, "24 of 250 users in the fetch"));
+  g_assert_nonnull (strstr (text, "https://eu-api.mimecast.com"));
+  g_assert_nonnull (strstr (text, "Data fetched 2026-03-04 09:30 UTC"));
+  g_assert_nonnull (strstr (text, "Ordered by department, then name"));
+  g_assert_nonnull (strstr (text, "Rule: the most videos not watched"));
+
+  /* Everything loaded: no local filter, and demo data says so instead of
+   * a loopback address. */
+  ap_report_scope_set_narrowing (scope, FALSE, NULL, NULL);
+  g_free (scope->base_url);
+  scope->base_url = g_strdup ("http://127.0.0.1:46505");
+  scope->demo = TRUE;
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&raw, g_free);
+  g_clear_pointer (&text, g_free);
+  path = write_pdf_with_scope (fixture, "demo.pdf", users, query, scope);
+  raw = run_tool ("pdftotext", path);
+  text = normalize_space (raw);
+  g_assert_nonnull (strstr (text, "None: every user loaded"));
+  g_assert_nonnull (strstr (text, "Demo data"));
+  g_assert_null (strstr (text, "127.0.0.1"));
+}
+
+/* Users ordered by department, then name: a reader can find one. */
+static void
+test_order (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  const char *all;
+
+  if (!have_poppler ())
+    return;
+
+  g_ptr_array_add (users, report_test_user ("Zed Last", "z@example.com", "Alpha", 1, 0, 0, 0));
+  g_ptr_array_add (users, report_test_user ("Amy First", "a@example.com", "Beta", 1, 0, 0, 0));
+  g_ptr_array_add (users, report_test_user ("Bob Second", "b@example.com", "Alpha", 1, 0, 0, 0));
+  g_ptr_array_add (users, report_test_user ("Cy Nobody", "c@example.com", "", 1, 0, 0, 0));
+  path = write_pdf (fixture, "order.pdf", users);
+  text = run_tool ("pdftotext", path);
+  all = strstr (text, "Ordered by department");
+  g_assert_nonnull (all);
+  g_assert_true (strstr (all, "Bob Second") < strstr (all, "Zed Last"));
+  g_assert_true (strstr (all, "Zed Last") < strstr (all, "Amy First"));
+  g_assert_true (strstr (all, "Amy First") < strstr (all, "Cy Nobody"));
+}
+
+/* With details: each user's records, title and status, under the user. */
+static void
+test_details (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ApQuery) query = ap_query_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  const char *records, *user, *next;
+
+  if (!have_poppler ())
+    return;
+
+  ap_query_set_include_user_details (query, TRUE);
+  g_ptr_array_add (users, report_test_user ("Zoë Ångström-Müller", "zoe@example.com", "Finance",
+                                            2, 1, 1, 4));
+  g_ptr_array_add (users, report_test_user ("Zyta Zimmer", "zyta@example.com", "Finance",
+                                            0, 0, 0, 0));
+  path = write_pdf_with_scope (fixture, "details.pdf", users, query, NULL);
+  text = run_tool ("pdftotext", path);
+
+  records = strstr (text, "Training records");
+  g_assert_nonnull (records);
+  user = strstr (records, "Zoë Ångström-Müller");
+  g_assert_nonnull (user);
+  next = strstr (user, "Zyta Zimmer");
+  g_assert_nonnull (next);
+  /* report_test_user(): record 1 is "Completed", record 0 "Not started". */
+  g_assert_true (strstr (user, "Video 1: “Phishing”, part 1") < next);
+  g_assert_true (strstr (user, "Completed") < next);
+  g_assert_true (strstr (user, "Not started") < next);
+  g_assert_true (strstr (user, "2011-12-04") < next);
+  g_assert_nonnull (strstr (next, "No training records"));
+}
+
+/* A script no installed font covers is named in the report, not left as
+ * silent boxes. */
+static void
+test_missing_glyphs (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) users = make_users (3);
+  g_autoptr(ApReportDocument) document = NULL;
+  ApReportPage page = { 595, 842, 40, 40, 40, 40 };
+  g_autofree char *path = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  /* Linear B: no font package a desktop installs by default has it. */
+  const char *name = "𐀀𐀁𐀂 Linear";
+
+  if (!have_poppler ())
+    return;
+
+  g_ptr_array_add (users, report_test_user (name, "linear.b@example.com", "Sales", 1, 0, 0, 0));
+  document = ap_report_document_new (NULL, NULL, NULL);
+  ap_report_document_add_users (document, users);
+  ap_report_document_paginate (document, &page);
+  if (ap_report_document_get_n_missing_glyphs (document) == 0)
+    {
+      g_test_skip ("a font for Linear B is installed");
+      return;
+    }
+
+  path = write_pdf (fixture, "missing.pdf", users);
+  raw = run_tool ("pdftotext", path);
+  text = normalize_space (raw);
+  g_assert_nonnull (strstr (text, "no installed font can show"));
+  g_assert_nonnull (strstr (text, "Linear"));
+}
+
 static void
 test_paper_sizes (void)
 {
@@ -323,6 +715,17 @@ main (int   argc,
   g_test_add ("/ap/pdf/fonts-embedded", Fixture, NULL, fixture_set_up, test_fonts_embedded,
               fixture_tear_down);
   g_test_add ("/ap/pdf/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
+  g_test_add ("/ap/pdf/nothing-cut", Fixture, NULL, fixture_set_up, test_nothing_cut,
+              fixture_tear_down);
+  g_test_add ("/ap/pdf/long-email-wraps", Fixture, NULL, fixture_set_up, test_long_email_wraps,
+              fixture_tear_down);
+  g_test_add ("/ap/pdf/scope-header", Fixture, NULL, fixture_set_up, test_scope_header,
+              fixture_tear_down);
+  g_test_add ("/ap/pdf/order", Fixture, NULL, fixture_set_up, test_order, fixture_tear_down);
+  g_test_add ("/ap/pdf/details", Fixture, NULL, fixture_set_up, test_details,
+              fixture_tear_down);
+  g_test_add ("/ap/pdf/missing-glyphs", Fixture, NULL, fixture_set_up, test_missing_glyphs,
+              fixture_tear_down);
   g_test_add_func ("/ap/pdf/paper-sizes", test_paper_sizes);
   g_test_add ("/ap/pdf/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
               fixture_tear_down);

@@ -468,8 +468,7 @@ run_export (Fixture        *fixture,
   g_array_set_size (fixture->progress, 0);
   g_clear_error (&fixture->error);
 
-  ap_report_export_async (file, format, users, NULL, "https://api.services.mimecast.com",
-                          on_progress, fixture, fixture->cancellable, on_exported, fixture);
+  ap_report_export_async (file, format, users, NULL, NULL, on_progress, fixture, fixture->cancellable, on_exported, fixture);
   fixture->timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, fixture);
   g_main_loop_run (fixture->loop);
   g_clear_handle_id (&fixture->timeout_id, g_source_remove);

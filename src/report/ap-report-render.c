@@ -1,0 +1,1153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ap-report-render"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include <time.h>
+
+#include "ap-chart-render.h"
+#include "ap-report-private.h"
+#include "ap-report-table-private.h"
+#include "ap-summary.h"
+
+/* The report a manager hands to a director: a first page with what was
+ * asked, from which tenant, when it was fetched and how it was narrowed,
+ * the totals and their chart; the departments; the users needing
+ * attention; every user; with details, every user's training records.
+ *
+ * One drawing code for every target: the PDF writer draws all pages onto
+ * its surface, printing draws one page at a time onto the print context.
+ * Pagination measures every text once and keeps each table row's height
+ * (one float a row); drawing page N then replays the layout with those
+ * heights, drawing only page N's rows, so no text of another page is laid
+ * out. Nothing is kept per page: memory stays flat however many pages. */
+
+#define MAX_CHART_DEPARTMENTS 18
+#define MAX_ATTENTION_USERS   25
+#define ALL_PAGES             G_MAXUINT
+
+typedef struct
+{
+  char    *name;
+  guint64  n_users;
+  guint64  correct;
+  guint64  incorrect;
+  guint64  not_watched;
+  double   share_not_watched;
+} Department;
+
+struct _ApReportDocument
+{
+  ApQuery       *query;
+  ApReportScope *scope;
+  GDateTime     *generated;
+  GPtrArray     *users;       /* as added */
+  ApSummary     *summary;
+
+  /* Prepared once, on the first pagination */
+  gboolean       prepared;
+  GPtrArray     *sorted;      /* by department, then name */
+  Department    *departments;
+  guint          n_departments;
+  GPtrArray     *attention;
+  gboolean       has_details;
+
+  ApRender       render;
+  ApReportPage   page;
+  gboolean       paginated;
+  guint          n_pages;
+};
+
+static const ApRgba tile_color = { 0.960, 0.962, 0.970, 1.0 };
+static const ApRgba accent_color = { 0.208, 0.518, 0.894, 1.0 };  /* Adwaita blue 3 */
+
+/* Scope */
+
+ApReportScope *
+ap_report_scope_new (void)
+{
+  return g_new0 (ApReportScope, 1);
+}
+
+ApReportScope *
+ap_report_scope_copy (const ApReportScope *scope)
+{
+  ApReportScope *copy = ap_report_scope_new ();
+
+  if (scope == NULL)
+    return copy;
+
+  copy->base_url = g_strdup (scope->base_url);
+  copy->demo = scope->demo;
+  copy->fetched = scope->fetched != NULL ? g_date_time_ref (scope->fetched) : NULL;
+  copy->n_fetched = scope->n_fetched;
+  copy->current_view = scope->current_view;
+  copy->department = g_strdup (scope->department);
+  copy->search_text = g_strdup (scope->search_text);
+
+  return copy;
+}
+
+void
+ap_report_scope_free (ApReportScope *scope)
+{
+  if (scope == NULL)
+    return;
+
+  g_free (scope->base_url);
+  g_clear_pointer (&scope->fetched, g_date_time_unref);
+  g_free (scope->department);
+  g_free (scope->search_text);
+  g_free (scope);
+}
+
+void
+ap_report_scope_set_fetched (ApReportScope *scope,
+                             GDateTime     *fetched,
+                             guint          n_fetched)
+{
+  g_return_if_fail (scope != NULL);
+
+  if (fetched != NULL)
+    g_date_time_ref (fetched);
+  g_clear_pointer (&scope->fetched, g_date_time_unref);
+  scope->fetched = fetched;
+  scope->n_fetched = n_fetched;
+}
+
+void
+ap_report_scope_set_narrowing (ApReportScope *scope,
+                               gboolean       current_view,
+                               const char    *department,
+                               const char    *search_text)
+{
+  g_return_if_fail (scope != NULL);
+
+  scope->current_view = !!current_view;
+  g_free (scope->department);
+  scope->department = g_strdup (department);
+  g_free (scope->search_text);
+  scope->search_text = g_strdup (search_text != NULL && search_text[0] != '\0'
+                                 ? search_text : NULL);
+}
+
+/* Formatting */
+
+static char *
+format_count (guint64 value)
+{
+  /* Grouped as the locale groups digits ("12,345", "12.345"). */
+  return ap_chart_join_units (g_strdup_printf ("%'" G_GUINT64_FORMAT, value));
+}
+
+static char *
+format_share (guint64 part,
+              guint64 total)
+{
+  if (total == 0)
+    return g_strdup ("–");
+
+  /* Translators: a percentage in the PDF report, e.g. "62.5 %" */
+  return ap_chart_join_units (g_strdup_printf (_("%.1f %%"),
+                                               100.0 * (double) part / (double) total));
+}
+
+static char *
+format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+  g_autofree char *utc_text = g_date_time_format (utc, "%Y-%m-%d %H:%M UTC");
+  g_autofree char *local_text = NULL;
+
+  if (g_date_time_get_utc_offset (local) == 0)
+    return g_steal_pointer (&utc_text);
+
+  /* Translators: local date and time in the PDF report, see g_date_time_format() */
+  local_text = g_date_time_format (local, _("%-d %B %Y, %H:%M %Z"));
+  /* Translators: "<local time> (<UTC time>)" */
+  return g_strdup_printf (_("%s (%s)"), local_text, utc_text);
+}
+
+/* "2024-03-05" in UTC, without allocating: record dates repeat, so their
+ * layouts come from the table's cache. */
+static const char *
+format_date (char   buf[16],
+             gint64 unix_time)
+{
+  time_t t = (time_t) unix_time;
+  struct tm tm;
+
+  if (unix_time == AP_TIME_NONE || gmtime_r (&t, &tm) == NULL)
+    return "—";
+
+  strftime (buf, 16, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+static const char *
+department_label (const char *name)
+{
+  return name[0] != '\0' ? name : _("No department");
+}
+
+/* Document */
+
+ApReportDocument *
+ap_report_document_new (ApQuery             *query,
+                        const ApReportScope *scope,
+                        GDateTime           *generated)
+{
+  ApReportDocument *self;
+
+  g_return_val_if_fail (query == NULL || AP_IS_QUERY (query), NULL);
+
+  self = g_new0 (ApReportDocument, 1);
+  self->query = query != NULL ? ap_query_copy (query) : ap_query_new ();
+  self->scope = ap_report_scope_copy (scope);
+  self->generated = generated != NULL ? g_date_time_ref (generated)
+                                      : g_date_time_new_now_utc ();
+  self->users = g_ptr_array_new_with_free_func (g_object_unref);
+  self->summary = ap_summary_new ();
+
+  return self;
+}
+
+void
+ap_report_document_free (ApReportDocument *self)
+{
+  if (self == NULL)
+    return;
+
+  ap_render_clear (&self->render);
+  for (guint i = 0; i < self->n_departments; i++)
+    g_free (self->departments[i].name);
+  g_clear_pointer (&self->departments, g_free);
+  g_clear_pointer (&self->attention, g_ptr_array_unref);
+  g_clear_pointer (&self->sorted, g_ptr_array_unref);
+  g_clear_object (&self->query);
+  g_clear_pointer (&self->scope, ap_report_scope_free);
+  g_clear_pointer (&self->generated, g_date_time_unref);
+  g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_object (&self->summary);
+  g_free (self);
+}
+
+void
+ap_report_document_add_users (ApReportDocument *self,
+                              GPtrArray        *users)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->prepared);
+
+  for (guint i = 0; i < users->len; i++)
+    g_ptr_array_add (self->users, g_object_ref (g_ptr_array_index (users, i)));
+
+  ap_summary_add_batch (self->summary, users);
+}
+
+void
+ap_report_document_set_scope (ApReportDocument    *self,
+                              const ApReportScope *scope)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_pointer (&self->scope, ap_report_scope_free);
+  self->scope = ap_report_scope_copy (scope);
+  self->paginated = FALSE;
+}
+
+guint
+ap_report_document_get_n_users (ApReportDocument *self)
+{
+  return self->users->len;
+}
+
+GDateTime *
+ap_report_document_get_generated (ApReportDocument *self)
+{
+  return self->generated;
+}
+
+guint
+ap_report_document_get_n_missing_glyphs (ApReportDocument *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->render.n_missing;
+}
+
+/* Preparing the data */
+
+typedef struct
+{
+  ApUser *user;
+  char   *department_key;  /* shared by the department's users */
+  char   *name_key;
+} SortEntry;
+
+static int
+compare_sort_entries (gconstpointer a,
+                      gconstpointer b)
+{
+  const SortEntry *ea = a;
+  const SortEntry *eb = b;
+  gboolean a_none = ap_user_get_department (ea->user)[0] == '\0';
+  gboolean b_none = ap_user_get_department (eb->user)[0] == '\0';
+  int cmp;
+
+  /* Users without a department come last, not first. */
+  if (a_none != b_none)
+    return a_none ? 1 : -1;
+  if ((cmp = strcmp (ea->department_key, eb->department_key)) != 0)
+    return cmp;
+  if ((cmp = strcmp (ea->name_key, eb->name_key)) != 0)
+    return cmp;
+
+  return strcmp (ap_user_get_email (ea->user), ap_user_get_email (eb->user));
+}
+
+static void
+sort_users (ApReportDocument *self)
+{
+  g_autoptr(GHashTable) department_keys = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                 NULL, g_free);
+  guint n = self->users->len;
+  SortEntry *entries = g_new (SortEntry, MAX (n, 1));
+
+  /* Collation keys once per user, not once per comparison. */
+  for (guint i = 0; i < n; i++)
+    {
+      ApUser *user = g_ptr_array_index (self->users, i);
+      const char *department = ap_user_get_department (user);
+      char *key = g_hash_table_lookup (department_keys, department);
+
+      if (key == NULL)
+        {
+          key = g_utf8_collate_key (department, -1);
+          g_hash_table_insert (department_keys, (gpointer) department, key);
+        }
+      entries[i].user = user;
+      entries[i].department_key = key;
+      entries[i].name_key = g_utf8_collate_key (ap_user_get_name (user), -1);
+    }
+
+  qsort (entries, n, sizeof (SortEntry), compare_sort_entries);
+
+  self->sorted = g_ptr_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (self->sorted, entries[i].user);
+      g_free (entries[i].name_key);
+    }
+  g_free (entries);
+}
+
+static int
+compare_departments (gconstpointer a,
+                     gconstpointer b)
+{
+  const Department *da = a;
+  const Department *db = b;
+
+  if (da->share_not_watched != db->share_not_watched)
+    return da->share_not_watched > db->share_not_watched ? -1 : 1;
+  if (da->not_watched != db->not_watched)
+    return da->not_watched > db->not_watched ? -1 : 1;
+
+  return g_utf8_collate (da->name, db->name);
+}
+
+static void
+collect_departments (ApReportDocument *self)
+{
+  GListModel *model = ap_summary_get_departments (self->summary);
+  guint n = g_list_model_get_n_items (model);
+
+  self->departments = g_new0 (Department, MAX (n, 1));
+  self->n_departments = n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ApDepartmentSummary) summary = g_list_model_get_item (model, i);
+      Department *department = &self->departments[i];
+
+      department->name = g_strdup (ap_department_summary_get_name (summary));
+      department->n_users = ap_department_summary_get_n_users (summary);
+      department->correct = ap_department_summary_get_num_correct (summary);
+      department->incorrect = ap_department_summary_get_num_incorrect (summary);
+      department->not_watched = ap_department_summary_get_num_not_watched (summary);
+      department->share_not_watched = ap_department_summary_get_not_watched_share (summary);
+    }
+
+  qsort (self->departments, n, sizeof (Department), compare_departments);
+}
+
+/* Most not watched first, then most incorrect. */
+static int
+compare_attention (ApUser *a,
+                   ApUser *b)
+{
+  guint a_not_watched = ap_user_get_num_not_watched (a);
+  guint b_not_watched = ap_user_get_num_not_watched (b);
+  guint a_incorrect, b_incorrect;
+
+  if (a_not_watched != b_not_watched)
+    return a_not_watched > b_not_watched ? -1 : 1;
+
+  a_incorrect = ap_user_get_num_incorrect (a);
+  b_incorrect = ap_user_get_num_incorrect (b);
+  if (a_incorrect != b_incorrect)
+    return a_incorrect > b_incorrect ? -1 : 1;
+
+  return 0;
+}
+
+static void
+collect_attention (ApReportDocument *self)
+{
+  GPtrArray *users = self->sorted;
+
+  self->attention = g_ptr_array_sized_new (MAX_ATTENTION_USERS + 1);
+
+  /* A bounded insertion keeps the first 25 in one pass; ties keep the
+   * report's order (department, then name). */
+  for (guint i = 0; i < users->len; i++)
+    {
+      ApUser *user = g_ptr_array_index (users, i);
+      guint position = self->attention->len;
+
+      if (ap_user_get_num_not_watched (user) == 0 && ap_user_get_num_incorrect (user) == 0)
+        continue;
+
+      if (position == MAX_ATTENTION_USERS &&
+          compare_attention (user, g_ptr_array_index (self->attention, position - 1)) >= 0)
+        continue;
+
+      while (position > 0 &&
+             compare_attention (user, g_ptr_array_index (self->attention, position - 1)) < 0)
+        position--;
+      g_ptr_array_insert (self->attention, position, user);
+      if (self->attention->len > MAX_ATTENTION_USERS)
+        g_ptr_array_set_size (self->attention, MAX_ATTENTION_USERS);
+    }
+}
+
+static void
+prepare (ApReportDocument *self)
+{
+  if (self->prepared)
+    return;
+  self->prepared = TRUE;
+
+  sort_users (self);
+  collect_departments (self);
+  collect_attention (self);
+
+  for (guint i = 0; i < self->users->len && !self->has_details; i++)
+    self->has_details = ap_user_get_n_records (g_ptr_array_index (self->users, i)) > 0;
+}
+
+/* Sections */
+
+static void
+draw_tile (ApRender     *r,
+           double        x,
+           double        y,
+           double        width,
+           double        height,
+           const ApRgba *color,
+           const char   *label,
+           const char   *value,
+           const char   *detail,
+           double       *content_height)
+{
+  double inner = width - 20;
+  double ty = y + 10;
+
+  if (r->cr != NULL && content_height == NULL)
+    {
+      ap_render_set_color (r->cr, &tile_color);
+      cairo_rectangle (r->cr, x, y, width, height);
+      cairo_fill (r->cr);
+      ap_render_set_color (r->cr, color);
+      cairo_rectangle (r->cr, x, y, 4, height);
+      cairo_fill (r->cr);
+    }
+
+  /* Measuring (@content_height set) never draws. */
+  {
+    cairo_t *cr = r->cr;
+
+    if (content_height != NULL)
+      r->cr = NULL;
+    ty += ap_render_text (r, label, r->body_font, &r->palette.dim_foreground, x + 12, ty,
+                          inner, PANGO_ALIGN_LEFT);
+    ty += 2;
+    ty += ap_render_text (r, value, r->figure_font, &r->palette.foreground, x + 12, ty, inner,
+                          PANGO_ALIGN_LEFT);
+    ty += 2;
+    ty += ap_render_text (r, detail, r->body_font, &r->palette.dim_foreground, x + 12, ty,
+                          inner, PANGO_ALIGN_LEFT);
+    r->cr = cr;
+  }
+
+  if (content_height != NULL)
+    *content_height = ty - y + 10;
+}
+
+static void
+draw_key_values (ApRender           *r,
+                 const char * const *pairs,
+                 guint               n_pairs)
+{
+  double label_width = 0;
+
+  for (guint i = 0; i < n_pairs; i++)
+    label_width = MAX (label_width, ap_render_text_width (r, pairs[2 * i], r->bold_font));
+  label_width = MIN (label_width + 14, r->width / 3);
+
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      double label_height, height;
+
+      label_height = ap_render_text (r, pairs[2 * i], r->bold_font, &r->palette.dim_foreground,
+                                     r->left, r->y, label_width - 8, PANGO_ALIGN_LEFT);
+      height = ap_render_text (r, pairs[2 * i + 1], r->body_font, &r->palette.foreground,
+                               r->left + label_width, r->y, r->width - label_width,
+                               PANGO_ALIGN_LEFT);
+      r->y += MAX (label_height, height) + 4;
+    }
+}
+
+static char *
+describe_source (ApReportDocument *doc)
+{
+  const char *url = doc->scope->base_url;
+
+  if (doc->scope->demo)
+    return g_strdup (_("Demo data (built-in example organisation, not a Mimecast tenant)"));
+  if (url == NULL || url[0] == '\0')
+    return g_strdup (_("Unknown"));
+
+  return g_strdup (url);
+}
+
+static char *
+describe_narrowing (ApReportDocument *doc)
+{
+  const ApReportScope *scope = doc->scope;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+
+  if (!scope->current_view)
+    return g_strdup (_("None: every user loaded"));
+
+  if (scope->department != NULL)
+    /* Translators: a local filter named in the PDF report's header */
+    g_ptr_array_add (parts, g_strdup_printf (_("department is “%s”"),
+                                             department_label (scope->department)));
+  if (scope->search_text != NULL)
+    /* Translators: a local filter named in the PDF report's header */
+    g_ptr_array_add (parts, g_strdup_printf (_("name, email or department contains “%s”"),
+                                             scope->search_text));
+  if (parts->len == 0)
+    return g_strdup (_("None: the current view, without local filters"));
+
+  g_ptr_array_add (parts, NULL);
+  /* Translators: joins local filters in the PDF report's header */
+  joined = g_strjoinv (_("; "), (char **) parts->pdata);
+  /* Translators: %s is a list of local filters */
+  return g_strdup_printf (_("Current view only: %s"), joined);
+}
+
+static char *
+describe_users (ApReportDocument *doc)
+{
+  g_autofree char *n_users = format_count (doc->users->len);
+  g_autofree char *n_fetched = NULL;
+  guint fetched = doc->scope->n_fetched;
+
+  if (fetched == 0 || fetched == doc->users->len)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s user (all users in the fetch)",
+                                         "%s users (all users in the fetch)", doc->users->len),
+                            n_users);
+
+  n_fetched = format_count (fetched);
+  /* Translators: "24 of 250 users in the fetch" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s user in the fetch",
+                                       "%s of %s users in the fetch", fetched),
+                          n_users, n_fetched);
+}
+
+static void
+draw_first_page (ApRender *r)
+{
+  ApReportDocument *doc = r->document;
+  guint64 correct = ap_summary_get_num_correct (doc->summary);
+  guint64 incorrect = ap_summary_get_num_incorrect (doc->summary);
+  guint64 not_watched = ap_summary_get_num_not_watched (doc->summary);
+  guint64 videos = correct + incorrect + not_watched;
+  g_autofree char *query = ap_query_describe (doc->query);
+  g_autofree char *generated = format_time (doc->generated);
+  g_autofree char *fetched = NULL;
+  g_autofree char *source = describe_source (doc);
+  g_autofree char *narrowing = describe_narrowing (doc);
+  g_autofree char *users = describe_users (doc);
+  g_autofree char *n_users = format_count (doc->users->len);
+  g_autofree char *n_departments = NULL;
+  g_autofree char *missing = NULL;
+  g_auto(GStrv) values = g_new0 (char *, 4 + 1);  /* filled in order, so g_strfreev frees all */
+  g_auto(GStrv) shares = g_new0 (char *, 3 + 1);
+  g_autofree char *sentence = NULL;
+  g_autofree char *n_videos = format_count (videos);
+  const char *pairs[16];
+  const ApRgba *colors[4];
+  const char *labels[4];
+  double tile_w, tile_h, chart_size, text_x;
+  guint n_pairs = 0;
+
+  if (doc->scope->fetched != NULL)
+    fetched = format_time (doc->scope->fetched);
+
+  if (r->cr != NULL)
+    {
+      ap_render_set_color (r->cr, &accent_color);
+      cairo_rectangle (r->cr, r->left, r->y, r->width, 4);
+      cairo_fill (r->cr);
+    }
+  r->y += 14;
+
+  ap_render_add_outline (r, _("Summary"));
+  r->y += ap_render_text (r, _("Mimecast Awareness Training"), r->bold_font, &accent_color,
+                          r->left, r->y, r->width, PANGO_ALIGN_LEFT);
+  r->y += 2;
+  r->y += ap_render_text (r, _("Awareness training performance"), r->title_font,
+                          &r->palette.foreground, r->left, r->y, r->width, PANGO_ALIGN_LEFT);
+  r->y += 14;
+
+#define PAIR(label, value) G_STMT_START { pairs[n_pairs * 2] = (label); \
+                                          pairs[n_pairs++ * 2 + 1] = (value); } G_STMT_END
+  PAIR (doc->scope->demo ? _("Data") : _("Tenant"), source);
+  PAIR (_("Server query"), query);
+  PAIR (_("Local filters"), narrowing);
+  PAIR (_("Users"), users);
+  if (fetched != NULL)
+    PAIR (_("Data fetched"), fetched);
+  PAIR (_("Report generated"), generated);
+  if (r->n_missing > 0)
+    {
+      /* Translators: a note in the PDF report's header; %s is an example name */
+      missing = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u text has characters no installed font can "
+                                              "show; they appear as boxes (e.g. “%s”). Install "
+                                              "the fonts for that script and export again.",
+                                              "%u texts have characters no installed font can "
+                                              "show; they appear as boxes (e.g. “%s”). Install "
+                                              "the fonts for that script and export again.",
+                                              r->n_missing),
+                                 r->n_missing, r->missing_example);
+      PAIR (_("Note"), missing);
+    }
+#undef PAIR
+  draw_key_values (r, pairs, n_pairs);
+
+  r->y += 10;
+  if (r->cr != NULL)
+    {
+      ap_render_set_color (r->cr, &r->palette.grid);
+      cairo_set_line_width (r->cr, 0.75);
+      cairo_move_to (r->cr, r->left, r->y);
+      cairo_line_to (r->cr, r->left + r->width, r->y);
+      cairo_stroke (r->cr);
+    }
+  r->y += 18;
+
+  r->y += ap_render_text (r, _("Totals"), r->heading_font, &r->palette.foreground, r->left,
+                          r->y, r->width, PANGO_ALIGN_LEFT);
+  r->y += 10;
+
+  values[0] = g_strdup (n_users);
+  values[1] = format_count (correct);
+  values[2] = format_count (incorrect);
+  values[3] = format_count (not_watched);
+  shares[0] = format_share (correct, videos);
+  shares[1] = format_share (incorrect, videos);
+  shares[2] = format_share (not_watched, videos);
+  n_departments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u department",
+                                                "%u departments", doc->n_departments),
+                                   doc->n_departments);
+  labels[0] = _("Users");
+  labels[1] = ap_chart_part_get_label (AP_CHART_PART_CORRECT);
+  labels[2] = ap_chart_part_get_label (AP_CHART_PART_INCORRECT);
+  labels[3] = ap_chart_part_get_label (AP_CHART_PART_NOT_WATCHED);
+  colors[0] = &accent_color;
+  colors[1] = &r->palette.correct;
+  colors[2] = &r->palette.incorrect;
+  colors[3] = &r->palette.not_watched;
+
+  /* Tiles as tall as the tallest one's wrapped text. */
+  tile_w = (r->width - 3 * 10) / 4;
+  tile_h = 0;
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < 4; i++)
+      {
+        g_autofree char *detail = NULL;
+        double height;
+
+        if (i == 0)
+          detail = g_strdup (n_departments);
+        else
+          /* Translators: under a total in the PDF report, e.g. "62.5 % of videos" */
+          detail = g_strdup_printf (_("%s of videos"), shares[i - 1]);
+
+        draw_tile (r, r->left + i * (tile_w + 10), r->y, tile_w, tile_h, colors[i], labels[i],
+                   values[i], detail, pass == 0 ? &height : NULL);
+        if (pass == 0)
+          tile_h = MAX (tile_h, height);
+      }
+  r->y += tile_h + 20;
+
+  /* The ring on the left, the same numbers in one sentence beside it. */
+  chart_size = 150;
+  if (r->cr != NULL)
+    {
+      cairo_save (r->cr);
+      cairo_new_path (r->cr);
+      ap_chart_render_breakdown (r->cr, &r->palette, r->chart_font, r->left, r->y,
+                                 chart_size, chart_size, correct, incorrect, not_watched,
+                                 AP_CHART_PART_NONE);
+      cairo_restore (r->cr);
+      cairo_new_path (r->cr);
+    }
+
+  text_x = r->left + chart_size + 28;
+  if (videos > 0)
+    sentence = g_strdup_printf (_("Of %s training videos sent to %s users, %s were answered "
+                                  "correctly, %s incorrectly, and %s have not been watched."),
+                                n_videos, n_users, shares[0], shares[1], shares[2]);
+  else
+    sentence = g_strdup (_("No training videos were sent to these users."));
+  {
+    double ty = r->y + 20;
+
+    ty += ap_render_text (r, sentence, r->body_font, &r->palette.foreground, text_x, ty,
+                          r->left + r->width - text_x, PANGO_ALIGN_LEFT);
+    ty += 14;
+    if (r->cr != NULL)
+      {
+        cairo_save (r->cr);
+        cairo_new_path (r->cr);
+        ap_chart_render_legend (r->cr, &r->palette, r->chart_font, text_x, ty,
+                                r->left + r->width - text_x);
+        cairo_restore (r->cr);
+        cairo_new_path (r->cr);
+      }
+  }
+  r->y += chart_size + 20;
+}
+
+static const ApColumn department_columns[] = {
+  { N_("Department"), 1, FALSE, NULL },
+  { N_("Users"), 0, TRUE, "0000000" },
+  { N_("Correct"), 0, TRUE, "0000000" },
+  { N_("Incorrect"), 0, TRUE, "0000000" },
+  { N_("Not watched"), 0, TRUE, "0000000" },
+  { N_("Share not watched"), 0, TRUE, "100.0 %" },
+};
+
+static void
+draw_departments (ApRender *r)
+{
+  ApReportDocument *doc = r->document;
+  g_autofree char *caption = NULL;
+  guint n_chart = MIN (doc->n_departments, MAX_CHART_DEPARTMENTS);
+  double chart_height;
+  double legend_height;
+  ApTable table;
+
+  /* The chart takes as many departments as fit below the totals, so the
+   * first page answers "where is it worst" at a glance; too few and it
+   * moves to a page of its own. The heading always stays with it. */
+  legend_height = ap_chart_legend_get_height (r->chart_font);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      double available = r->bottom - r->y - 60 - legend_height - 12;
+      guint fit = n_chart;
+
+      while (fit > 0 && ap_chart_stacked_bars_get_height (fit) > available)
+        fit--;
+      if (fit >= MIN (n_chart, 5) || r->y <= r->top + 30)
+        {
+          n_chart = MAX (fit, MIN (n_chart, 1));
+          break;
+        }
+      ap_render_new_page (r);
+    }
+  chart_height = ap_chart_stacked_bars_get_height (n_chart);
+
+  if (n_chart < doc->n_departments)
+    caption = g_strdup_printf (_("The %u departments with the largest share of videos not "
+                                 "watched; all %u are in the table."),
+                               n_chart, doc->n_departments);
+  else
+    caption = g_strdup (_("Sorted by the share of videos not watched, largest first."));
+
+  ap_render_heading (r, _("By department"), caption);
+
+  if (doc->n_departments == 0)
+    {
+      r->y += ap_render_text (r, _("There are no users in this report."), r->body_font,
+                              &r->palette.dim_foreground, r->left, r->y, r->width,
+                              PANGO_ALIGN_LEFT);
+      r->y += 20;
+      return;
+    }
+
+  if (r->cr != NULL)
+    {
+      g_autofree ApChartSeries *series = g_new0 (ApChartSeries, n_chart);
+
+      for (guint i = 0; i < n_chart; i++)
+        {
+          series[i].label = doc->departments[i].name;
+          series[i].correct = doc->departments[i].correct;
+          series[i].incorrect = doc->departments[i].incorrect;
+          series[i].not_watched = doc->departments[i].not_watched;
+        }
+      cairo_save (r->cr);
+      cairo_new_path (r->cr);
+      ap_chart_render_legend (r->cr, &r->palette, r->chart_font, r->left, r->y, r->width);
+      cairo_new_path (r->cr);
+      ap_chart_render_stacked_bars (r->cr, &r->palette, r->chart_font, r->left,
+                                    r->y + legend_height + 6, r->width, chart_height,
+                                    series, n_chart, -1, AP_CHART_PART_NONE);
+      cairo_restore (r->cr);
+      cairo_new_path (r->cr);
+    }
+  r->y += legend_height + 6 + chart_height + 18;
+
+  ap_table_begin (r, &table, department_columns, G_N_ELEMENTS (department_columns),
+                  _("By department (continued)"));
+  for (guint i = 0; i < doc->n_departments && !r->stop; i++)
+    {
+      const Department *department = &doc->departments[i];
+
+      ap_table_set_text (&table, 0, department_label (department->name), NULL, TRUE);
+      ap_table_set_number (&table, 1, department->n_users);
+      ap_table_set_number (&table, 2, department->correct);
+      ap_table_set_number (&table, 3, department->incorrect);
+      ap_table_set_number (&table, 4, department->not_watched);
+      ap_table_take_text (&table, 5, format_share (department->not_watched,
+                                                   department->correct +
+                                                   department->incorrect +
+                                                   department->not_watched));
+      ap_table_commit_row (r, &table);
+    }
+  ap_table_end (r, &table);
+}
+
+/* Name and email share a cell, the email under the name: both then have
+ * most of the page's width and stay whole on one line in all but extreme
+ * cases (which wrap, never cut). */
+static const ApColumn user_columns[] = {
+  { N_("Name and email"), 70, FALSE, NULL },
+  { N_("Department"), 24, FALSE, NULL },
+  { N_("Correct"), 0, TRUE, "00000" },
+  { N_("Incorrect"), 0, TRUE, "00000" },
+  { N_("Not watched"), 0, TRUE, "00000" },
+};
+
+static const ApColumn ranked_user_columns[] = {
+  { "#", 0, TRUE, "00" },
+  { N_("Name and email"), 70, FALSE, NULL },
+  { N_("Department"), 24, FALSE, NULL },
+  { N_("Correct"), 0, TRUE, "00000" },
+  { N_("Incorrect"), 0, TRUE, "00000" },
+  { N_("Not watched"), 0, TRUE, "00000" },
+};
+
+static void
+set_user_row (ApTable *table,
+              ApUser  *user,
+              guint    rank)
+{
+  guint c = 0;
+
+  if (rank > 0)
+    ap_table_set_number (table, c++, rank);
+  ap_table_set_text (table, c++, ap_user_get_name (user), ap_user_get_email (user), FALSE);
+  ap_table_set_text (table, c++, department_label (ap_user_get_department (user)), NULL, TRUE);
+  ap_table_set_number (table, c++, ap_user_get_num_correct (user));
+  ap_table_set_number (table, c++, ap_user_get_num_incorrect (user));
+  ap_table_set_number (table, c++, ap_user_get_num_not_watched (user));
+}
+
+static void
+draw_attention (ApRender *r)
+{
+  ApReportDocument *doc = r->document;
+  g_autofree char *caption = NULL;
+  ApTable table;
+
+  caption = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Rule: the most videos not watched, then the most "
+                                          "answered incorrectly; users with neither are left "
+                                          "out. The first %u user by that rule.",
+                                          "Rule: the most videos not watched, then the most "
+                                          "answered incorrectly; users with neither are left "
+                                          "out. The first %u users by that rule.",
+                                          doc->attention->len),
+                             doc->attention->len);
+
+  /* At most 25 rows of about 26 points: kept on one page with the
+   * heading when a page can hold them. */
+  ap_render_ensure_space (r, MIN (90 + MAX (doc->attention->len, 1) * 26.0,
+                                  r->bottom - r->top - 40));
+  if (doc->attention->len == 0)
+    {
+      ap_render_heading (r, _("Users needing attention"), NULL);
+      r->y += ap_render_text (r, _("Every user has watched every video and answered correctly."),
+                              r->body_font, &r->palette.dim_foreground, r->left, r->y,
+                              r->width, PANGO_ALIGN_LEFT);
+      r->y += 20;
+      return;
+    }
+
+  ap_render_heading (r, _("Users needing attention"), caption);
+  ap_table_begin (r, &table, ranked_user_columns, G_N_ELEMENTS (ranked_user_columns),
+                  _("Users needing attention (continued)"));
+  for (guint i = 0; i < doc->attention->len && !r->stop; i++)
+    {
+      set_user_row (&table, g_ptr_array_index (doc->attention, i), i + 1);
+      ap_table_commit_row (r, &table);
+    }
+  ap_table_end (r, &table);
+}
+
+static void
+draw_all_users (ApRender *r)
+{
+  ApReportDocument *doc = r->document;
+  g_autofree char *caption = NULL;
+  g_autofree char *n_users = format_count (doc->sorted->len);
+  GPtrArray *users = doc->sorted;
+  ApTable table;
+
+  /* The full list starts on a page of its own: it is the part people
+   * print separately or skip. */
+  ap_render_new_page (r);
+  caption = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%s user. Ordered by department, then name.",
+                                          "%s users. Ordered by department, then name.",
+                                          users->len),
+                             n_users);
+  ap_render_heading (r, _("All users"), caption);
+
+  if (users->len == 0)
+    {
+      r->y += ap_render_text (r, _("There are no users in this report."), r->body_font,
+                              &r->palette.dim_foreground, r->left, r->y, r->width,
+                              PANGO_ALIGN_LEFT);
+      return;
+    }
+
+  ap_table_begin (r, &table, user_columns, G_N_ELEMENTS (user_columns),
+                  _("All users (continued)"));
+  for (guint i = 0; i < users->len && !r->stop; i++)
+    {
+      set_user_row (&table, g_ptr_array_index (users, i), 0);
+      ap_table_commit_row (r, &table);
+      r->users_drawn = i + 1;
+    }
+  ap_table_end (r, &table);
+}
+
+static const ApColumn record_columns[] = {
+  { N_("Training video"), 44, FALSE, NULL },
+  { N_("Category"), 18, FALSE, NULL },
+  { N_("Status"), 18, FALSE, NULL },
+  { N_("Acknowledged"), 0, TRUE, "No" },
+  { N_("Sent"), 0, TRUE, "0000-00-00" },
+  { N_("Viewed"), 0, TRUE, "0000-00-00" },
+};
+
+static void
+draw_records (ApRender *r)
+{
+  ApReportDocument *doc = r->document;
+  GPtrArray *users = doc->sorted;
+  const char *yes = _("Yes");
+  const char *no = _("No");
+  g_autofree char *caption = NULL;
+  ApTable table;
+
+  if (!doc->has_details)
+    return;
+
+  ap_render_new_page (r);
+  caption = g_strdup (_("Every training video sent to each user, users in the order of "
+                        "“All users”. Dates in UTC; “—” not viewed yet."));
+  ap_render_heading (r, _("Training records"), caption);
+
+  ap_table_begin (r, &table, record_columns, G_N_ELEMENTS (record_columns),
+                  _("Training records (continued)"));
+  for (guint i = 0; i < users->len && !r->stop; i++)
+    {
+      ApUser *user = g_ptr_array_index (users, i);
+      guint n_records = ap_user_get_n_records (user);
+      g_autofree char *who = g_strdup_printf ("%s · %s", ap_user_get_email (user),
+                                              department_label (ap_user_get_department (user)));
+
+      ap_table_set_span (&table, ap_user_get_name (user), who);
+      ap_table_commit_row (r, &table);
+
+      if (n_records == 0)
+        {
+          ap_table_set_text (&table, 0, _("No training records"), NULL, TRUE);
+          ap_table_commit_row (r, &table);
+        }
+
+      for (guint j = 0; j < n_records && !r->stop; j++)
+        {
+          ApTrainingRecord *record = ap_user_get_record (user, j);
+          char sent[16], viewed[16];
+
+          ap_table_set_text (&table, 0, ap_training_record_get_title (record), NULL, TRUE);
+          ap_table_set_text (&table, 1, ap_training_record_get_category (record), NULL, TRUE);
+          ap_table_set_text (&table, 2, ap_training_record_get_status (record), NULL, TRUE);
+          ap_table_set_text (&table, 3, ap_training_record_get_acknowledged (record) ? yes : no,
+                             NULL, TRUE);
+          ap_table_set_text (&table, 4,
+                             format_date (sent, ap_training_record_get_time_sent (record)),
+                             NULL, TRUE);
+          ap_table_set_text (&table, 5,
+                             format_date (viewed, ap_training_record_get_time_viewed (record)),
+                             NULL, TRUE);
+          ap_table_commit_row (r, &table);
+        }
+    }
+  ap_table_end (r, &table);
+}
+
+static void
+layout_report (ApRender *r)
+{
+  ap_render_begin (r);
+
+  draw_first_page (r);
+  if (!r->stop)
+    draw_departments (r);
+  if (!r->stop)
+    draw_attention (r);
+  if (!r->stop)
+    draw_all_users (r);
+  if (!r->stop)
+    draw_records (r);
+
+  ap_render_end (r);
+}
+
+/* Targets */
+
+static void
+ensure_render (ApReportDocument   *self,
+               const ApReportPage *page)
+{
+  g_autofree char *generated = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+
+  prepare (self);
+
+  if (self->paginated && memcmp (page, &self->page, sizeof *page) == 0)
+    return;
+
+  if (self->render.context == NULL)
+    {
+      utc = g_date_time_to_utc (self->generated);
+      generated = g_date_time_format (utc, "%Y-%m-%d %H:%M UTC");
+      ap_render_init (&self->render, self,
+                      /* Translators: the footer of every page of the PDF report */
+                      g_strdup_printf (_("Awareness training performance · generated %s"),
+                                       generated));
+    }
+
+  self->page = *page;
+  ap_render_set_page (&self->render, page);
+
+  /* Measure every row once, then lay out again with the heights known
+   * (the first page can only name texts without a font once they are all
+   * measured). */
+  self->render.measuring = TRUE;
+  layout_report (&self->render);
+  self->render.measuring = FALSE;
+  layout_report (&self->render);
+
+  self->n_pages = self->render.page;
+  self->render.n_pages = self->n_pages;
+  self->paginated = TRUE;
+}
+
+guint
+ap_report_document_paginate (ApReportDocument   *self,
+                             const ApReportPage *page)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (page != NULL && page->width > 0 && page->height > 0, 0);
+
+  ensure_render (self, page);
+
+  return self->n_pages;
+}
+
+void
+ap_report_document_draw_page (ApReportDocument *self,
+                              cairo_t          *cr,
+                              guint             page_nr)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (self->paginated);
+
+  if (page_nr >= self->n_pages)
+    return;
+
+  cairo_save (cr);
+  self->render.target_cr = cr;
+  self->render.target = page_nr + 1;
+  self->render.pdf_surface = NULL;
+  layout_report (&self->render);
+  self->render.target_cr = NULL;
+  self->render.target = ALL_PAGES;
+  cairo_restore (cr);
+}
+
+gboolean
+ap_report_document_draw_all (ApReportDocument *self,
+                             cairo_t          *cr,
+                             cairo_surface_t  *pdf_surface,
+                             ApReportPageFunc  page_done,
+                             gpointer          user_data)
+{
+  gboolean completed;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->paginated, FALSE);
+
+  self->render.target_cr = cr;
+  self->render.target = ALL_PAGES;
+  self->render.pdf_surface = pdf_surface;
+  self->render.page_done = page_done;
+  self->render.page_data = user_data;
+  layout_report (&self->render);
+  completed = !self->render.stop;
+  self->render.target_cr = NULL;
+  self->render.pdf_surface = NULL;
+  self->render.page_done = NULL;
+  self->render.page_data = NULL;
+
+  return completed;
+}
