@@ -11,7 +11,7 @@
 #include "ap-chart-render.h"
 #include "ap-report-private.h"
 #include "ap-report-table-private.h"
-#include "ap-summary.h"
+#include "ap-analysis.h"
 
 /* The report a manager hands to a director: a first page with what was
  * asked, from which tenant, when it was fetched and how it was narrowed,
@@ -26,18 +26,9 @@
  * out. Nothing is kept per page: memory stays flat however many pages. */
 
 #define MAX_CHART_DEPARTMENTS 18
+/* The window lists everyone needing attention; the report the first 25. */
 #define MAX_ATTENTION_USERS   25
 #define ALL_PAGES             G_MAXUINT
-
-typedef struct
-{
-  char    *name;
-  guint64  n_users;
-  guint64  correct;
-  guint64  incorrect;
-  guint64  not_watched;
-  double   share_not_watched;
-} Department;
 
 struct _ApReportDocument
 {
@@ -45,14 +36,14 @@ struct _ApReportDocument
   ApReportScope *scope;
   GDateTime     *generated;
   GPtrArray     *users;       /* as added */
-  ApSummary     *summary;
 
-  /* Prepared once, on the first pagination */
+  /* Prepared once, on the first pagination: the departments, videos and
+   * users needing attention come from the one computation the window and
+   * the headless reports use too. */
   gboolean       prepared;
+  ApAnalysis    *analysis;
   GPtrArray     *sorted;      /* by department, then name */
-  Department    *departments;
-  guint          n_departments;
-  GPtrArray     *attention;
+  guint          n_attention;
   gboolean       has_details;
 
   ApRender       render;
@@ -211,7 +202,6 @@ ap_report_document_new (ApQuery             *query,
   self->generated = generated != NULL ? g_date_time_ref (generated)
                                       : g_date_time_new_now_utc ();
   self->users = g_ptr_array_new_with_free_func (g_object_unref);
-  self->summary = ap_summary_new ();
 
   return self;
 }
@@ -223,16 +213,12 @@ ap_report_document_free (ApReportDocument *self)
     return;
 
   ap_render_clear (&self->render);
-  for (guint i = 0; i < self->n_departments; i++)
-    g_free (self->departments[i].name);
-  g_clear_pointer (&self->departments, g_free);
-  g_clear_pointer (&self->attention, g_ptr_array_unref);
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
   g_clear_pointer (&self->sorted, g_ptr_array_unref);
   g_clear_object (&self->query);
   g_clear_pointer (&self->scope, ap_report_scope_free);
   g_clear_pointer (&self->generated, g_date_time_unref);
   g_clear_pointer (&self->users, g_ptr_array_unref);
-  g_clear_object (&self->summary);
   g_free (self);
 }
 
@@ -245,8 +231,6 @@ ap_report_document_add_users (ApReportDocument *self,
 
   for (guint i = 0; i < users->len; i++)
     g_ptr_array_add (self->users, g_object_ref (g_ptr_array_index (users, i)));
-
-  ap_summary_add_batch (self->summary, users);
 }
 
 void
@@ -346,96 +330,6 @@ sort_users (ApReportDocument *self)
   g_free (entries);
 }
 
-static int
-compare_departments (gconstpointer a,
-                     gconstpointer b)
-{
-  const Department *da = a;
-  const Department *db = b;
-
-  if (da->share_not_watched != db->share_not_watched)
-    return da->share_not_watched > db->share_not_watched ? -1 : 1;
-  if (da->not_watched != db->not_watched)
-    return da->not_watched > db->not_watched ? -1 : 1;
-
-  return g_utf8_collate (da->name, db->name);
-}
-
-static void
-collect_departments (ApReportDocument *self)
-{
-  GListModel *model = ap_summary_get_departments (self->summary);
-  guint n = g_list_model_get_n_items (model);
-
-  self->departments = g_new0 (Department, MAX (n, 1));
-  self->n_departments = n;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(ApDepartmentSummary) summary = g_list_model_get_item (model, i);
-      Department *department = &self->departments[i];
-
-      department->name = g_strdup (ap_department_summary_get_name (summary));
-      department->n_users = ap_department_summary_get_n_users (summary);
-      department->correct = ap_department_summary_get_num_correct (summary);
-      department->incorrect = ap_department_summary_get_num_incorrect (summary);
-      department->not_watched = ap_department_summary_get_num_not_watched (summary);
-      department->share_not_watched = ap_department_summary_get_not_watched_share (summary);
-    }
-
-  qsort (self->departments, n, sizeof (Department), compare_departments);
-}
-
-/* Most not watched first, then most incorrect. */
-static int
-compare_attention (ApUser *a,
-                   ApUser *b)
-{
-  guint a_not_watched = ap_user_get_num_not_watched (a);
-  guint b_not_watched = ap_user_get_num_not_watched (b);
-  guint a_incorrect, b_incorrect;
-
-  if (a_not_watched != b_not_watched)
-    return a_not_watched > b_not_watched ? -1 : 1;
-
-  a_incorrect = ap_user_get_num_incorrect (a);
-  b_incorrect = ap_user_get_num_incorrect (b);
-  if (a_incorrect != b_incorrect)
-    return a_incorrect > b_incorrect ? -1 : 1;
-
-  return 0;
-}
-
-static void
-collect_attention (ApReportDocument *self)
-{
-  GPtrArray *users = self->sorted;
-
-  self->attention = g_ptr_array_sized_new (MAX_ATTENTION_USERS + 1);
-
-  /* A bounded insertion keeps the first 25 in one pass; ties keep the
-   * report's order (department, then name). */
-  for (guint i = 0; i < users->len; i++)
-    {
-      ApUser *user = g_ptr_array_index (users, i);
-      guint position = self->attention->len;
-
-      if (ap_user_get_num_not_watched (user) == 0 && ap_user_get_num_incorrect (user) == 0)
-        continue;
-
-      if (position == MAX_ATTENTION_USERS &&
-          compare_attention (user, g_ptr_array_index (self->attention, position - 1)) >= 0)
-        continue;
-
-      while (position > 0 &&
-             compare_attention (user, g_ptr_array_index (self->attention, position - 1)) < 0)
-        position--;
-      g_ptr_array_insert (self->attention, position, user);
-      if (self->attention->len > MAX_ATTENTION_USERS)
-        g_ptr_array_set_size (self->attention, MAX_ATTENTION_USERS);
-    }
-}
-
 static void
 prepare (ApReportDocument *self)
 {
@@ -443,12 +337,11 @@ prepare (ApReportDocument *self)
     return;
   self->prepared = TRUE;
 
+  /* The users are not added to after this: the analysis keeps the array. */
+  self->analysis = ap_analysis_new (self->users);
   sort_users (self);
-  collect_departments (self);
-  collect_attention (self);
-
-  for (guint i = 0; i < self->users->len && !self->has_details; i++)
-    self->has_details = ap_user_get_n_records (g_ptr_array_index (self->users, i)) > 0;
+  self->n_attention = MIN (ap_analysis_get_attention (self->analysis)->len, MAX_ATTENTION_USERS);
+  self->has_details = ap_analysis_get_n_records (self->analysis) > 0;
 }
 
 /* Sections */
@@ -587,10 +480,11 @@ static void
 draw_first_page (ApRender *r)
 {
   ApReportDocument *doc = r->document;
-  guint64 correct = ap_summary_get_num_correct (doc->summary);
-  guint64 incorrect = ap_summary_get_num_incorrect (doc->summary);
-  guint64 not_watched = ap_summary_get_num_not_watched (doc->summary);
+  guint64 correct = ap_analysis_get_num_correct (doc->analysis);
+  guint64 incorrect = ap_analysis_get_num_incorrect (doc->analysis);
+  guint64 not_watched = ap_analysis_get_num_not_watched (doc->analysis);
   guint64 videos = correct + incorrect + not_watched;
+  guint n_departments_count = ap_analysis_get_n_departments (doc->analysis);
   g_autofree char *query = ap_query_describe (doc->query);
   g_autofree char *generated = format_time (doc->generated);
   g_autofree char *fetched = NULL;
@@ -678,8 +572,8 @@ draw_first_page (ApRender *r)
   shares[1] = format_share (incorrect, videos);
   shares[2] = format_share (not_watched, videos);
   n_departments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u department",
-                                                "%u departments", doc->n_departments),
-                                   doc->n_departments);
+                                                "%u departments", n_departments_count),
+                                   n_departments_count);
   labels[0] = _("Users");
   labels[1] = ap_chart_part_get_label (AP_CHART_PART_CORRECT);
   labels[2] = ap_chart_part_get_label (AP_CHART_PART_INCORRECT);
@@ -763,8 +657,9 @@ static void
 draw_departments (ApRender *r)
 {
   ApReportDocument *doc = r->document;
+  guint n_departments = ap_analysis_get_n_departments (doc->analysis);
   g_autofree char *caption = NULL;
-  guint n_chart = MIN (doc->n_departments, MAX_CHART_DEPARTMENTS);
+  guint n_chart = MIN (n_departments, MAX_CHART_DEPARTMENTS);
   double chart_height;
   double legend_height;
   ApTable table;
@@ -789,16 +684,16 @@ draw_departments (ApRender *r)
     }
   chart_height = ap_chart_stacked_bars_get_height (n_chart);
 
-  if (n_chart < doc->n_departments)
+  if (n_chart < n_departments)
     caption = g_strdup_printf (_("The %u departments with the largest share of videos not "
                                  "watched; all %u are in the table."),
-                               n_chart, doc->n_departments);
+                               n_chart, n_departments);
   else
     caption = g_strdup (_("Sorted by the share of videos not watched, largest first."));
 
   ap_render_heading (r, _("By department"), caption);
 
-  if (doc->n_departments == 0)
+  if (n_departments == 0)
     {
       r->y += ap_render_text (r, _("There are no users in this report."), r->body_font,
                               &r->palette.dim_foreground, r->left, r->y, r->width,
@@ -813,10 +708,12 @@ draw_departments (ApRender *r)
 
       for (guint i = 0; i < n_chart; i++)
         {
-          series[i].label = doc->departments[i].name;
-          series[i].correct = doc->departments[i].correct;
-          series[i].incorrect = doc->departments[i].incorrect;
-          series[i].not_watched = doc->departments[i].not_watched;
+          const ApAnalysisDepartment *department = ap_analysis_get_department (doc->analysis, i);
+
+          series[i].label = department->name;
+          series[i].correct = department->num_correct;
+          series[i].incorrect = department->num_incorrect;
+          series[i].not_watched = department->num_not_watched;
         }
       cairo_save (r->cr);
       cairo_new_path (r->cr);
@@ -832,19 +729,17 @@ draw_departments (ApRender *r)
 
   ap_table_begin (r, &table, department_columns, G_N_ELEMENTS (department_columns),
                   _("By department (continued)"));
-  for (guint i = 0; i < doc->n_departments && !r->stop; i++)
+  for (guint i = 0; i < n_departments && !r->stop; i++)
     {
-      const Department *department = &doc->departments[i];
+      const ApAnalysisDepartment *department = ap_analysis_get_department (doc->analysis, i);
 
-      ap_table_set_text (&table, 0, department_label (department->name), NULL, TRUE);
+      ap_table_set_text (&table, 0, department->display_name, NULL, TRUE);
       ap_table_set_number (&table, 1, department->n_users);
-      ap_table_set_number (&table, 2, department->correct);
-      ap_table_set_number (&table, 3, department->incorrect);
-      ap_table_set_number (&table, 4, department->not_watched);
-      ap_table_take_text (&table, 5, format_share (department->not_watched,
-                                                   department->correct +
-                                                   department->incorrect +
-                                                   department->not_watched));
+      ap_table_set_number (&table, 2, department->num_correct);
+      ap_table_set_number (&table, 3, department->num_incorrect);
+      ap_table_set_number (&table, 4, department->num_not_watched);
+      ap_table_take_text (&table, 5, format_share (department->num_not_watched,
+                                                   department->videos_sent));
       ap_table_commit_row (r, &table);
     }
   ap_table_end (r, &table);
@@ -854,8 +749,8 @@ draw_departments (ApRender *r)
  * most of the page's width and stay whole on one line in all but extreme
  * cases (which wrap, never cut). */
 static const ApColumn user_columns[] = {
-  { N_("Name and email"), 70, FALSE, NULL },
-  { N_("Department"), 24, FALSE, NULL },
+  { N_("Name and email"), 64, FALSE, NULL },
+  { N_("Department"), 30, FALSE, NULL },
   { N_("Correct"), 0, TRUE, "00000" },
   { N_("Incorrect"), 0, TRUE, "00000" },
   { N_("Not watched"), 0, TRUE, "00000" },
@@ -863,8 +758,8 @@ static const ApColumn user_columns[] = {
 
 static const ApColumn ranked_user_columns[] = {
   { "#", 0, TRUE, "00" },
-  { N_("Name and email"), 70, FALSE, NULL },
-  { N_("Department"), 24, FALSE, NULL },
+  { N_("Name and email"), 64, FALSE, NULL },
+  { N_("Department"), 30, FALSE, NULL },
   { N_("Correct"), 0, TRUE, "00000" },
   { N_("Incorrect"), 0, TRUE, "00000" },
   { N_("Not watched"), 0, TRUE, "00000" },
@@ -890,24 +785,24 @@ static void
 draw_attention (ApRender *r)
 {
   ApReportDocument *doc = r->document;
+  GPtrArray *attention = ap_analysis_get_attention (doc->analysis);
   g_autofree char *caption = NULL;
+  g_autofree char *n_shown = format_count (doc->n_attention);
+  g_autofree char *n_all = format_count (attention->len);
   ApTable table;
 
-  caption = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "Rule: the most videos not watched, then the most "
-                                          "answered incorrectly; users with neither are left "
-                                          "out. The first %u user by that rule.",
-                                          "Rule: the most videos not watched, then the most "
-                                          "answered incorrectly; users with neither are left "
-                                          "out. The first %u users by that rule.",
-                                          doc->attention->len),
-                             doc->attention->len);
+  if (doc->n_attention < attention->len)
+    /* Translators: %s (first) is a sentence stating the rule */
+    caption = g_strdup_printf (_("%s The first %s of %s."),
+                               ap_analysis_get_attention_rule (), n_shown, n_all);
+  else
+    caption = g_strdup (ap_analysis_get_attention_rule ());
 
   /* At most 25 rows of about 26 points: kept on one page with the
    * heading when a page can hold them. */
-  ap_render_ensure_space (r, MIN (90 + MAX (doc->attention->len, 1) * 26.0,
+  ap_render_ensure_space (r, MIN (90 + MAX (doc->n_attention, 1) * 26.0,
                                   r->bottom - r->top - 40));
-  if (doc->attention->len == 0)
+  if (doc->n_attention == 0)
     {
       ap_render_heading (r, _("Users needing attention"), NULL);
       r->y += ap_render_text (r, _("Every user has watched every video and answered correctly."),
@@ -920,9 +815,67 @@ draw_attention (ApRender *r)
   ap_render_heading (r, _("Users needing attention"), caption);
   ap_table_begin (r, &table, ranked_user_columns, G_N_ELEMENTS (ranked_user_columns),
                   _("Users needing attention (continued)"));
-  for (guint i = 0; i < doc->attention->len && !r->stop; i++)
+  for (guint i = 0; i < doc->n_attention && !r->stop; i++)
     {
-      set_user_row (&table, g_ptr_array_index (doc->attention, i), i + 1);
+      set_user_row (&table, g_ptr_array_index (attention, i), i + 1);
+      ap_table_commit_row (r, &table);
+    }
+  ap_table_end (r, &table);
+}
+
+static const ApColumn video_columns[] = {
+  { N_("Training video"), 1, FALSE, NULL },
+  { N_("Sent"), 0, TRUE, "0000000" },
+  { N_("Viewed"), 0, TRUE, "0000000" },
+  { N_("Not viewed"), 0, TRUE, "0000000" },
+  { N_("Acknowledged"), 0, TRUE, "0000000" },
+  { N_("Share viewed"), 0, TRUE, "100.0 %" },
+};
+
+/* Each title once: how many were sent, viewed, acknowledged; the
+ * category and the statuses as the API sent them under the title. */
+static void
+draw_videos (ApRender *r)
+{
+  ApReportDocument *doc = r->document;
+  guint n_videos = ap_analysis_get_n_videos (doc->analysis);
+  ApTable table;
+
+  if (!doc->has_details)
+    return;
+
+  ap_render_ensure_space (r, 160);
+  ap_render_heading (r, _("Training videos"),
+                     _("Every training video sent, the most not viewed first. Viewed: the record "
+                       "has a time viewed. Under each title its category and statuses."));
+
+  ap_table_begin (r, &table, video_columns, G_N_ELEMENTS (video_columns),
+                  _("Training videos (continued)"));
+  for (guint i = 0; i < n_videos && !r->stop; i++)
+    {
+      const ApAnalysisVideo *video = ap_analysis_get_video (doc->analysis, i);
+      g_autoptr(GString) details = g_string_new (video->category);
+
+      for (guint j = 0; j < video->n_statuses; j++)
+        {
+          g_autofree char *count = format_count (video->statuses[j].count);
+
+          if (details->len > 0)
+            g_string_append (details, " · ");
+          /* Translators: a status and its count under a video's title, e.g. "Completed 12" */
+          g_string_append_printf (details, _("%s %s"),
+                                  video->statuses[j].status[0] != '\0'
+                                    ? video->statuses[j].status : _("(no status)"),
+                                  count);
+        }
+
+      ap_table_set_text (&table, 0, video->title[0] != '\0' ? video->title : _("(no title)"),
+                         details->str, FALSE);
+      ap_table_set_number (&table, 1, video->sent);
+      ap_table_set_number (&table, 2, video->viewed);
+      ap_table_set_number (&table, 3, video->not_viewed);
+      ap_table_set_number (&table, 4, video->acknowledged);
+      ap_table_take_text (&table, 5, format_share (video->viewed, video->sent));
       ap_table_commit_row (r, &table);
     }
   ap_table_end (r, &table);
@@ -1043,6 +996,8 @@ layout_report (ApRender *r)
     draw_departments (r);
   if (!r->stop)
     draw_attention (r);
+  if (!r->stop)
+    draw_videos (r);
   if (!r->stop)
     draw_all_users (r);
   if (!r->stop)

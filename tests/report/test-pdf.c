@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "ap-analysis.h"
 #include "ap-error.h"
 #include "ap-report-private.h"
 #include "report-test-util.h"
@@ -530,7 +531,12 @@ test_scope_header (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "https://eu-api.mimecast.com"));
   g_assert_nonnull (strstr (text, "Data fetched 2026-03-04 09:30 UTC"));
   g_assert_nonnull (strstr (text, "Ordered by department, then name"));
-  g_assert_nonnull (strstr (text, "Rule: the most videos not watched"));
+  {
+    g_autofree char *rule = normalize_space (ap_analysis_get_attention_rule ());
+
+    /* The needs-attention rule is the shared analysis's, stated. */
+    g_assert_nonnull (strstr (text, rule));
+  }
 
   /* Everything loaded: no local filter, and demo data says so instead of
    * a loopback address. */
@@ -609,6 +615,25 @@ test_details (Fixture       *fixture,
   g_assert_true (strstr (user, "Not started") < next);
   g_assert_true (strstr (user, "2011-12-04") < next);
   g_assert_nonnull (strstr (next, "No training records"));
+
+  /* The per-video table, before the users: each title with its counts
+   * (one user was sent each title once: sent 1; record 0 was not viewed). */
+  {
+    const char *videos = strstr (text, "Training videos");
+    const char *all = strstr (text, "Ordered by department");
+    g_autofree char *flat = NULL;
+
+    g_assert_nonnull (videos);
+    g_assert_nonnull (all);
+    g_assert_true (videos < all);
+    g_assert_true (strstr (videos, "Video 0: “Phishing”, part 0") < all);
+    g_assert_true (strstr (videos, "Video 3: “Phishing”, part 3") < all);
+    g_assert_true (strstr (videos, "Not viewed") < all);
+    g_assert_true (strstr (videos, "100.0 %") < all || strstr (videos, "100.0\xc2\xa0%") < all);
+    flat = normalize_space (videos);
+    g_assert_true (g_str_has_prefix (flat, "Training videos Every training video sent, the most "
+                                           "not viewed first."));
+  }
 }
 
 /* A script no installed font covers is named in the report, not left as
