@@ -273,6 +273,21 @@ scratch_add (GString    *scratch,
   return offset;
 }
 
+/* Where a key is the text itself (the C and C.UTF-8 locales, or text
+ * that collates byte by byte), the entry points at the user's own string. */
+#define SAME_AS_TEXT G_MAXSIZE
+
+static gsize
+scratch_add_key (GString    *scratch,
+                 const char *text)
+{
+  g_autofree char *key = g_utf8_collate_key (text, -1);
+
+  if (strcmp (key, text) == 0)
+    return SAME_AS_TEXT;
+  return scratch_add (scratch, key);
+}
+
 static Block *
 block_new (GPtrArray *users,
            guint      first_position)
@@ -304,13 +319,8 @@ block_new (GPtrArray *users,
       entry->counts[2] = ap_user_get_num_not_watched (user);
       entry->position = first_position + i;
 
-      key = g_utf8_collate_key (name, -1);
-      offsets[i].name_key = scratch_add (scratch, key);
-      g_free (key);
-
-      key = g_utf8_collate_key (email, -1);
-      offsets[i].email_key = scratch_add (scratch, key);
-      g_free (key);
+      offsets[i].name_key = scratch_add_key (scratch, name);
+      offsets[i].email_key = scratch_add_key (scratch, email);
 
       /* Departments are few and interned: one key per department. */
       if (g_hash_table_lookup_extended (department_keys, department, NULL, &cached))
@@ -346,8 +356,10 @@ block_new (GPtrArray *users,
     {
       Entry *entry = &block->entries[i];
 
-      entry->name_key = block->arena + offsets[i].name_key;
-      entry->email_key = block->arena + offsets[i].email_key;
+      entry->name_key = offsets[i].name_key == SAME_AS_TEXT
+                        ? ap_user_get_name (entry->user) : block->arena + offsets[i].name_key;
+      entry->email_key = offsets[i].email_key == SAME_AS_TEXT
+                         ? ap_user_get_email (entry->user) : block->arena + offsets[i].email_key;
       entry->department_key = block->arena + offsets[i].department_key;
       entry->search = block->search_arena + offsets[i].search;
     }

@@ -82,6 +82,18 @@ fixture_clear (Fixture *f)
   g_array_unref (f->changes);
 }
 
+static void
+on_replacing (Fixture *f,
+              guint    position,
+              guint    n_new,
+              guint    n_old)
+{
+  Change change = { G_MAXUINT, n_old, n_new };
+
+  g_assert_cmpuint (position, ==, 0);
+  g_array_append_val (f->changes, change);
+}
+
 static gboolean
 on_timeout (gpointer user_data)
 {
@@ -515,6 +527,33 @@ test_page_runs (void)
   g_assert_cmpuint (g_array_index (f.changes, Change, 1).position, ==, 2);
   g_assert_cmpuint (g_array_index (f.changes, Change, 1).removed, ==, 2);
   g_assert_cmpuint (f.mirror->len, ==, 2);
+
+  /* Widening back inserts the same runs again. */
+  g_array_set_size (f.changes, 0);
+  ap_user_list_model_set_search (f.model, NULL);
+  g_assert_cmpuint (f.changes->len, ==, 2);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).added, ==, 4);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).position, ==, 6);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).added, ==, 2);
+
+  /* A new order: the new rows before the old, "replacing", the old rows
+   * out; never one emission that removes and adds. */
+  g_array_set_size (f.changes, 0);
+  g_signal_connect_swapped (f.model, "replacing", G_CALLBACK (on_replacing), &f);
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_NAME, TRUE);
+  settle (&f);
+  g_assert_cmpuint (f.changes->len, ==, 3);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).removed, ==, 0);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).added, ==, 8);
+  /* the signal, recorded as a change of G_MAXUINT */
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).position, ==, G_MAXUINT);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).removed, ==, 8);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).added, ==, 8);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 2).position, ==, 8);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 2).removed, ==, 8);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 2).added, ==, 0);
 
   fixture_clear (&f);
 }
