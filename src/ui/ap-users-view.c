@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-ramp-model.h"
+#include "ap-text-cell.h"
 #include "ap-user-list-model.h"
 #include "ap-users-view.h"
 #include "ap-window-private.h"
@@ -125,7 +127,7 @@ struct _ApUsersView
   GSettings           *settings;
   GListStore          *departments;
   ApUserListModel     *list_model;
-  GtkSliceListModel   *ramp;
+  ApRampModel         *ramp;
   guint                ramp_id;
   GtkSingleSelection  *selection;
 
@@ -197,28 +199,26 @@ format_count (gpointer unused,
   return format_number (value);
 }
 
-/* Cells: a label each, filled from the user directly. A builder factory
- * would parse its template for every cell of every row. */
+/* Cells: one ApTextCell each, filled from the user directly. A builder
+ * factory would parse its template for every cell of every row, and a
+ * GtkLabel lays its text out again whenever a row is rebound, for each of
+ * the 200 rows GTK 4.8 keeps, where an ApTextCell shapes only what it
+ * draws. */
 static void
 on_text_cell_setup (GtkSignalListItemFactory *factory,
                     GtkListItem              *item)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  gtk_list_item_set_child (item, ap_text_cell_new (0));
 }
 
 static void
 on_count_cell_setup (GtkSignalListItemFactory *factory,
                      GtkListItem              *item)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *cell = ap_text_cell_new (1);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
+  gtk_widget_add_css_class (cell, "numeric");
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
@@ -227,20 +227,20 @@ on_cell_bind (GtkSignalListItemFactory *factory,
               gpointer                  user_data)
 {
   ApUserSortColumn column = GPOINTER_TO_UINT (user_data);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  ApTextCell *cell = AP_TEXT_CELL (gtk_list_item_get_child (item));
   ApUser *user = gtk_list_item_get_item (item);
   g_autofree char *count = NULL;
 
   switch (column)
     {
     case AP_USER_SORT_NAME:
-      gtk_label_set_label (label, ap_user_get_name (user));
+      ap_text_cell_set_text (cell, ap_user_get_name (user));
       break;
     case AP_USER_SORT_EMAIL:
-      gtk_label_set_label (label, ap_user_get_email (user));
+      ap_text_cell_set_text (cell, ap_user_get_email (user));
       break;
     case AP_USER_SORT_DEPARTMENT:
-      gtk_label_set_label (label, ap_user_get_department (user));
+      ap_text_cell_set_text (cell, ap_user_get_department (user));
       break;
     case AP_USER_SORT_CORRECT:
       count = format_number (ap_user_get_num_correct (user));
@@ -257,7 +257,7 @@ on_cell_bind (GtkSignalListItemFactory *factory,
     }
 
   if (count != NULL)
-    gtk_label_set_label (label, count);
+    ap_text_cell_set_text (cell, count);
 }
 
 static GtkListItemFactory *
@@ -864,7 +864,7 @@ on_list_items_changed_before (ApUsersView *self,
 
 /* GTK 4.8's list views build about 200 rows at once for the first
  * items, each a row, six cells and their labels: one long frame. Shown
- * through a slice that grows by RAMP_STEP rows a frame, the first rows
+ * through an ApRampModel that grows by RAMP_STEP rows a frame, the first rows
  * appear at once and the rest are built over the next frames. */
 #define RAMP_STEP 25
 #define RAMP_END 200
@@ -875,16 +875,16 @@ ap_users_view_ramp_tick (GtkWidget     *widget,
                          gpointer       user_data)
 {
   ApUsersView *self = user_data;
-  guint size = gtk_slice_list_model_get_size (self->ramp) + RAMP_STEP;
+  guint size = ap_ramp_model_get_limit (self->ramp) + RAMP_STEP;
 
   if (size < RAMP_END)
     {
-      gtk_slice_list_model_set_size (self->ramp, size);
+      ap_ramp_model_set_limit (self->ramp, size);
       return G_SOURCE_CONTINUE;
     }
 
   self->ramp_id = 0;
-  gtk_slice_list_model_set_size (self->ramp, G_MAXUINT);
+  ap_ramp_model_set_limit (self->ramp, G_MAXUINT);
   return G_SOURCE_REMOVE;
 }
 
@@ -896,7 +896,7 @@ ap_users_view_end_ramp (ApUsersView *self)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
       self->ramp_id = 0;
     }
-  gtk_slice_list_model_set_size (self->ramp, G_MAXUINT);
+  ap_ramp_model_set_limit (self->ramp, G_MAXUINT);
 }
 
 static void
@@ -907,7 +907,7 @@ ap_users_view_update_ramp (ApUsersView *self)
   /* Frames tick only for a list on screen; elsewhere nothing is built. */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
     {
-      if (gtk_slice_list_model_get_size (self->ramp) != G_MAXUINT)
+      if (ap_ramp_model_get_limit (self->ramp) != G_MAXUINT)
         ap_users_view_end_ramp (self);
       return;
     }
@@ -920,9 +920,9 @@ ap_users_view_update_ramp (ApUsersView *self)
           gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
           self->ramp_id = 0;
         }
-      gtk_slice_list_model_set_size (self->ramp, RAMP_STEP);
+      ap_ramp_model_set_limit (self->ramp, RAMP_STEP);
     }
-  else if (self->ramp_id == 0 && gtk_slice_list_model_get_size (self->ramp) < G_MAXUINT)
+  else if (self->ramp_id == 0 && ap_ramp_model_get_limit (self->ramp) < G_MAXUINT)
     {
       self->ramp_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view),
                                                     ap_users_view_ramp_tick, self, NULL);
@@ -1021,8 +1021,7 @@ ap_users_view_init (ApUsersView *self)
       g_signal_connect_object (self->list_model, "items-changed",
                                G_CALLBACK (on_list_items_changed_before), self,
                                G_CONNECT_SWAPPED);
-      self->ramp = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->list_model)), 0,
-                                             RAMP_STEP);
+      self->ramp = ap_ramp_model_new (G_LIST_MODEL (self->list_model), RAMP_STEP);
       self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->ramp)));
       g_signal_connect_object (self->list_model, "items-changed",
                                G_CALLBACK (on_list_items_changed_after), self,

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ap-ramp-model"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-ramp-model.h"
+
+struct _ApRampModel
+{
+  GObject     parent_instance;
+
+  GListModel *model;
+  guint       limit;
+};
+
+static GType
+ap_ramp_model_get_item_type (GListModel *list)
+{
+  return g_list_model_get_item_type (AP_RAMP_MODEL (list)->model);
+}
+
+static guint
+ap_ramp_model_get_n_items (GListModel *list)
+{
+  ApRampModel *self = AP_RAMP_MODEL (list);
+
+  return MIN (g_list_model_get_n_items (self->model), self->limit);
+}
+
+static gpointer
+ap_ramp_model_get_item (GListModel *list,
+                        guint       position)
+{
+  ApRampModel *self = AP_RAMP_MODEL (list);
+
+  if (position >= self->limit)
+    return NULL;
+  return g_list_model_get_item (self->model, position);
+}
+
+static void
+ap_ramp_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ap_ramp_model_get_item_type;
+  iface->get_n_items = ap_ramp_model_get_n_items;
+  iface->get_item = ap_ramp_model_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ApRampModel, ap_ramp_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      ap_ramp_model_list_model_init))
+
+static void
+on_items_changed (ApRampModel *self,
+                  guint        position,
+                  guint        removed,
+                  guint        added)
+{
+  guint n_after, n_before;
+
+  if (self->limit == G_MAXUINT)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+      return;
+    }
+
+  if (position >= self->limit)
+    return;
+
+  n_after = g_list_model_get_n_items (self->model);
+  n_before = MIN (n_after - added + removed, self->limit);
+  n_after = MIN (n_after, self->limit);
+
+  /* Everything from @position to the limit: a few hundred rows at most. */
+  if (n_before > position || n_after > position)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, n_before - position,
+                                n_after - position);
+}
+
+static void
+ap_ramp_model_dispose (GObject *object)
+{
+  ApRampModel *self = AP_RAMP_MODEL (object);
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (ap_ramp_model_parent_class)->dispose (object);
+}
+
+static void
+ap_ramp_model_class_init (ApRampModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ap_ramp_model_dispose;
+}
+
+static void
+ap_ramp_model_init (ApRampModel *self)
+{
+}
+
+ApRampModel *
+ap_ramp_model_new (GListModel *model,
+                   guint       limit)
+{
+  ApRampModel *self;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
+
+  self = g_object_new (AP_TYPE_RAMP_MODEL, NULL);
+  self->model = g_object_ref (model);
+  self->limit = limit;
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (on_items_changed), self,
+                           G_CONNECT_SWAPPED);
+  return self;
+}
+
+void
+ap_ramp_model_set_limit (ApRampModel *self,
+                         guint        limit)
+{
+  guint n, before, after;
+
+  g_return_if_fail (AP_IS_RAMP_MODEL (self));
+
+  if (self->limit == limit)
+    return;
+
+  n = g_list_model_get_n_items (self->model);
+  before = MIN (n, self->limit);
+  after = MIN (n, limit);
+  self->limit = limit;
+
+  if (after > before)
+    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, after - before);
+  else if (before > after)
+    g_list_model_items_changed (G_LIST_MODEL (self), after, before - after, 0);
+}
+
+guint
+ap_ramp_model_get_limit (ApRampModel *self)
+{
+  g_return_val_if_fail (AP_IS_RAMP_MODEL (self), 0);
+
+  return self->limit;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ap-text-cell"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-text-cell.h"
+
+struct _ApTextCell
+{
+  GtkWidget    parent_instance;
+
+  char        *text;
+  PangoLayout *layout;          /* made at the first draw */
+  float        xalign;
+  int          line_height;
+  guint        line_height_serial;  /* of the pango context it was read from */
+};
+
+G_DEFINE_FINAL_TYPE (ApTextCell, ap_text_cell, GTK_TYPE_WIDGET)
+
+static void
+ap_text_cell_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  ApTextCell *self = AP_TEXT_CELL (widget);
+
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    {
+      /* The line height from the font alone: no text to lay out. */
+      PangoContext *context = gtk_widget_get_pango_context (widget);
+
+      if (self->line_height_serial != pango_context_get_serial (context))
+        {
+          PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+
+          self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
+          if (self->line_height <= 0)
+            self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
+                                                   pango_font_metrics_get_descent (metrics));
+          pango_font_metrics_unref (metrics);
+          self->line_height_serial = pango_context_get_serial (context);
+        }
+      *minimum = *natural = self->line_height;
+      return;
+    }
+
+  /* Ellipsized: no minimum width; the text's width when someone asks. */
+  *minimum = 0;
+  *natural = 0;
+  if (self->text != NULL && *self->text != '\0')
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, self->text);
+
+      pango_layout_get_pixel_size (layout, natural, NULL);
+    }
+}
+
+static void
+ap_text_cell_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  ApTextCell *self = AP_TEXT_CELL (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int text_width, text_height;
+  GdkRGBA color;
+
+  if (self->text == NULL || *self->text == '\0' || width <= 0)
+    return;
+
+  if (self->layout == NULL)
+    {
+      self->layout = gtk_widget_create_pango_layout (widget, NULL);
+      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_single_paragraph_mode (self->layout, TRUE);
+    }
+  pango_layout_set_text (self->layout, self->text, -1);
+  pango_layout_set_width (self->layout, width * PANGO_SCALE);
+  pango_layout_get_pixel_size (self->layout, &text_width, &text_height);
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, &color);
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+#endif
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (MAX (0, (width - text_width) * self->xalign),
+                                                MAX (0, (height - text_height) / 2)));
+  gtk_snapshot_append_layout (snapshot, self->layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+ap_text_cell_finalize (GObject *object)
+{
+  ApTextCell *self = AP_TEXT_CELL (object);
+
+  g_clear_pointer (&self->text, g_free);
+  g_clear_object (&self->layout);
+
+  G_OBJECT_CLASS (ap_text_cell_parent_class)->finalize (object);
+}
+
+static void
+ap_text_cell_class_init (ApTextCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = ap_text_cell_finalize;
+  widget_class->measure = ap_text_cell_measure;
+  widget_class->snapshot = ap_text_cell_snapshot;
+
+  gtk_widget_class_set_css_name (widget_class, "label");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
+}
+
+static void
+ap_text_cell_init (ApTextCell *self)
+{
+}
+
+GtkWidget *
+ap_text_cell_new (float xalign)
+{
+  ApTextCell *self = g_object_new (AP_TYPE_TEXT_CELL, NULL);
+
+  self->xalign = CLAMP (xalign, 0.0, 1.0);
+  return GTK_WIDGET (self);
+}
+
+void
+ap_text_cell_set_text (ApTextCell *self,
+                       const char *text)
+{
+  g_return_if_fail (AP_IS_TEXT_CELL (self));
+
+  if (g_strcmp0 (self->text, text) == 0)
+    return;
+
+  g_free (self->text);
+  self->text = g_strdup (text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->text != NULL ? self->text : "", -1);
+  /* The size does not depend on the text: a redraw is enough. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+ap_text_cell_get_text (ApTextCell *self)
+{
+  g_return_val_if_fail (AP_IS_TEXT_CELL (self), NULL);
+
+  return self->text;
+}
