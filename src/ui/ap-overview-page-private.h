@@ -16,4 +16,8 @@ const char *_ap_overview_page_get_visible_state     (ApOverviewPage *self);
 const char *_ap_overview_page_get_total_text        (ApOverviewPage *self,
                                                      ApChartPart     part);
 
+/* The department table's rows as shown (sorted), ApAnalysisRow */
+GListModel *_ap_overview_page_get_department_rows   (ApOverviewPage *self);
+const char *_ap_overview_page_get_freshness         (ApOverviewPage *self);
+
 G_END_DECLS

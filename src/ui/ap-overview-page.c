@@ -8,23 +8,30 @@
 #include "ap-chart.h"
 #include "ap-chart-render.h"
 #include "ap-overview-page-private.h"
+#include "ap-table-private.h"
 
 struct _ApOverviewPage
 {
   GtkWidget  parent_instance;
 
   ApSummary *summary;
+  ApAnalysis *analysis;
+  GtkSortListModel *departments_sorted;
 
+  GtkBox    *bottom_box;
   ApChart   *breakdown_chart;
   GtkLabel  *correct_label;
   GtkLabel  *correct_percent_label;
   ApChart   *departments_chart;
   GtkLabel  *departments_count_label;
+  GtkColumnView *departments_view;
+  GtkLabel  *freshness_label;
   GtkLabel  *incorrect_label;
   GtkLabel  *incorrect_percent_label;
   GtkLabel  *not_watched_label;
   GtkLabel  *not_watched_percent_label;
   GtkStack  *stack;
+  GtkBox    *top_box;
   GtkLabel  *users_label;
 };
 
@@ -102,6 +109,180 @@ ap_overview_page_update (ApOverviewPage *self)
   gtk_label_set_text (self->departments_count_label, departments);
 }
 
+/* ---- the department table --------------------------------------------- */
+
+#define DEPARTMENT(item) ap_analysis_row_get_department (AP_ANALYSIS_ROW (item))
+#define COMPARE_UINT(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
+
+static char *
+text_department (gpointer item)
+{
+  return g_strdup (DEPARTMENT (item)->display_name);
+}
+
+static char *
+text_users (gpointer item)
+{
+  return ap_chart_format_count (DEPARTMENT (item)->n_users);
+}
+
+static char *
+text_sent (gpointer item)
+{
+  const ApAnalysisDepartment *row = DEPARTMENT (item);
+
+  if (!row->has_sent)
+    return g_strdup (_("Nothing sent"));
+  return ap_chart_format_count (row->videos_sent);
+}
+
+static char *
+text_pct_correct (gpointer item)
+{
+  return ap_table_format_percent (DEPARTMENT (item)->pct_correct, DEPARTMENT (item)->has_sent,
+                                  "–");
+}
+
+static char *
+text_pct_incorrect (gpointer item)
+{
+  return ap_table_format_percent (DEPARTMENT (item)->pct_incorrect, DEPARTMENT (item)->has_sent,
+                                  "–");
+}
+
+static char *
+text_pct_not_watched (gpointer item)
+{
+  return ap_table_format_percent (DEPARTMENT (item)->pct_not_watched,
+                                  DEPARTMENT (item)->has_sent, "–");
+}
+
+static int
+compare_department (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_utf8_collate (DEPARTMENT ((gpointer) a)->display_name,
+                         DEPARTMENT ((gpointer) b)->display_name);
+}
+
+static int
+compare_users (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return COMPARE_UINT (DEPARTMENT ((gpointer) a)->n_users, DEPARTMENT ((gpointer) b)->n_users);
+}
+
+static int
+compare_sent (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return COMPARE_UINT (DEPARTMENT ((gpointer) a)->videos_sent,
+                       DEPARTMENT ((gpointer) b)->videos_sent);
+}
+
+/* Departments with nothing sent sort below every percentage. */
+static int
+compare_pct (const ApAnalysisDepartment *a,
+             const ApAnalysisDepartment *b,
+             double                      pa,
+             double                      pb)
+{
+  if (a->has_sent != b->has_sent)
+    return a->has_sent ? 1 : -1;
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+static int
+compare_pct_correct (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const ApAnalysisDepartment *da = DEPARTMENT ((gpointer) a), *db = DEPARTMENT ((gpointer) b);
+
+  return compare_pct (da, db, da->pct_correct, db->pct_correct);
+}
+
+static int
+compare_pct_incorrect (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const ApAnalysisDepartment *da = DEPARTMENT ((gpointer) a), *db = DEPARTMENT ((gpointer) b);
+
+  return compare_pct (da, db, da->pct_incorrect, db->pct_incorrect);
+}
+
+static int
+compare_pct_not_watched (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const ApAnalysisDepartment *da = DEPARTMENT ((gpointer) a), *db = DEPARTMENT ((gpointer) b);
+
+  return compare_pct (da, db, da->pct_not_watched, db->pct_not_watched);
+}
+
+static void
+on_department_row_activated (ApOverviewPage *self,
+                             guint           position)
+{
+  g_autoptr(ApAnalysisRow) row = g_list_model_get_item (G_LIST_MODEL (self->departments_sorted),
+                                                        position);
+
+  if (row != NULL)
+    g_signal_emit (self, signals[DEPARTMENT_ACTIVATED], 0, DEPARTMENT (row)->name);
+}
+
+static void
+clear_ranking (GtkBox *box)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (box));
+
+  /* The first child is the heading */
+  child = child != NULL ? gtk_widget_get_next_sibling (child) : NULL;
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      gtk_box_remove (box, child);
+      child = next;
+    }
+}
+
+static void
+fill_ranking (GtkBox       *box,
+              ApAnalysis   *analysis,
+              const guint  *positions,
+              guint         n)
+{
+  clear_ranking (box);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const ApAnalysisDepartment *row = ap_analysis_get_department (analysis, positions[i]);
+      GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *name = gtk_label_new (NULL);
+      GtkWidget *value = gtk_label_new (NULL);
+      g_autofree char *rank = g_strdup_printf ("%u. %s", i + 1, row->display_name);
+      g_autofree char *pct = ap_table_format_percent (row->pct_correct, TRUE, "");
+
+      gtk_label_set_text (GTK_LABEL (name), rank);
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_label_set_text (GTK_LABEL (value), pct);
+      gtk_widget_add_css_class (value, "numeric");
+      gtk_box_append (GTK_BOX (line), name);
+      gtk_box_append (GTK_BOX (line), value);
+      gtk_widget_set_margin_start (line, 12);
+      gtk_widget_set_margin_end (line, 12);
+      if (i + 1 == n)
+        gtk_widget_set_margin_bottom (line, 12);
+      gtk_box_append (box, line);
+    }
+  if (n == 0)
+    {
+      GtkWidget *none = gtk_label_new (_("No department was sent any video."));
+
+      gtk_label_set_xalign (GTK_LABEL (none), 0);
+      gtk_widget_add_css_class (none, "dim-label");
+      gtk_widget_set_margin_start (none, 12);
+      gtk_widget_set_margin_bottom (none, 12);
+      gtk_box_append (box, none);
+    }
+}
+
 static void
 on_department_activated (ApOverviewPage *self,
                          const char     *name,
@@ -118,6 +299,8 @@ ap_overview_page_dispose (GObject *object)
   if (self->summary != NULL)
     g_signal_handlers_disconnect_by_func (self->summary, ap_overview_page_update, self);
   g_clear_object (&self->summary);
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
+  g_clear_object (&self->departments_sorted);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_OVERVIEW_PAGE);
 
@@ -140,18 +323,23 @@ ap_overview_page_class_init (ApOverviewPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ap-overview-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, bottom_box);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, breakdown_chart);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, correct_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, correct_percent_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, departments_chart);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, departments_count_label);
+  gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, departments_view);
+  gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, freshness_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, incorrect_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, incorrect_percent_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, not_watched_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, not_watched_percent_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, top_box);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, users_label);
   gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_department_row_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -159,9 +347,32 @@ ap_overview_page_class_init (ApOverviewPageClass *klass)
 static void
 ap_overview_page_init (ApOverviewPage *self)
 {
+  GtkSingleSelection *selection;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  ap_table_add_column (self->departments_view, _("Department"), text_department,
+                       compare_department, FALSE, TRUE);
+  ap_table_add_column (self->departments_view, _("Users"), text_users, compare_users, TRUE,
+                       FALSE);
+  ap_table_add_column (self->departments_view, _("Videos sent"), text_sent, compare_sent, TRUE,
+                       FALSE);
+  ap_table_add_column (self->departments_view, _("Correct (%)"), text_pct_correct,
+                       compare_pct_correct, TRUE, FALSE);
+  ap_table_add_column (self->departments_view, _("Incorrect (%)"), text_pct_incorrect,
+                       compare_pct_incorrect, TRUE, FALSE);
+  ap_table_add_column (self->departments_view, _("Not watched (%)"), text_pct_not_watched,
+                       compare_pct_not_watched, TRUE, FALSE);
+  self->departments_sorted =
+    gtk_sort_list_model_new (NULL, g_object_ref (gtk_column_view_get_sorter (self->departments_view)));
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->departments_sorted)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_column_view_set_model (self->departments_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+
   ap_overview_page_update (self);
+  ap_overview_page_set_analysis (self, NULL, NULL);
 }
 
 GtkWidget *
@@ -233,4 +444,56 @@ _ap_overview_page_get_total_text (ApOverviewPage *self,
     default:
       return gtk_label_get_text (self->users_label);
     }
+}
+
+void
+ap_overview_page_set_analysis (ApOverviewPage *self,
+                               ApAnalysis     *analysis,
+                               const char     *freshness)
+{
+  g_autoptr(GListModel) rows = NULL;
+  const guint *positions;
+  guint n;
+
+  g_return_if_fail (AP_IS_OVERVIEW_PAGE (self));
+
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
+  if (analysis != NULL)
+    self->analysis = ap_analysis_ref (analysis);
+
+  gtk_label_set_text (self->freshness_label, freshness != NULL ? freshness : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->freshness_label),
+                          freshness != NULL && freshness[0] != '\0');
+
+  rows = analysis != NULL ? ap_analysis_row_list_departments (analysis) : NULL;
+  gtk_sort_list_model_set_model (self->departments_sorted, rows);
+
+  if (analysis != NULL)
+    {
+      n = ap_analysis_get_top_departments (analysis, &positions);
+      fill_ranking (self->top_box, analysis, positions, n);
+      n = ap_analysis_get_bottom_departments (analysis, &positions);
+      fill_ranking (self->bottom_box, analysis, positions, n);
+    }
+  else
+    {
+      clear_ranking (self->top_box);
+      clear_ranking (self->bottom_box);
+    }
+}
+
+GListModel *
+_ap_overview_page_get_department_rows (ApOverviewPage *self)
+{
+  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->departments_sorted);
+}
+
+const char *
+_ap_overview_page_get_freshness (ApOverviewPage *self)
+{
+  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->freshness_label);
 }

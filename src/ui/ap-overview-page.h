@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "ap-analysis.h"
 #include "ap-summary.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,12 @@ G_DECLARE_FINAL_TYPE (ApOverviewPage, ap_overview_page, AP, OVERVIEW_PAGE, GtkWi
 GtkWidget *ap_overview_page_new         (void);
 void       ap_overview_page_set_summary (ApOverviewPage *self,
                                          ApSummary      *summary);
+/* The department table, the top and bottom three by % correct and the
+ * freshness line ("Updated 10:32 · 3,000 users · …") from a finished
+ * analysis; NULL clears them (the totals above follow the summary, which
+ * is live while a fetch runs). */
+void       ap_overview_page_set_analysis (ApOverviewPage *self,
+                                          ApAnalysis     *analysis,
+                                          const char     *freshness);
 
 G_END_DECLS

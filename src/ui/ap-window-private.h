@@ -67,6 +67,14 @@ struct _ApWindow
   guint                 shown_has_details : 1;
 };
 
+/* ap-window-analysis.c: the Training videos and Needs attention pages, and
+ * the analysis that feeds them and the Overview */
+typedef struct _ApVideosPage ApVideosPage;
+typedef struct _ApPeopleList ApPeopleList;
+void          _ap_window_setup_analysis     (ApWindow       *self);
+ApVideosPage *_ap_window_get_videos_page    (ApWindow       *self);
+ApPeopleList *_ap_window_get_attention_list (ApWindow       *self);
+
 /* ap-window-actions.c */
 void      _ap_window_class_init_actions  (GtkWidgetClass *widget_class);
 void      _ap_window_update_actions      (ApWindow       *self);

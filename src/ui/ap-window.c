@@ -849,6 +849,7 @@ ap_window_init (ApWindow *self)
   ap_users_view_set_model (self->users_view, self->store, self->summary);
   ap_users_view_set_settings (self->users_view, self->settings);
   ap_overview_page_set_summary (self->overview_page, self->summary);
+  _ap_window_setup_analysis (self);
   ap_query_bar_set_settings (self->query_bar, self->settings);
 
   g_signal_connect_object (self->query_bar, "notify::valid",

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ap-people-list"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-chart-render.h"
+#include "ap-follow-up.h"
+#include "ap-follow-up-ui.h"
+#include "ap-people-list.h"
+#include "ap-table-private.h"
+#include "ap-user.h"
+
+struct _ApPeopleList
+{
+  GtkWidget      parent_instance;
+
+  GPtrArray     *users;
+  GListStore    *store;
+
+  GtkLabel      *title_label;
+  GtkLabel      *count_label;
+  GtkLabel      *description_label;
+  AdwStatusPage *empty_page;
+  GtkStack      *stack;
+  GtkColumnView *view;
+};
+
+G_DEFINE_FINAL_TYPE (ApPeopleList, ap_people_list, GTK_TYPE_WIDGET)
+
+static void
+update_actions (ApPeopleList *self)
+{
+  gboolean any = self->users != NULL && ap_follow_up_count_addresses (self->users) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.copy", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.copy-with-names", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.remind", any);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ApPeopleList *self = AP_PEOPLE_LIST (widget);
+
+  if (self->users != NULL)
+    ap_follow_up_copy_addresses (widget, self->users,
+                                 g_str_equal (action_name, "people.copy-with-names"));
+}
+
+static void
+remind_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ApPeopleList *self = AP_PEOPLE_LIST (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  ApReminderDialog *dialog;
+
+  if (self->users == NULL)
+    return;
+  dialog = ap_reminder_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->users);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- cells ------------------------------------------------------------- */
+
+static char *
+text_name (gpointer item)
+{
+  return g_strdup (ap_user_get_name (item));
+}
+
+static char *
+text_email (gpointer item)
+{
+  return g_strdup (ap_user_get_email (item));
+}
+
+static char *
+text_department (gpointer item)
+{
+  const char *department = ap_user_get_department (item);
+
+  return g_strdup (department[0] != '\0' ? department : _("No department"));
+}
+
+static char *
+text_not_watched (gpointer item)
+{
+  return ap_chart_format_count (ap_user_get_num_not_watched (item));
+}
+
+static char *
+text_incorrect (gpointer item)
+{
+  return ap_chart_format_count (ap_user_get_num_incorrect (item));
+}
+
+static char *
+text_correct (gpointer item)
+{
+  return ap_chart_format_count (ap_user_get_num_correct (item));
+}
+
+static int
+compare_name (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_utf8_collate (ap_user_get_name ((ApUser *) a), ap_user_get_name ((ApUser *) b));
+}
+
+static int
+compare_email (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_utf8_collate (ap_user_get_email ((ApUser *) a), ap_user_get_email ((ApUser *) b));
+}
+
+static int
+compare_department (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_utf8_collate (ap_user_get_department ((ApUser *) a),
+                         ap_user_get_department ((ApUser *) b));
+}
+
+#define COMPARE_UINT(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
+
+static int
+compare_not_watched (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return COMPARE_UINT (ap_user_get_num_not_watched ((ApUser *) a),
+                       ap_user_get_num_not_watched ((ApUser *) b));
+}
+
+static int
+compare_incorrect (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return COMPARE_UINT (ap_user_get_num_incorrect ((ApUser *) a),
+                       ap_user_get_num_incorrect ((ApUser *) b));
+}
+
+static int
+compare_correct (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return COMPARE_UINT (ap_user_get_num_correct ((ApUser *) a),
+                       ap_user_get_num_correct ((ApUser *) b));
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static void
+ap_people_list_dispose (GObject *object)
+{
+  ApPeopleList *self = AP_PEOPLE_LIST (object);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (ap_people_list_parent_class)->dispose (object);
+}
+
+static void
+ap_people_list_class_init (ApPeopleListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ap_people_list_dispose;
+
+  gtk_widget_class_install_action (widget_class, "people.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "people.copy-with-names", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "people.remind", NULL, remind_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ap_people_list_init (ApPeopleList *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *copy = adw_split_button_new ();
+  GtkWidget *remind = gtk_button_new_with_mnemonic (_("Email _Reminder…"));
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkSortListModel *sorted;
+  GtkSingleSelection *selection;
+
+  self->store = g_list_store_new (AP_TYPE_USER);
+
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+
+  self->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->title_label, 0);
+  gtk_label_set_wrap (self->title_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "title-4");
+  self->count_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->count_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
+  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->title_label));
+  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->count_label));
+  gtk_widget_set_hexpand (titles, TRUE);
+
+  adw_split_button_set_label (ADW_SPLIT_BUTTON (copy), _("_Copy Email Addresses"));
+  adw_split_button_set_use_underline (ADW_SPLIT_BUTTON (copy), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "people.copy");
+  g_menu_append (menu, _("Copy as “Name <email>”"), "people.copy-with-names");
+  adw_split_button_set_menu_model (ADW_SPLIT_BUTTON (copy), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (copy, _("One address per line, to paste into a mail"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remind), "people.remind");
+  gtk_widget_set_tooltip_text (remind, _("Prepare a reminder in your mail app; nothing is sent "
+                                         "until you send it"));
+  gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (buttons), copy);
+  gtk_box_append (GTK_BOX (buttons), remind);
+
+  /* The buttons go under the title when the window is narrow */
+  {
+    GtkWidget *flow = gtk_flow_box_new ();
+
+    gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+    gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 1);
+    gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 2);
+    gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
+    gtk_flow_box_append (GTK_FLOW_BOX (flow), titles);
+    gtk_flow_box_append (GTK_FLOW_BOX (flow), buttons);
+    gtk_widget_set_focusable (gtk_widget_get_parent (titles), FALSE);
+    gtk_widget_set_focusable (gtk_widget_get_parent (buttons), FALSE);
+    gtk_widget_set_hexpand (flow, TRUE);
+    gtk_box_append (GTK_BOX (header), flow);
+  }
+  gtk_box_append (GTK_BOX (box), header);
+
+  self->description_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->description_label, 0);
+  gtk_label_set_wrap (self->description_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->description_label), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->description_label));
+
+  self->view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  gtk_column_view_set_show_column_separators (self->view, FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->view), "data-table");
+  ap_table_add_column (self->view, _("Name"), text_name, compare_name, FALSE, TRUE);
+  ap_table_add_column (self->view, _("Email"), text_email, compare_email, FALSE, TRUE);
+  ap_table_add_column (self->view, _("Department"), text_department, compare_department,
+                       FALSE, TRUE);
+  ap_table_add_column (self->view, _("Not watched"), text_not_watched, compare_not_watched,
+                       TRUE, FALSE);
+  ap_table_add_column (self->view, _("Incorrect"), text_incorrect, compare_incorrect, TRUE,
+                       FALSE);
+  ap_table_add_column (self->view, _("Correct"), text_correct, compare_correct, TRUE, FALSE);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
+                                    g_object_ref (gtk_column_view_get_sorter (self->view)));
+  selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
+  gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_widget_set_margin_bottom (scrolled, 12);
+
+  self->empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->empty_page, "object-select-symbolic");
+  self->stack = GTK_STACK (gtk_stack_new ());
+  gtk_stack_add_named (self->stack, scrolled, "list");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
+
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+  ap_people_list_set_users (self, NULL);
+}
+
+GtkWidget *
+ap_people_list_new (void)
+{
+  return g_object_new (AP_TYPE_PEOPLE_LIST, NULL);
+}
+
+void
+ap_people_list_set_heading (ApPeopleList *self,
+                            const char   *title,
+                            const char   *description,
+                            const char   *empty_text)
+{
+  g_return_if_fail (AP_IS_PEOPLE_LIST (self));
+
+  gtk_label_set_text (self->title_label, title);
+  gtk_widget_set_visible (GTK_WIDGET (self->description_label),
+                          description != NULL && description[0] != '\0');
+  gtk_label_set_text (self->description_label, description != NULL ? description : "");
+  adw_status_page_set_title (self->empty_page, empty_text);
+}
+
+void
+ap_people_list_set_users (ApPeopleList *self,
+                          GPtrArray    *users)
+{
+  g_autofree char *count = NULL;
+  g_autofree char *number = NULL;
+  guint n;
+
+  g_return_if_fail (AP_IS_PEOPLE_LIST (self));
+
+  g_clear_pointer (&self->users, g_ptr_array_unref);
+  if (users != NULL)
+    self->users = g_ptr_array_ref (users);
+  n = users != NULL ? users->len : 0;
+
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       users != NULL ? users->pdata : NULL, n);
+
+  number = ap_chart_format_count (n);
+  /* Translators: %s is a number, e.g. "2,237 people" */
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people", n), number);
+  gtk_label_set_text (self->count_label, count);
+  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
+  update_actions (self);
+}
+
+GPtrArray *
+ap_people_list_get_users (ApPeopleList *self)
+{
+  g_return_val_if_fail (AP_IS_PEOPLE_LIST (self), NULL);
+
+  return self->users;
+}
+
+GListModel *
+ap_people_list_get_model (ApPeopleList *self)
+{
+  g_return_val_if_fail (AP_IS_PEOPLE_LIST (self), NULL);
+
+  return G_LIST_MODEL (self->store);
+}
+
+GtkWindow *
+ap_people_list_window_new (GtkWindow  *parent,
+                           const char *title,
+                           const char *description,
+                           GPtrArray  *users)
+{
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *list = ap_people_list_new ();
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_default_size (GTK_WINDOW (window), 760, 520);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  ap_people_list_set_heading (AP_PEOPLE_LIST (list), title, description, _("Nobody"));
+  ap_people_list_set_users (AP_PEOPLE_LIST (list), users);
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), list);
+  gtk_widget_set_vexpand (overlay, TRUE);
+  gtk_box_append (GTK_BOX (box), overlay);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
+                                                                                    0),
+                                                            gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (window, shortcuts);
+  }
+
+  return GTK_WINDOW (window);
+}

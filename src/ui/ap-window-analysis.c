@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ap-window-analysis"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ap-analysis.h"
+#include "ap-chart-render.h"
+#include "ap-people-list.h"
+#include "ap-videos-page.h"
+#include "ap-window-private.h"
+
+/* The window's ApAnalysis: computed off the main thread once the users
+ * stop changing (not while a fetch is still adding pages), then handed to
+ * the Overview, the Training videos page and the Needs attention list, so
+ * the three always show the same computation. Kept apart from ap-window.c:
+ * the window only calls _ap_window_setup_analysis(). */
+
+/* Quiet time after the last change before computing */
+#define SETTLE_MS 250
+
+typedef struct
+{
+  ApWindow     *window;      /* NULL once the window is destroyed */
+  ApUserStore  *store;
+  ApVideosPage *videos_page;
+  ApPeopleList *attention_list;
+  GCancellable *cancellable;
+  guint         settle_id;
+} Tracker;
+
+static void
+tracker_free (Tracker *tracker)
+{
+  g_clear_handle_id (&tracker->settle_id, g_source_remove);
+  g_cancellable_cancel (tracker->cancellable);
+  g_clear_object (&tracker->cancellable);
+  if (tracker->store != NULL)
+    g_signal_handlers_disconnect_by_data (tracker->store, tracker);
+  g_clear_object (&tracker->store);
+  g_free (tracker);
+}
+
+static char *
+describe_freshness (ApWindow   *self,
+                    ApAnalysis *analysis)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *time = g_date_time_format (now, "%H:%M");
+  g_autofree char *count = ap_chart_format_count (ap_analysis_get_n_users (analysis));
+  g_autofree char *users = NULL;
+  g_autofree char *query = self->shown_query != NULL ? ap_query_describe (self->shown_query)
+                                                     : NULL;
+  guint64 n = ap_analysis_get_n_users (analysis);
+
+  users = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s user", "%s users",
+                                        n > G_MAXUINT ? G_MAXUINT : (guint) n),
+                           count);
+  if (query == NULL)
+    /* Translators: the Overview's freshness line, e.g. "Updated 10:32 · 3,000 users" */
+    return g_strdup_printf (_("Updated %s · %s"), time, users);
+  /* Translators: the Overview's freshness line, e.g. "Updated 10:32 · 3,000 users · All
+   * users, any number of videos watched, with training details" */
+  return g_strdup_printf (_("Updated %s · %s · %s"), time, users, query);
+}
+
+static void
+on_computed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Tracker *tracker = user_data;
+  g_autoptr(ApAnalysis) analysis = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *freshness = NULL;
+
+  analysis = ap_analysis_compute_finish (result, &error);
+  /* Cancelled: a newer computation is on its way, or the window is gone
+   * (and @tracker with it). */
+  if (analysis == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not analyse the users: %s", error->message);
+      return;
+    }
+  if (tracker->window == NULL)
+    return;
+
+  freshness = ap_analysis_get_n_users (analysis) > 0
+              ? describe_freshness (tracker->window, analysis) : NULL;
+  ap_overview_page_set_analysis (tracker->window->overview_page, analysis, freshness);
+  ap_videos_page_set_analysis (tracker->videos_page, analysis);
+  ap_people_list_set_users (tracker->attention_list, ap_analysis_get_attention (analysis));
+}
+
+static gboolean
+on_settled (gpointer user_data)
+{
+  Tracker *tracker = user_data;
+
+  /* A fetch adds pages for a while: compute once, when it is done. */
+  if (tracker->window->fetching)
+    return G_SOURCE_CONTINUE;
+
+  tracker->settle_id = 0;
+  g_cancellable_cancel (tracker->cancellable);
+  g_clear_object (&tracker->cancellable);
+  tracker->cancellable = g_cancellable_new ();
+  ap_analysis_compute_model_async (G_LIST_MODEL (tracker->store), tracker->cancellable,
+                                   on_computed, tracker);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed (Tracker *tracker)
+{
+  if (tracker->window == NULL)
+    return;
+  /* What is being computed is already out of date */
+  g_cancellable_cancel (tracker->cancellable);
+  g_clear_handle_id (&tracker->settle_id, g_source_remove);
+  tracker->settle_id = g_timeout_add (SETTLE_MS, on_settled, tracker);
+}
+
+static void
+on_window_destroy (Tracker *tracker)
+{
+  g_clear_handle_id (&tracker->settle_id, g_source_remove);
+  g_cancellable_cancel (tracker->cancellable);
+  if (tracker->store != NULL)
+    g_signal_handlers_disconnect_by_data (tracker->store, tracker);
+  g_clear_object (&tracker->store);
+  tracker->window = NULL;
+}
+
+void
+_ap_window_setup_analysis (ApWindow *self)
+{
+  Tracker *tracker = g_new0 (Tracker, 1);
+  GtkWidget *attention_overlay;
+  AdwViewStackPage *page;
+
+  tracker->window = self;
+  tracker->cancellable = g_cancellable_new ();
+
+  tracker->videos_page = AP_VIDEOS_PAGE (ap_videos_page_new ());
+  page = adw_view_stack_add_titled_with_icon (self->view_stack,
+                                              GTK_WIDGET (tracker->videos_page), "videos",
+                                              _("_Training Videos"), "video-x-generic-symbolic");
+  adw_view_stack_page_set_use_underline (page, TRUE);
+
+  tracker->attention_list = AP_PEOPLE_LIST (ap_people_list_new ());
+  ap_people_list_set_heading (tracker->attention_list, _("Needs Attention"),
+                              ap_analysis_get_attention_rule (),
+                              _("Nobody Needs Attention"));
+  attention_overlay = GTK_WIDGET (tracker->attention_list);
+  page = adw_view_stack_add_titled_with_icon (self->view_stack, attention_overlay, "attention",
+                                              _("_Needs Attention"), "emblem-important-symbolic");
+  adw_view_stack_page_set_use_underline (page, TRUE);
+
+  tracker->store = g_object_ref (self->store);
+  g_signal_connect_swapped (tracker->store, "items-changed", G_CALLBACK (on_store_changed),
+                            tracker);
+  g_signal_connect_swapped (self, "destroy", G_CALLBACK (on_window_destroy), tracker);
+  g_object_set_data_full (G_OBJECT (self), "ap-window-analysis", tracker,
+                          (GDestroyNotify) tracker_free);
+}
+
+ApVideosPage *
+_ap_window_get_videos_page (ApWindow *self)
+{
+  Tracker *tracker = g_object_get_data (G_OBJECT (self), "ap-window-analysis");
+
+  return tracker != NULL ? tracker->videos_page : NULL;
+}
+
+ApPeopleList *
+_ap_window_get_attention_list (ApWindow *self)
+{
+  Tracker *tracker = g_object_get_data (G_OBJECT (self), "ap-window-analysis");
+
+  return tracker != NULL ? tracker->attention_list : NULL;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Overview's department table, the Training videos page, the Needs
+ * attention list and the reminder window, in the real window on the
+ * double's data. With AP_SCREENSHOT_DIR set it also saves each page as a
+ * PNG (build-aux/screenshots-analysis runs it light, dark, in German and
+ * narrow). */
+#define G_LOG_DOMAIN "test-analysis-pages"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+#include <locale.h>
+
+#include "ap-follow-up-ui.h"
+#include "ap-mock-data.h"
+#include "ap-mock-server.h"
+#include "ap-overview-page-private.h"
+#include "ap-people-list.h"
+#include "ap-resources.h"
+#include "ap-table-private.h"
+#include "ap-user.h"
+#include "ap-videos-page.h"
+#include "ap-window-private.h"
+
+#include "../ap-test-util.h"
+
+#define N_USERS        120
+#define N_DEPARTMENTS  6
+#define N_RECORDS      4
+#define SEED           7
+#define WAIT_MS        20000
+
+typedef struct
+{
+  ApMockServer *mock;
+  ApWindow     *window;
+} Fixture;
+
+static gboolean
+analysis_shown (gpointer data)
+{
+  Fixture *f = data;
+  ApOverviewPage *overview = NULL;
+
+  overview = AP_OVERVIEW_PAGE (f->window->overview_page);
+  return !ap_window_is_fetching (f->window) && ap_window_get_n_fetches_done (f->window) > 0 &&
+         g_list_model_get_n_items (_ap_overview_page_get_department_rows (overview)) > 0 &&
+         g_list_model_get_n_items (ap_people_list_get_model (_ap_window_get_attention_list (
+                                                               f->window))) > 0;
+}
+
+static void
+fixture_start (Fixture *f,
+               guint    n_users,
+               int      width,
+               int      height)
+{
+  f->mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f->mock, n_users, N_DEPARTMENTS, N_RECORDS, SEED);
+  f->window = ap_window_new (NULL);
+  g_object_ref_sink (f->window);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ap_window_start_demo_with_server (f->window, f->mock);
+  g_assert_true (spin_until (analysis_shown, f, WAIT_MS));
+}
+
+static void
+fixture_stop (Fixture *f)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  g_clear_object (&f->mock);
+}
+
+/* ---- independent numbers from the double's generator ----------------- */
+
+typedef struct
+{
+  guint64 users, sent;
+} DeptCount;
+
+static GHashTable *
+count_departments (guint n_users)
+{
+  g_autoptr(ApMockDataset) dataset = ap_mock_dataset_new (n_users, N_DEPARTMENTS, N_RECORDS, SEED);
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ApMockUser user;
+
+  ap_mock_user_init (&user, dataset);
+  for (guint i = 0; i < n_users; i++)
+    {
+      DeptCount *count;
+
+      ap_mock_user_generate (&user, dataset, i);
+      count = g_hash_table_lookup (counts, user.department);
+      if (count == NULL)
+        {
+          count = g_new0 (DeptCount, 1);
+          g_hash_table_insert (counts, g_strdup (user.department), count);
+        }
+      count->users++;
+      count->sent += user.num_correct + user.num_incorrect + user.num_not_watched;
+    }
+  ap_mock_user_clear (&user);
+  return counts;
+}
+
+static void
+test_overview (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GHashTable) expected = count_departments (N_USERS);
+  ApOverviewPage *overview;
+  GListModel *rows;
+  const char *freshness;
+
+  fixture_start (&f, N_USERS, 1000, 800);
+  overview = AP_OVERVIEW_PAGE (f.window->overview_page);
+  rows = _ap_overview_page_get_department_rows (overview);
+
+  freshness = _ap_overview_page_get_freshness (overview);
+  g_assert_true (g_str_has_prefix (freshness, "Updated "));
+  g_assert_nonnull (strstr (freshness, "120 users"));
+  g_assert_nonnull (strstr (freshness, "with training details"));
+
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, g_hash_table_size (expected));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(ApAnalysisRow) row = g_list_model_get_item (rows, i);
+      const ApAnalysisDepartment *department = ap_analysis_row_get_department (row);
+      DeptCount *count = g_hash_table_lookup (expected, department->name);
+
+      g_assert_nonnull (count);
+      g_assert_cmpuint (department->n_users, ==, count->users);
+      g_assert_cmpuint (department->videos_sent, ==, count->sent);
+      if (i > 0)
+        {
+          g_autoptr(ApAnalysisRow) previous = g_list_model_get_item (rows, i - 1);
+
+          /* Unsorted, the table keeps the default order */
+          g_assert_cmpfloat (ap_analysis_row_get_department (previous)->pct_not_watched, >=,
+                             department->pct_not_watched);
+        }
+    }
+
+  fixture_stop (&f);
+}
+
+static void
+test_videos_and_non_viewers (void)
+{
+  Fixture f = { 0 };
+  ApVideosPage *videos;
+  GListModel *rows;
+  g_autoptr(ApAnalysisRow) first = NULL;
+  const ApAnalysisVideo *video;
+  GtkWindow *people;
+  GtkWidget *list;
+  GListModel *shown;
+
+  fixture_start (&f, N_USERS, 1000, 800);
+  videos = _ap_window_get_videos_page (f.window);
+  g_assert_cmpstr (ap_videos_page_get_state (videos), ==, "data");
+  rows = ap_videos_page_get_rows (videos);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >, 0);
+  first = g_list_model_get_item (rows, 0);
+  video = ap_analysis_row_get_video (first);
+  g_assert_cmpuint (video->sent, ==, video->viewed + video->not_viewed);
+  g_assert_cmpuint (video->not_viewed, >, 0);
+
+  /* The row opens the people who were sent it and have not viewed it */
+  people = ap_videos_page_open_row (videos, 0);
+  g_assert_nonnull (people);
+  list = gtk_widget_get_first_child (GTK_WIDGET (adw_window_get_content (ADW_WINDOW (people))));
+  list = gtk_widget_get_last_child (gtk_widget_get_parent (list));
+  list = adw_toast_overlay_get_child (ADW_TOAST_OVERLAY (list));
+  shown = ap_people_list_get_model (AP_PEOPLE_LIST (list));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), <=, video->not_viewed);
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown, i);
+      gboolean has_unviewed = FALSE;
+
+      for (guint r = 0; r < ap_user_get_n_records (user); r++)
+        {
+          ApTrainingRecord *record = ap_user_get_record (user, r);
+
+          if (g_str_equal (ap_training_record_get_title (record), video->title))
+            {
+              g_assert_cmpint (ap_training_record_get_time_viewed (record), ==, AP_TIME_NONE);
+              has_unviewed = TRUE;
+            }
+        }
+      g_assert_true (has_unviewed);
+    }
+  gtk_window_destroy (people);
+
+  fixture_stop (&f);
+}
+
+static void
+test_attention (void)
+{
+  Fixture f = { 0 };
+  ApPeopleList *list;
+  GListModel *shown;
+  guint last_not_watched = G_MAXUINT;
+
+  fixture_start (&f, N_USERS, 1000, 800);
+  list = _ap_window_get_attention_list (f.window);
+  shown = ap_people_list_get_model (list);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown, i);
+
+      g_assert_true (ap_user_get_num_not_watched (user) > 0 ||
+                     ap_user_get_num_incorrect (user) > 0);
+      g_assert_cmpuint (ap_user_get_num_not_watched (user), <=, last_not_watched);
+      last_not_watched = ap_user_get_num_not_watched (user);
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "people.copy", NULL));
+
+  fixture_stop (&f);
+}
+
+/* The reminder for many people: several drafts, each within the limit, and
+ * the window says so before anything opens. */
+static void
+test_reminder_split (void)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  ApReminderDialog *dialog;
+  const char * const *uris;
+
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *email = g_strdup_printf ("person.number.%03u@example.com", i);
+
+      g_ptr_array_add (users, ap_user_new ("Person", email, "IT", 0, 0, 1));
+    }
+  dialog = ap_reminder_dialog_new (NULL, users);
+  g_object_ref_sink (dialog);
+  uris = ap_reminder_dialog_get_uris (dialog);
+  g_assert_cmpuint (g_strv_length ((char **) uris), >, 1);
+  for (guint i = 0; uris[i] != NULL; i++)
+    g_assert_cmpuint (strlen (uris[i]), <=, 2000);
+  g_assert_nonnull (strstr (ap_reminder_dialog_get_note (dialog), "250 people"));
+  g_assert_nonnull (strstr (ap_reminder_dialog_get_note (dialog), "drafts"));
+
+  ap_reminder_dialog_set_message (dialog, "Hi", "Short");
+  g_assert_nonnull (strstr (ap_reminder_dialog_get_uris (dialog)[0], "subject=Hi"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+/* ---- screenshots ------------------------------------------------------- */
+
+static void
+save_png (GtkWidget  *widget,
+          const char *dir,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_print ("# saved %s (%dx%d)\n", path, width, height);
+}
+
+static gboolean
+frames_pass (gpointer data)
+{
+  guint *count = data;
+
+  return ++*count > 40;
+}
+
+static void
+settle (void)
+{
+  guint count = 0;
+
+  spin_until (frames_pass, &count, 2000);
+}
+
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("AP_SCREENSHOT_DIR");
+  const char *variant = g_getenv ("AP_SCREENSHOT_VARIANT");
+  gboolean narrow = g_strcmp0 (variant, "narrow") == 0;
+  Fixture f = { 0 };
+  AdwViewStack *stack;
+  g_autofree char *overview = NULL, *videos = NULL, *attention = NULL;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("AP_SCREENSHOT_DIR is not set (build-aux/screenshots-analysis sets it)");
+      return;
+    }
+  if (g_strcmp0 (variant, "dark") == 0)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                        ADW_COLOR_SCHEME_FORCE_DARK);
+
+  fixture_start (&f, 3000, narrow ? 380 : 1200, narrow ? 760 : 860);
+  stack = f.window->view_stack;
+  overview = g_strdup_printf ("overview-%s.png", variant);
+  videos = g_strdup_printf ("videos-%s.png", variant);
+  attention = g_strdup_printf ("attention-%s.png", variant);
+
+  settle ();
+  save_png (GTK_WIDGET (f.window), dir, overview);
+  adw_view_stack_set_visible_child_name (stack, "videos");
+  settle ();
+  save_png (GTK_WIDGET (f.window), dir, videos);
+  adw_view_stack_set_visible_child_name (stack, "attention");
+  settle ();
+  save_png (GTK_WIDGET (f.window), dir, attention);
+
+  fixture_stop (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_strcmp0 (g_getenv ("AP_SCREENSHOT_VARIANT"), "de") == 0)
+    {
+      g_setenv ("LANGUAGE", "de", TRUE);
+      g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
+      setlocale (LC_ALL, "de_DE.UTF-8");
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_assert_nonnull (ap_get_resource ());
+
+  if (g_strcmp0 (g_getenv ("AP_SCREENSHOT_VARIANT"), "de") == 0)
+    {
+      g_autofree char *catalogue_dir = g_build_filename (g_getenv ("AP_BUILD_ROOT"), "po", NULL);
+
+      bindtextdomain (GETTEXT_PACKAGE, catalogue_dir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+
+  g_test_add_func ("/ap/analysis-pages/overview", test_overview);
+  g_test_add_func ("/ap/analysis-pages/videos-and-non-viewers", test_videos_and_non_viewers);
+  g_test_add_func ("/ap/analysis-pages/attention", test_attention);
+  g_test_add_func ("/ap/analysis-pages/reminder-split", test_reminder_split);
+  g_test_add_func ("/ap/analysis-pages/screenshots", test_screenshots);
+
+  return g_test_run ();
+}
