@@ -129,6 +129,7 @@ static const struct {
   { "app.quit", { "<Control>q", NULL } },
   { "win.fetch", { "<Control>r", "F5", NULL } },
   { "win.export", { "<Control>e", NULL } },
+  { "win.print", { "<Control>p", NULL } },
   { "win.credentials", { "<Control>comma", NULL } },
   { "win.search", { "<Control>f", NULL } },
 };

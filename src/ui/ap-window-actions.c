@@ -47,6 +47,14 @@ ap_window_export_action (GtkWidget  *widget,
 }
 
 static void
+ap_window_print_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  _ap_window_print (AP_WINDOW (widget));
+}
+
+static void
 ap_window_credentials_action (GtkWidget  *widget,
                               const char *action_name,
                               GVariant   *parameter)
@@ -78,6 +86,7 @@ _ap_window_class_init_actions (GtkWidgetClass *widget_class)
                                    ap_window_fetch_with_details_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, ap_window_cancel_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, ap_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.print", NULL, ap_window_print_action);
   gtk_widget_class_install_action (widget_class, "win.credentials", NULL,
                                    ap_window_credentials_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, ap_window_search_action);
@@ -105,6 +114,7 @@ _ap_window_update_actions (ApWindow *self)
   gtk_widget_action_set_enabled (widget, "win.fetch-with-details", connected && !self->fetching);
   gtk_widget_action_set_enabled (widget, "win.cancel", self->fetching);
   gtk_widget_action_set_enabled (widget, "win.export", has_rows && !self->fetching);
+  gtk_widget_action_set_enabled (widget, "win.print", has_rows && !self->fetching);
   gtk_widget_action_set_enabled (widget, "win.search", has_rows);
   gtk_widget_action_set_enabled (widget, "win.demo", self->mock == NULL);
 }

@@ -86,6 +86,7 @@ void      _ap_window_cancel_fetch        (ApWindow       *self);
 void      _ap_window_show_credentials    (ApWindow       *self);
 void      _ap_window_focus_search        (ApWindow       *self);
 void      _ap_window_export              (ApWindow       *self);
+void      _ap_window_print               (ApWindow       *self);
 ApReportScope *_ap_window_dup_report_scope (ApWindow     *self);
 
 /* Tests: demo mode on a mock the test configured (data set, faults). */

@@ -9,6 +9,7 @@
 #include "ap-error.h"
 #include "ap-export-dialog.h"
 #include "ap-keyring.h"
+#include "ap-print.h"
 #include "ap-resources.h"
 #include "ap-window-private.h"
 
@@ -620,6 +621,25 @@ _ap_window_export (ApWindow *self)
                             ap_users_view_get_visible_users (self->users_view),
                             G_LIST_MODEL (self->store),
                             query, scope, self->toast_overlay);
+}
+
+/* The same report as the PDF, of the current view, through the print
+ * dialog. */
+void
+_ap_window_print (ApWindow *self)
+{
+  g_autoptr(ApReportScope) scope = NULL;
+  g_autoptr(ApQuery) fallback = NULL;
+  ApQuery *query = self->shown_query;
+
+  g_assert (AP_IS_WINDOW (self));
+
+  if (query == NULL)
+    query = fallback = ap_query_bar_build_query (self->query_bar);
+
+  scope = _ap_window_dup_report_scope (self);
+  ap_print_report (GTK_WINDOW (self), ap_users_view_get_visible_users (self->users_view), query,
+                   scope);
 }
 
 static void

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ap-print"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "ap-analysis.h"
+#include "ap-print.h"
+
+/* The report's own margins; a printer's unprintable border counts
+ * towards them, and the footer needs room below the text. */
+#define MARGIN_SIDE   46.0
+#define MARGIN_TOP    44.0
+#define MARGIN_BOTTOM 58.0
+#define MARGIN_MIN    12.0
+#define FOOTER_ROOM   36.0
+
+static void
+on_begin_print (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                gpointer           user_data)
+{
+  ApReportDocument *document = user_data;
+  GtkPageSetup *setup = gtk_print_context_get_page_setup (context);
+  ApReportPage page = { 0 };
+
+  /* The context is the printable area of the page setup, in points
+   * (GTK_UNIT_POINTS): paper size and orientation as chosen. */
+  page.width = gtk_print_context_get_width (context);
+  page.height = gtk_print_context_get_height (context);
+  page.left = MAX (MARGIN_SIDE - gtk_page_setup_get_left_margin (setup, GTK_UNIT_POINTS),
+                   MARGIN_MIN);
+  page.right = MAX (MARGIN_SIDE - gtk_page_setup_get_right_margin (setup, GTK_UNIT_POINTS),
+                    MARGIN_MIN);
+  page.top = MAX (MARGIN_TOP - gtk_page_setup_get_top_margin (setup, GTK_UNIT_POINTS),
+                  MARGIN_MIN);
+  page.bottom = MAX (MARGIN_BOTTOM - gtk_page_setup_get_bottom_margin (setup, GTK_UNIT_POINTS),
+                     FOOTER_ROOM);
+
+  gtk_print_operation_set_n_pages (operation, ap_report_document_paginate (document, &page));
+}
+
+static void
+on_draw_page (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page_nr,
+              gpointer           user_data)
+{
+  ap_report_document_draw_page (user_data, gtk_print_context_get_cairo_context (context),
+                                page_nr);
+}
+
+GtkPrintOperation *
+ap_print_operation_new (GListModel          *users,
+                        ApQuery             *query,
+                        const ApReportScope *scope)
+{
+  g_autoptr(GPtrArray) snapshot = NULL;
+  GtkPrintOperation *operation;
+  ApReportDocument *document;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (users), NULL);
+  g_return_val_if_fail (query == NULL || AP_IS_QUERY (query), NULL);
+
+  snapshot = ap_analysis_snapshot_model (users);
+  document = ap_report_document_new (query, scope, NULL);
+  ap_report_document_add_users (document, snapshot);
+
+  operation = gtk_print_operation_new ();
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_job_name (operation, _("Awareness training performance"));
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), document);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), document);
+  g_object_set_data_full (G_OBJECT (operation), "ap-report-document", document,
+                          (GDestroyNotify) ap_report_document_free);
+
+  return operation;
+}
+
+static void
+on_print_done (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               gpointer                 user_data)
+{
+  GtkWindow *parent = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (result != GTK_PRINT_OPERATION_RESULT_ERROR)
+    return;
+
+  gtk_print_operation_get_error (operation, &error);
+  if (error != NULL && parent != NULL &&
+      g_object_get_data (G_OBJECT (operation), "ap-error-shown") == NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (parent, _("The Report Was Not Printed"),
+                                                  error->message);
+
+      g_object_set_data (G_OBJECT (operation), "ap-error-shown", GINT_TO_POINTER (TRUE));
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+void
+ap_print_report (GtkWindow           *parent,
+                 GListModel          *users,
+                 ApQuery             *query,
+                 const ApReportScope *scope)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
+
+  operation = ap_print_operation_new (users, query, scope);
+  /* Non-blocking: the dialog runs while the window stays responsive. */
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_signal_connect_object (operation, "done", G_CALLBACK (on_print_done), parent, 0);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent,
+                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    on_print_done (operation, GTK_PRINT_OPERATION_RESULT_ERROR, parent);
+}
