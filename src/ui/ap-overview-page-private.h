@@ -19,5 +19,6 @@ const char *_ap_overview_page_get_total_text        (ApOverviewPage *self,
 /* The department table's rows as shown (sorted), ApAnalysisRow */
 GListModel *_ap_overview_page_get_department_rows   (ApOverviewPage *self);
 const char *_ap_overview_page_get_freshness         (ApOverviewPage *self);
+GtkColumnView *_ap_overview_page_get_departments_view (ApOverviewPage *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "ap-chart.h"
 #include "ap-chart-render.h"
 #include "ap-overview-page-private.h"
+#include "ap-people-list.h"
 #include "ap-table-private.h"
 
 struct _ApOverviewPage
@@ -220,8 +221,36 @@ on_department_row_activated (ApOverviewPage *self,
   g_autoptr(ApAnalysisRow) row = g_list_model_get_item (G_LIST_MODEL (self->departments_sorted),
                                                         position);
 
-  if (row != NULL)
-    g_signal_emit (self, signals[DEPARTMENT_ACTIVATED], 0, DEPARTMENT (row)->name);
+  g_autoptr(GPtrArray) users = NULL;
+  g_autofree char *description = NULL;
+  GtkRoot *root;
+  GtkWindow *window;
+
+  if (row == NULL)
+    return;
+
+  /* The department's people, with the follow-up actions; the chart's bars
+   * filter the Users view instead. */
+  users = ap_analysis_dup_department_users (ap_analysis_row_get_analysis (row),
+                                            ap_analysis_row_get_position (row));
+  if (DEPARTMENT (row)->has_sent)
+    {
+      g_autofree char *sent = text_sent (row);
+      g_autofree char *correct = text_pct_correct (row);
+      g_autofree char *incorrect = text_pct_incorrect (row);
+      g_autofree char *not_watched = text_pct_not_watched (row);
+
+      /* Translators: under a department's name in the window listing its people */
+      description = g_strdup_printf (_("Videos sent: %s. Correct %s, incorrect %s, not "
+                                       "watched %s."),
+                                     sent, correct, incorrect, not_watched);
+    }
+  else
+    description = g_strdup (_("No video was sent to this department."));
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  window = ap_people_list_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                      DEPARTMENT (row)->display_name, description, users);
+  gtk_window_present (window);
 }
 
 static void
@@ -496,4 +525,12 @@ _ap_overview_page_get_freshness (ApOverviewPage *self)
   g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
 
   return gtk_label_get_text (self->freshness_label);
+}
+
+GtkColumnView *
+_ap_overview_page_get_departments_view (ApOverviewPage *self)
+{
+  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
+
+  return self->departments_view;
 }

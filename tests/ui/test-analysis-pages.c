@@ -74,6 +74,17 @@ fixture_stop (Fixture *f)
   g_clear_object (&f->mock);
 }
 
+/* The list inside ap_people_list_window_new()'s window */
+static GListModel *
+people_list_model (GtkWindow *window)
+{
+  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (adw_window_get_content (ADW_WINDOW (window))));
+
+  list = gtk_widget_get_last_child (gtk_widget_get_parent (list));
+  list = adw_toast_overlay_get_child (ADW_TOAST_OVERLAY (list));
+  return ap_people_list_get_model (AP_PEOPLE_LIST (list));
+}
+
 /* ---- independent numbers from the double's generator ----------------- */
 
 typedef struct
@@ -145,6 +156,28 @@ test_overview (void)
         }
     }
 
+  /* A row lists the department's people, with the follow-up actions */
+  {
+    g_autoptr(ApAnalysisRow) row = g_list_model_get_item (rows, 0);
+    const ApAnalysisDepartment *department = ap_analysis_row_get_department (row);
+    GListModel *toplevels;
+    GtkWindow *people = NULL;
+
+    g_signal_emit_by_name (_ap_overview_page_get_departments_view (overview), "activate", 0);
+    toplevels = gtk_window_get_toplevels ();
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+        if (g_strcmp0 (gtk_window_get_title (window), department->display_name) == 0)
+          people = window;
+      }
+    g_assert_nonnull (people);
+    g_assert_cmpuint (g_list_model_get_n_items (people_list_model (people)), ==,
+                      department->n_users);
+    gtk_window_destroy (people);
+  }
+
   fixture_stop (&f);
 }
 
@@ -157,7 +190,6 @@ test_videos_and_non_viewers (void)
   g_autoptr(ApAnalysisRow) first = NULL;
   const ApAnalysisVideo *video;
   GtkWindow *people;
-  GtkWidget *list;
   GListModel *shown;
 
   fixture_start (&f, N_USERS, 1000, 800);
@@ -173,10 +205,7 @@ test_videos_and_non_viewers (void)
   /* The row opens the people who were sent it and have not viewed it */
   people = ap_videos_page_open_row (videos, 0);
   g_assert_nonnull (people);
-  list = gtk_widget_get_first_child (GTK_WIDGET (adw_window_get_content (ADW_WINDOW (people))));
-  list = gtk_widget_get_last_child (gtk_widget_get_parent (list));
-  list = adw_toast_overlay_get_child (ADW_TOAST_OVERLAY (list));
-  shown = ap_people_list_get_model (AP_PEOPLE_LIST (list));
+  shown = people_list_model (people);
   g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (shown), <=, video->not_viewed);
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
@@ -299,6 +328,24 @@ settle (void)
   spin_until (frames_pass, &count, 2000);
 }
 
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scroller (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_screenshots (void)
 {
@@ -326,6 +373,16 @@ test_screenshots (void)
 
   settle ();
   save_png (GTK_WIDGET (f.window), dir, overview);
+  /* The department table and the top and bottom three are below the fold */
+  {
+    GtkScrolledWindow *scroller = find_scroller (GTK_WIDGET (f.window->overview_page));
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+    g_autofree char *bottom = g_strdup_printf ("overview-%s-bottom.png", variant);
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    settle ();
+    save_png (GTK_WIDGET (f.window), dir, bottom);
+  }
   adw_view_stack_set_visible_child_name (stack, "videos");
   settle ();
   save_png (GTK_WIDGET (f.window), dir, videos);
