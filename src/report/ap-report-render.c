@@ -862,8 +862,8 @@ draw_videos (ApRender *r)
 
           if (details->len > 0)
             g_string_append (details, " · ");
-          /* Translators: a status and its count under a video's title, e.g. "Completed 12" */
-          g_string_append_printf (details, _("%s %s"),
+          /* A status and its count never part: a no-break space. */
+          g_string_append_printf (details, "%s\xc2\xa0%s",
                                   video->statuses[j].status[0] != '\0'
                                     ? video->statuses[j].status : _("(no status)"),
                                   count);

@@ -145,6 +145,10 @@ typedef struct
   char        numbers[AP_TABLE_MAX_COLUMNS][24];
   const char *span_text;
   const char *span_secondary;
+
+  /* The last span, repeated at the top of a page inside its group */
+  char       *group_text;
+  char       *group_secondary;
 } ApTable;
 
 void    ap_table_begin          (ApRender       *r,

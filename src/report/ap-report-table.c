@@ -464,6 +464,8 @@ ap_table_end (ApRender *r,
               ApTable  *table)
 {
   clear_row (table);
+  g_clear_pointer (&table->group_text, g_free);
+  g_clear_pointer (&table->group_secondary, g_free);
   for (guint i = 0; i < table->n_columns; i++)
     g_clear_pointer (&table->cache[i], g_hash_table_unref);
   r->running_head = NULL;
@@ -524,6 +526,11 @@ ap_table_set_span (ApTable    *table,
 {
   table->span_text = text;
   table->span_secondary = secondary;
+
+  g_free (table->group_text);
+  table->group_text = g_strdup (text);
+  g_free (table->group_secondary);
+  table->group_secondary = g_strdup (secondary);
 }
 
 /* The layout for @text in @layout's settings, from the cache when it
@@ -720,6 +727,35 @@ draw_row (ApRender   *r,
     }
 }
 
+/* A page that starts inside a group (a user's records) names the group
+ * again first. Deterministic like any row: measured, then replayed. */
+static void
+repeat_group (ApRender *r,
+              ApTable  *table)
+{
+  const char *text[AP_TABLE_MAX_COLUMNS];
+  const char *secondary[AP_TABLE_MAX_COLUMNS];
+  gboolean cacheable[AP_TABLE_MAX_COLUMNS];
+  char *owned[AP_TABLE_MAX_COLUMNS];
+  /* Translators: a user's name heading their records again on a new page */
+  g_autofree char *continued = g_strdup_printf (_("%s (continued)"), table->group_text);
+
+  memcpy (text, table->text, sizeof text);
+  memcpy (secondary, table->secondary, sizeof secondary);
+  memcpy (cacheable, table->cacheable, sizeof cacheable);
+  memcpy (owned, table->owned, sizeof owned);
+  memset (table->owned, 0, sizeof table->owned);
+
+  table->span_text = continued;
+  table->span_secondary = table->group_secondary;
+  ap_table_commit_row (r, table);
+
+  memcpy (table->text, text, sizeof text);
+  memcpy (table->secondary, secondary, sizeof secondary);
+  memcpy (table->cacheable, cacheable, sizeof cacheable);
+  memcpy (table->owned, owned, sizeof owned);
+}
+
 void
 ap_table_commit_row (ApRender *r,
                      ApTable  *table)
@@ -757,6 +793,8 @@ ap_table_commit_row (ApRender *r,
       r->running_head = table->running_head;
       ap_render_new_page (r);
       table_draw_header (r, table);
+      if (table->span_text == NULL && table->group_text != NULL)
+        repeat_group (r, table);
     }
 
   if (r->cr != NULL)
