@@ -7,6 +7,8 @@
 
 #include "ap-application.h"
 #include "ap-cli.h"
+#include "ap-history-settings.h"
+#include "ap-preferences-window.h"
 #include "ap-window.h"
 
 /* The Devel build has its own application ID but shares the resources, so
@@ -115,11 +117,26 @@ ap_application_demo_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+ap_application_preferences_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  ApApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GSettings) settings = ap_history_settings_dup ();
+  g_autoptr(ApHistory) history = ap_history_new (NULL);
+  ApPreferencesWindow *preferences = ap_preferences_window_new (parent, settings, history);
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", ap_application_quit_action },
   { "about", ap_application_about_action },
   { "shortcuts", ap_application_shortcuts_action },
   { "demo", ap_application_demo_action },
+  { "preferences", ap_application_preferences_action },
 };
 
 static const struct {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ap-client.h"
+#include "ap-history.h"
 #include "ap-mock-server.h"
 #include "ap-overview-page.h"
 #include "ap-query-bar.h"
@@ -63,6 +64,10 @@ struct _ApWindow
   guint                 fetch_serial;
   guint                 pulse_id;
   guint                 n_fetches_done;
+  ApHistory            *history;             /* (nullable) while history is on */
+  ApHistorySaver       *history_saver;       /* the fetch under way, saved if it completes */
+  GCancellable         *history_cancellable; /* opening the latest snapshot */
+  gint64                shown_snapshot_id;   /* 0 when the rows are not (yet) saved */
   guint                 fetching : 1;
   guint                 shown_has_details : 1;
 };
@@ -105,6 +110,10 @@ const GError *ap_window_get_shown_error        (ApWindow     *self);
 const char   *ap_window_get_error_action       (ApWindow     *self);
 /* "first-load", "failed" or "data": what stands in the content area */
 const char   *ap_window_get_content_page       (ApWindow     *self);
+/* The snapshot the rows come from or were saved as (0: none), and the
+ * "Data from …" line shown over them (NULL when fresh). */
+gint64        ap_window_get_shown_snapshot_id  (ApWindow     *self);
+const char   *ap_window_get_data_age           (ApWindow     *self);
 /* (nullable) the last toast shown */
 AdwToast     *ap_window_get_last_toast         (ApWindow     *self);
 

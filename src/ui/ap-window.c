@@ -58,6 +58,215 @@ ap_window_is_disposed (ApWindow *self)
   return self->store == NULL;
 }
 
+/* History: every complete fetch of a real account is saved (never demo
+ * data); at start the latest snapshot of the saved tenant opens at once,
+ * labelled with its age, until Refresh fetches anew. */
+
+static void ap_window_update_content (ApWindow *self);
+static void ap_window_toast          (ApWindow   *self,
+                                      const char *text);
+
+static ApHistory *
+ap_window_get_history (ApWindow *self)
+{
+  if (!g_settings_get_boolean (self->settings, "history-enabled"))
+    return NULL;
+  if (self->history == NULL)
+    self->history = ap_history_new (NULL);
+  ap_history_set_retention (self->history,
+                            g_settings_get_uint (self->settings, "history-max-snapshots"),
+                            g_settings_get_uint (self->settings, "history-max-days"));
+  return self->history;
+}
+
+/* "Data from today, 14:02", "… yesterday, …", "… 3 days ago, …"; NULL
+ * (0) for rows just fetched. */
+static void
+ap_window_set_data_age (ApWindow *self,
+                        gint64    fetched_at)
+{
+  g_autoptr(GDateTime) then = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDate) then_date = NULL;
+  g_autoptr(GDate) today = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+  int days;
+
+  if (fetched_at == 0)
+    {
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      return;
+    }
+
+  then = g_date_time_new_from_unix_local (fetched_at);
+  now = g_date_time_new_now_local ();
+  then_date = g_date_new_dmy (g_date_time_get_day_of_month (then),
+                              g_date_time_get_month (then), g_date_time_get_year (then));
+  today = g_date_new_dmy (g_date_time_get_day_of_month (now),
+                          g_date_time_get_month (now), g_date_time_get_year (now));
+  days = MAX (g_date_days_between (then_date, today), 0);
+  time = g_date_time_format (then, "%H:%M");
+
+  if (days == 0)
+    text = g_strdup_printf (_("Data from today, %s"), time);
+  else if (days == 1)
+    text = g_strdup_printf (_("Data from yesterday, %s"), time);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Data from %d day ago, %s",
+                                         "Data from %d days ago, %s", days), days, time);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, text);
+}
+
+static void
+ap_window_history_begin (ApWindow *self,
+                         ApQuery  *query)
+{
+  ApHistory *history;
+
+  /* An unfinished save of an earlier fetch is rolled back. */
+  g_clear_object (&self->history_saver);
+  if (self->mock != NULL || self->credentials == NULL)
+    return;
+  history = ap_window_get_history (self);
+  if (history != NULL)
+    self->history_saver = ap_history_saver_new (history,
+                                                ap_credentials_get_base_url (self->credentials),
+                                                query, 0);
+}
+
+static void
+on_history_saved (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ApWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  id = ap_history_saver_commit_finish (AP_HISTORY_SAVER (object), result, &error);
+  if (ap_window_is_disposed (self))
+    return;
+  if (id == 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("This fetch was not saved in the history: %s"),
+                                               error->message);
+      if (!ap_error_is_cancelled (error))
+        ap_window_toast (self, text);
+      return;
+    }
+  self->shown_snapshot_id = id;
+}
+
+static void
+ap_window_history_end (ApWindow *self,
+                       gboolean  complete)
+{
+  g_autoptr(ApHistorySaver) saver = g_steal_pointer (&self->history_saver);
+
+  if (!complete)
+    return;   /* dropping the saver rolls the snapshot back */
+
+  self->shown_snapshot_id = 0;
+  ap_window_set_data_age (self, 0);
+  if (saver != NULL)
+    ap_history_saver_commit_async (saver, NULL, on_history_saved, g_object_ref (self));
+}
+
+static void
+on_snapshot_batch (GPtrArray *users,
+                   gpointer   user_data)
+{
+  ApWindow *self = user_data;
+
+  if (ap_window_is_disposed (self) || self->fetching)
+    return;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
+    {
+      ap_users_view_set_fetched (self->users_view, TRUE);
+      ap_window_update_content (self);
+    }
+  ap_user_store_append_batch (self->store, users);
+  ap_summary_add_batch (self->summary, users);
+}
+
+static void ap_window_fetch_from_query_bar (ApWindow *self);
+
+static void
+on_snapshot_loaded (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ApWindow) self = user_data;
+  g_autoptr(ApSnapshotInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = ap_history_load_finish (AP_HISTORY (object), result, &error);
+  if (ap_error_is_cancelled (error) || ap_window_is_disposed (self))
+    return;
+  g_clear_object (&self->history_cancellable);
+  if (self->fetching)
+    return;
+
+  if (info == NULL)
+    {
+      /* A damaged history is moved aside; say so, and fetch as usual. */
+      if (error != NULL)
+        ap_window_toast (self, error->message);
+      ap_window_fetch_from_query_bar (self);
+      return;
+    }
+
+  g_set_object (&self->shown_query, info->query);
+  self->shown_has_details = ap_query_get_include_user_details (info->query);
+  self->shown_snapshot_id = info->id;
+  /* Reports made from it say when it was fetched. */
+  g_clear_pointer (&self->fetched_at, g_date_time_unref);
+  self->fetched_at = g_date_time_new_from_unix_utc (info->fetched_at);
+  ap_users_view_set_fetched (self->users_view, TRUE);
+  ap_window_set_data_age (self, info->fetched_at);
+  ap_window_update_content (self);
+  _ap_window_update_actions (self);
+}
+
+/* At start with saved credentials: the last snapshot at once, else a fetch. */
+static void
+ap_window_open_latest (ApWindow *self)
+{
+  ApHistory *history = ap_window_get_history (self);
+
+  if (history == NULL || self->credentials == NULL)
+    {
+      ap_window_fetch_from_query_bar (self);
+      return;
+    }
+
+  g_clear_object (&self->history_cancellable);
+  self->history_cancellable = g_cancellable_new ();
+  ap_history_load_async (history, 0, ap_credentials_get_base_url (self->credentials),
+                         on_snapshot_batch, self, self->history_cancellable,
+                         on_snapshot_loaded, g_object_ref (self));
+}
+
+gint64
+ap_window_get_shown_snapshot_id (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), 0);
+
+  return self->shown_snapshot_id;
+}
+
+const char *
+ap_window_get_data_age (ApWindow *self)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
+
+  const char *age = adw_view_switcher_title_get_subtitle (self->switcher_title);
+
+  return age != NULL && *age != '\0' ? age : NULL;
+}
+
 static char *
 format_number (guint64 value)
 {
@@ -378,6 +587,8 @@ on_fetch_batch (ApClient  *client,
     return;
 
   data->got_batch = TRUE;
+  if (self->history_saver != NULL)
+    ap_history_saver_add_users (self->history_saver, users);
 
   if (data->pending != NULL)
     {
@@ -443,6 +654,7 @@ on_fetch_done (GObject      *object,
       g_clear_pointer (&self->fetched_at, g_date_time_unref);
       self->fetched_at = g_date_time_new_now_utc ();
     }
+  ap_window_history_end (self, ok);
 
   if (ok)
     {
@@ -486,6 +698,12 @@ _ap_window_fetch (ApWindow *self,
   self->fetch_serial++;
   self->fetch_cancellable = g_cancellable_new ();
   self->fetching = TRUE;
+
+  /* A snapshot still opening gives way to the fresh data. */
+  if (self->history_cancellable != NULL)
+    g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  ap_window_history_begin (self, query);
 
   data = g_rc_box_new0 (FetchData);
   data->self = g_object_ref (self);
@@ -663,7 +881,7 @@ on_keyring_lookup (GObject      *object,
     {
       ap_window_set_credentials (self, credentials);
       ap_window_show_page (self, "content");
-      ap_window_fetch_from_query_bar (self);
+      ap_window_open_latest (self);
       return;
     }
 
@@ -755,6 +973,11 @@ ap_window_dispose (GObject *object)
     g_cancellable_cancel (self->fetch_cancellable);
   if (self->keyring_cancellable != NULL)
     g_cancellable_cancel (self->keyring_cancellable);
+  if (self->history_cancellable != NULL)
+    g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  g_clear_object (&self->history_saver);
+  g_clear_object (&self->history);
   g_clear_object (&self->fetch_cancellable);
   g_clear_object (&self->keyring_cancellable);
   ap_window_stop_pulse (self);
