@@ -68,6 +68,9 @@ struct _ApWindow
   ApHistorySaver       *history_saver;       /* the fetch under way, saved if it completes */
   GCancellable         *history_cancellable; /* opening the latest snapshot */
   gint64                shown_snapshot_id;   /* 0 when the rows are not (yet) saved */
+  GCancellable         *changes_cancellable; /* comparing with the previous snapshot */
+  guint                 n_changes[3];        /* joined, left, changed; see has_changes */
+  guint                 has_changes : 1;
   guint                 fetching : 1;
   guint                 shown_has_details : 1;
 };
@@ -114,6 +117,12 @@ const char   *ap_window_get_content_page       (ApWindow     *self);
  * "Data from …" line shown over them (NULL when fresh). */
 gint64        ap_window_get_shown_snapshot_id  (ApWindow     *self);
 const char   *ap_window_get_data_age           (ApWindow     *self);
+/* Users who joined, left and changed counts since the previous snapshot of
+ * the same query; FALSE while unknown or when there is none. */
+gboolean      ap_window_get_changes            (ApWindow     *self,
+                                                guint        *joined,
+                                                guint        *left,
+                                                guint        *changed);
 /* (nullable) the last toast shown */
 AdwToast     *ap_window_get_last_toast         (ApWindow     *self);
 

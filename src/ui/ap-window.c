@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ap-credentials-dialog.h"
 #include "ap-error.h"
@@ -136,6 +137,82 @@ ap_window_history_begin (ApWindow *self,
 }
 
 static void
+on_changes_compared (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ApWindow) self = user_data;
+  g_autoptr(ApHistoryComparison) comparison = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+
+  comparison = ap_history_compare_finish (AP_HISTORY (object), result, &error);
+  if (ap_error_is_cancelled (error) || ap_window_is_disposed (self))
+    return;
+  g_clear_object (&self->changes_cancellable);
+  if (comparison == NULL || comparison->previous == NULL)
+    return;
+
+  memset (self->n_changes, 0, sizeof self->n_changes);
+  for (guint i = 0; i < comparison->changes->len; i++)
+    {
+      ApUserChange *change = g_ptr_array_index (comparison->changes, i);
+      self->n_changes[change->kind]++;
+    }
+  self->has_changes = TRUE;
+
+  {
+    g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (comparison->previous->fetched_at);
+    when = g_date_time_format (then, "%x %H:%M");
+  }
+  if (comparison->changes->len == 0)
+    text = g_strdup_printf (_("No change since the fetch of %s"), when);
+  else
+    text = g_strdup_printf (_("Since the fetch of %s: %u joined, %u left, %u changed"), when,
+                            self->n_changes[AP_USER_CHANGE_JOINED],
+                            self->n_changes[AP_USER_CHANGE_LEFT],
+                            self->n_changes[AP_USER_CHANGE_CHANGED]);
+  ap_window_toast (self, text);
+}
+
+/* What changed since the previous snapshot of the same query. */
+static void
+ap_window_compare_snapshot (ApWindow *self,
+                            gint64    id)
+{
+  ApHistory *history = ap_window_get_history (self);
+
+  self->has_changes = FALSE;
+  if (self->changes_cancellable != NULL)
+    g_cancellable_cancel (self->changes_cancellable);
+  g_clear_object (&self->changes_cancellable);
+  if (history == NULL || id == 0)
+    return;
+
+  self->changes_cancellable = g_cancellable_new ();
+  ap_history_compare_async (history, id, NULL, self->changes_cancellable, on_changes_compared,
+                            g_object_ref (self));
+}
+
+gboolean
+ap_window_get_changes (ApWindow *self,
+                       guint    *joined,
+                       guint    *left,
+                       guint    *changed)
+{
+  g_return_val_if_fail (AP_IS_WINDOW (self), FALSE);
+
+  if (joined != NULL)
+    *joined = self->n_changes[AP_USER_CHANGE_JOINED];
+  if (left != NULL)
+    *left = self->n_changes[AP_USER_CHANGE_LEFT];
+  if (changed != NULL)
+    *changed = self->n_changes[AP_USER_CHANGE_CHANGED];
+  return self->has_changes;
+}
+
+static void
 on_history_saved (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -156,6 +233,7 @@ on_history_saved (GObject      *object,
       return;
     }
   self->shown_snapshot_id = id;
+  ap_window_compare_snapshot (self, id);
 }
 
 static void
@@ -168,6 +246,7 @@ ap_window_history_end (ApWindow *self,
     return;   /* dropping the saver rolls the snapshot back */
 
   self->shown_snapshot_id = 0;
+  self->has_changes = FALSE;
   ap_window_set_data_age (self, 0);
   if (saver != NULL)
     ap_history_saver_commit_async (saver, NULL, on_history_saved, g_object_ref (self));
@@ -228,6 +307,7 @@ on_snapshot_loaded (GObject      *object,
   ap_window_set_data_age (self, info->fetched_at);
   ap_window_update_content (self);
   _ap_window_update_actions (self);
+  ap_window_compare_snapshot (self, info->id);
 }
 
 /* At start with saved credentials: the last snapshot at once, else a fetch. */
@@ -976,6 +1056,9 @@ ap_window_dispose (GObject *object)
   if (self->history_cancellable != NULL)
     g_cancellable_cancel (self->history_cancellable);
   g_clear_object (&self->history_cancellable);
+  if (self->changes_cancellable != NULL)
+    g_cancellable_cancel (self->changes_cancellable);
+  g_clear_object (&self->changes_cancellable);
   g_clear_object (&self->history_saver);
   g_clear_object (&self->history);
   g_clear_object (&self->fetch_cancellable);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <adwaita.h>
+#include <string.h>
 
 #include "ap-history.h"
 #include "ap-keyring.h"
@@ -94,6 +95,12 @@ snapshot_shown (gpointer data)
          settled (window);
 }
 
+static gboolean
+changes_known (gpointer data)
+{
+  return ap_window_get_changes (data, NULL, NULL, NULL);
+}
+
 static guint
 n_rows (ApWindow *window)
 {
@@ -158,6 +165,19 @@ test_saved_then_opened (void)
   g_assert_cmpint (second_id, >, first_id);
   g_assert_null (ap_window_get_data_age (window));
   g_assert_cmpuint (n_rows (window), !=, N_USERS);
+
+  /* What changed since the first fetch, as the double moved on. */
+  g_assert_true (spin_until (changes_known, window, WAIT_MS));
+  {
+    guint joined, left, changed;
+
+    ap_window_get_changes (window, &joined, &left, &changed);
+    g_assert_cmpuint (joined, ==, 1);
+    g_assert_cmpuint (left, ==, 2);   /* users 7 and 60 */
+    g_assert_cmpuint (changed, >, 0);
+    g_assert_nonnull (strstr (adw_toast_get_title (ap_window_get_last_toast (window)),
+                              "1 joined, 2 left"));
+  }
 
   /* Offline: the double is gone, the snapshot still opens. */
   close_window (window);
