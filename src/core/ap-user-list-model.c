@@ -503,7 +503,7 @@ typedef struct
 } Prefixed;
 
 static int
-compare_prefixed (gconstpointer a,
+compare_prefixes (gconstpointer a,
                   gconstpointer b,
                   gpointer      user_data)
 {
@@ -512,20 +512,68 @@ compare_prefixed (gconstpointer a,
   const Order *order = user_data;
   int result = (pa->prefix > pb->prefix) - (pa->prefix < pb->prefix);
 
-  if (result != 0)
-    return order->descending ? -result : result;
-  return compare_entries (pa->entry, pb->entry, order);
+  return order->descending ? -result : result;
 }
 
+static int
+compare_prefixed_entries (gconstpointer a,
+                          gconstpointer b,
+                          gpointer      user_data)
+{
+  return compare_entries (((const Prefixed *) a)->entry, ((const Prefixed *) b)->entry, user_data);
+}
+
+/* The 8 bytes of @key from @offset, big-endian, so they compare as strcmp
+ * would; 0 past the end. @key holds at least @offset bytes. */
 static guint64
-key_prefix (const char *key)
+key_prefix (const char *key,
+            gsize       offset)
 {
   guint64 prefix = 0;
   guint i;
 
+  key += offset;
   for (i = 0; i < 8 && key[i] != '\0'; i++)
     prefix = (prefix << 8) | (guchar) key[i];
-  return prefix << (8 * (8 - i));
+  return i == 0 ? 0 : prefix << (8 * (8 - i));
+}
+
+/* Sorts @items (in Name order) by their email keys 8 bytes at a time,
+ * most significant first: the comparisons are of integers kept beside the
+ * pointers, and only a run that shares its first bytes looks at the next
+ * 8. g_qsort_with_data is stable, so equal keys stay in Name order. */
+static void
+sort_by_email_prefixes (Prefixed    *items,
+                        guint        n,
+                        gsize        offset,
+                        const Order *order)
+{
+  guint start = 0;
+
+  for (guint i = 0; i < n; i++)
+    items[i].prefix = key_prefix (items[i].entry->email_key, offset);
+  g_qsort_with_data (items, n, sizeof (Prefixed), compare_prefixes, (gpointer) order);
+
+  while (start < n)
+    {
+      guint end = start + 1;
+
+      while (end < n && items[end].prefix == items[start].prefix)
+        end++;
+
+      /* A key that ended inside these 8 bytes has a 0 lowest byte: the
+       * run's keys are equal, and the stable sort kept them in Name
+       * order, the tie breaker. */
+      if (end - start > 1 && (items[start].prefix & 0xff) != 0)
+        {
+          if (end - start <= 8 || offset >= 256)
+            g_qsort_with_data (items + start, end - start, sizeof (Prefixed),
+                               compare_prefixed_entries, (gpointer) order);
+          else
+            sort_by_email_prefixes (items + start, end - start, offset + 8, order);
+        }
+      start = end;
+    }
 }
 
 /* Every entry of @by_name (all of them, Name order) in @order. Only a text
@@ -622,16 +670,11 @@ sort_all (Entry        **by_name,
     case AP_USER_SORT_EMAIL:
     default:
       {
-        /* Most comparisons end within the first 8 bytes of the keys: keep
-         * those beside the pointer, and follow it only on a tie. */
         g_autofree Prefixed *prefixed = g_new (Prefixed, MAX (n, 1));
 
         for (guint i = 0; i < n; i++)
-          {
-            prefixed[i].prefix = key_prefix (by_name[i]->email_key);
-            prefixed[i].entry = by_name[i];
-          }
-        g_qsort_with_data (prefixed, n, sizeof (Prefixed), compare_prefixed, (gpointer) order);
+          prefixed[i].entry = by_name[i];
+        sort_by_email_prefixes (prefixed, n, 0, order);
         for (guint i = 0; i < n; i++)
           out[i] = prefixed[i].entry;
       }
