@@ -147,6 +147,7 @@ struct _ApUsersView
   gboolean             scroll_to_top;
   guint                settle_id;
   guint                status_id;
+  guint                search_id;
   ApUser              *reselect;
 };
 
@@ -493,6 +494,17 @@ on_department_selected (ApUsersView *self)
   ap_users_view_apply_department (self);
 }
 
+static gboolean
+ap_users_view_search_idle (gpointer user_data)
+{
+  ApUsersView *self = user_data;
+
+  self->search_id = 0;
+  ap_user_list_model_set_search (self->list_model,
+                                 gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_search_changed (ApUsersView *self)
 {
@@ -503,7 +515,10 @@ on_search_changed (ApUsersView *self)
 
   if (self->list_model != NULL)
     {
-      ap_user_list_model_set_search (self->list_model, text);
+      /* Keys that arrive together are searched once, before the next frame. */
+      if (self->search_id == 0)
+        self->search_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, ap_users_view_search_idle,
+                                           self, NULL);
       return;
     }
 
@@ -723,6 +738,7 @@ ap_users_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_handle_id (&self->status_id, g_source_remove);
+  g_clear_handle_id (&self->search_id, g_source_remove);
   if (self->ramp_id != 0 && self->column_view != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
   self->ramp_id = 0;
@@ -1217,7 +1233,8 @@ ap_users_view_get_pending (ApUsersView *self)
   g_return_val_if_fail (AP_IS_USERS_VIEW (self), 0);
 
   if (self->list_model != NULL)
-    return ap_user_list_model_get_pending (self->list_model) + (self->ramp_id != 0 ? 1 : 0);
+    return ap_user_list_model_get_pending (self->list_model) + (self->ramp_id != 0 ? 1 : 0) +
+           (self->search_id != 0 ? 1 : 0);
   return gtk_filter_list_model_get_pending (self->filter_model) +
          gtk_sort_list_model_get_pending (self->sort_model);
 }
