@@ -475,6 +475,30 @@ check_field (const char  *value,
   return TRUE;
 }
 
+/* IDs and keys Mimecast issues never hold a space: one inside means a
+ * copy that caught a neighbouring word, or two values pasted together.
+ * (The dialog trims the edges before this.) */
+static gboolean
+check_id_field (const char  *value,
+                const char  *label,
+                GError     **error)
+{
+  if (!check_field (value, label, error))
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isspace (g_utf8_get_char (p)))
+      {
+        /* Translators: %s is a field name such as "Client ID" */
+        g_set_error (error, AP_ERROR, AP_ERROR_INVALID_CREDENTIALS,
+                     _("%s: contains a space, which an ID never does; copy it again from the "
+                       "Mimecast Administration Console"), label);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
 /**
  * ap_credentials_validate:
  *
@@ -490,13 +514,13 @@ ap_credentials_validate (ApCredentials  *self,
 
   if (self->mode == AP_AUTH_MODE_API2)
     {
-      if (!check_field (self->client_id, _("Client ID"), error) ||
+      if (!check_id_field (self->client_id, _("Client ID"), error) ||
           !check_field (self->client_secret, _("Client Secret"), error))
         return FALSE;
     }
   else
     {
-      if (!check_field (self->access_key, _("Access Key"), error) ||
+      if (!check_id_field (self->access_key, _("Access Key"), error) ||
           !check_field (self->secret_key, _("Secret Key"), error))
         return FALSE;
 
@@ -509,7 +533,7 @@ ap_credentials_validate (ApCredentials  *self,
           return FALSE;
         }
 
-      if (!check_field (self->app_id, _("Application ID"), error) ||
+      if (!check_id_field (self->app_id, _("Application ID"), error) ||
           !check_field (self->app_key, _("Application Key"), error))
         return FALSE;
     }

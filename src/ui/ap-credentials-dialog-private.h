@@ -37,4 +37,9 @@ void        _ap_credentials_dialog_save               (ApCredentialsDialog *self
 /* Removes without the confirmation dialog */
 void        _ap_credentials_dialog_remove             (ApCredentialsDialog *self);
 
+/* The field holding the keyboard focus, or NULL */
+const char *_ap_credentials_dialog_get_focus_field    (ApCredentialsDialog *self);
+/* The setup instructions at the top, for the chosen API version */
+const char *_ap_credentials_dialog_get_intro          (ApCredentialsDialog *self);
+
 G_END_DECLS

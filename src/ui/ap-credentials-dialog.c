@@ -63,6 +63,7 @@ struct _ApCredentialsDialog
   guint              lookup_pending : 1;
   guint              status_is_test : 1;
   guint              applying_stored : 1;
+  AdwEntryRow       *focus_row;          /* where place_focus () last put the focus */
   StatusKind         status_kind;
 
   AdwEntryRow       *access_key_row;
@@ -76,6 +77,7 @@ struct _ApCredentialsDialog
   AdwEntryRow       *client_secret_row;
   AdwExpanderRow    *custom_url_expander;
   AdwEntryRow       *custom_url_row;
+  AdwPreferencesGroup *intro_group;
   AdwComboRow       *mode_row;
   AdwComboRow       *region_row;
   AdwEntryRow       *region_url_row;
@@ -439,6 +441,58 @@ on_field_changed (ApCredentialsDialog *self)
   ap_credentials_dialog_validate (self);
 }
 
+/* The first field of the shown group that still wants typing; with stored
+ * credentials the secrets are optional (kept when empty) and skipped. */
+static AdwEntryRow *
+first_empty_row (ApCredentialsDialog *self)
+{
+  static const Field api1_fields[] = { FIELD_ACCESS_KEY, FIELD_SECRET_KEY, FIELD_APP_ID,
+                                       FIELD_APP_KEY };
+  static const Field api2_fields[] = { FIELD_CLIENT_ID, FIELD_CLIENT_SECRET };
+  gboolean api1 = current_mode (self) == AP_AUTH_MODE_API1;
+  const Field *fields = api1 ? api1_fields : api2_fields;
+  guint n = api1 ? G_N_ELEMENTS (api1_fields) : G_N_ELEMENTS (api2_fields);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AdwEntryRow *row = field_row (self, fields[i]);
+
+      if (self->stored != NULL && field_is_secret (fields[i]))
+        continue;
+      if (*gtk_editable_get_text (GTK_EDITABLE (row)) == '\0')
+        return row;
+    }
+
+  return field_row (self, fields[0]);
+}
+
+static gboolean
+focus_is_in (ApCredentialsDialog *self,
+             GtkWidget           *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus != NULL && widget != NULL &&
+         (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* The dialog opens where typing starts, not on Cancel; once the keyring
+ * has filled in what it knows, the focus follows unless the person has
+ * already moved it. */
+static void
+place_focus (ApCredentialsDialog *self)
+{
+  AdwEntryRow *row;
+
+  if (self->focus_row != NULL && !focus_is_in (self, GTK_WIDGET (self->focus_row)) &&
+      gtk_root_get_focus (GTK_ROOT (self)) != NULL)
+    return;
+
+  row = first_empty_row (self);
+  self->focus_row = row;
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
 static void
 on_mode_changed (ApCredentialsDialog *self)
 {
@@ -446,6 +500,16 @@ on_mode_changed (ApCredentialsDialog *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->api1_group), api1);
   gtk_widget_set_visible (GTK_WIDGET (self->api2_group), !api1);
+  /* Each API version is set up in its own place of the console. */
+  adw_preferences_group_set_description (self->intro_group, api1
+    ? _("In the Mimecast Administration Console, add an API 1.0 application (Services › "
+        "API and Platform Integrations › API 1.0 Applications) and copy its Application ID "
+        "and Key. Then create keys for a user whose role has the “Awareness Training | "
+        "Dashboard | Read” permission. Everything is stored in your keyring.")
+    : _("In the Mimecast Administration Console, create an API 2.0 application "
+        "(Integrations › API and Platform Integrations) with the “Awareness Training | "
+        "Dashboard | Read” permission, then enter its Client ID and Client Secret. They are "
+        "stored in your keyring."));
   update_secret_titles (self);
   on_field_changed (self);
 }
@@ -535,6 +599,7 @@ on_lookup_done (GObject      *source,
       self->applying_stored = TRUE;
       show_stored (self);
       self->applying_stored = FALSE;
+      place_focus (self);
     }
   else if (!g_error_matches (error, AP_ERROR, AP_ERROR_NO_CREDENTIALS))
     {
@@ -804,6 +869,7 @@ ap_credentials_dialog_class_init (ApCredentialsDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, client_secret_row);
   gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, custom_url_expander);
   gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, custom_url_row);
+  gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, intro_group);
   gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, mode_row);
   gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, region_row);
   gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, region_url_row);
@@ -883,6 +949,7 @@ ap_credentials_dialog_new (GtkWindow *parent,
   self->lookup_pending = TRUE;
   ap_keyring_lookup_async (self->cancellable, on_lookup_done, g_object_ref (self));
   on_field_changed (self);
+  place_focus (self);
 
   return self;
 }
@@ -1055,4 +1122,23 @@ _ap_credentials_dialog_remove (ApCredentialsDialog *self)
   g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
 
   remove_credentials (self);
+}
+
+const char *
+_ap_credentials_dialog_get_focus_field (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (focus_is_in (self, GTK_WIDGET (field_row (self, i))))
+      return field_names[i];
+  return NULL;
+}
+
+const char *
+_ap_credentials_dialog_get_intro (ApCredentialsDialog *self)
+{
+  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
+
+  return adw_preferences_group_get_description (self->intro_group);
 }

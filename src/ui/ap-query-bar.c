@@ -15,26 +15,36 @@ struct _ApQueryBar
   GtkEntry        *attribute_entry2;
   GtkEntry        *attribute_entry3;
   GtkWidget       *attributes_child;
+  GtkRevealer     *details_revealer;
   GtkSwitch       *details_switch;
   GtkLabel        *error_label;
   GtkDropDown     *field_dropdown;
   GtkWidget       *flow_box;
+  GtkWidget       *query_caption;
   GtkEntry        *search_entry;
+  GtkRevealer     *stale_revealer;
+  GtkToggleButton *summary_button;
+  GtkLabel        *summary_label;
   GtkDropDown     *video_dropdown;
 
   GSettings       *settings;
   gboolean         valid;
   gboolean         restoring;
+  gboolean         compact;
+  gboolean         stale;
 };
 
 enum {
   PROP_0,
   PROP_VALID,
+  PROP_COMPACT,
+  PROP_STALE,
   N_PROPS
 };
 
 enum {
   ACTIVATE,
+  CHANGED,
   N_SIGNALS
 };
 
@@ -117,10 +127,10 @@ ap_query_bar_update_placeholder (ApQueryBar *self)
   switch (ap_query_bar_get_field (self))
     {
     case AP_SEARCH_FIELD_EMAIL:
-      placeholder = _("Email contains… (empty for everyone)");
+      placeholder = _("Email contains…");
       break;
     case AP_SEARCH_FIELD_DEPARTMENT:
-      placeholder = _("Department contains… (empty for everyone)");
+      placeholder = _("Department contains…");
       break;
     case AP_SEARCH_FIELD_CUSTOM_ATTRIBUTE:
       placeholder = _("Attribute value");
@@ -128,7 +138,7 @@ ap_query_bar_update_placeholder (ApQueryBar *self)
     case AP_SEARCH_FIELD_NAME:
     case AP_SEARCH_FIELD_NONE:
     default:
-      placeholder = _("Name contains… (empty for everyone)");
+      placeholder = _("Name contains…");
       break;
     }
 
@@ -174,6 +184,13 @@ ap_query_bar_changed (ApQueryBar *self)
   query = ap_query_bar_build_query (self);
   valid = ap_query_validate (query, &error);
 
+  {
+    g_autofree char *summary = ap_query_describe (query);
+
+    gtk_label_set_label (self->summary_label, summary);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
+  }
+
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), !valid);
   gtk_label_set_label (self->error_label, valid ? "" : error->message);
   if (valid)
@@ -188,6 +205,20 @@ ap_query_bar_changed (ApQueryBar *self)
     }
 
   ap_query_bar_save (self);
+
+  if (!self->restoring)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Narrow: one line says what is asked; the fields fold out on demand. */
+static void
+ap_query_bar_update_compact (ApQueryBar *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_button), self->compact);
+  gtk_widget_set_visible (self->query_caption, !self->compact);
+  gtk_revealer_set_reveal_child (self->details_revealer,
+                                 !self->compact ||
+                                 gtk_toggle_button_get_active (self->summary_button));
 }
 
 static void
@@ -224,6 +255,33 @@ ap_query_bar_get_property (GObject    *object,
     case PROP_VALID:
       g_value_set_boolean (value, self->valid);
       break;
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
+    case PROP_STALE:
+      g_value_set_boolean (value, self->stale);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ap_query_bar_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  ApQueryBar *self = AP_QUERY_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_COMPACT:
+      ap_query_bar_set_compact (self, g_value_get_boolean (value));
+      break;
+    case PROP_STALE:
+      ap_query_bar_set_stale (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -237,14 +295,27 @@ ap_query_bar_class_init (ApQueryBarClass *klass)
 
   object_class->dispose = ap_query_bar_dispose;
   object_class->get_property = ap_query_bar_get_property;
+  object_class->set_property = ap_query_bar_set_property;
 
   properties[PROP_VALID] =
     g_param_spec_boolean ("valid", NULL, NULL, TRUE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* One summary line instead of the fields, for narrow windows. */
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The fields differ from what the data on screen was fetched with. */
+  properties[PROP_STALE] =
+    g_param_spec_boolean ("stale", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ACTIVATE] =
     g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Any field changed (not while restoring the saved query). */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -254,11 +325,16 @@ ap_query_bar_class_init (ApQueryBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, attribute_entry2);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, attribute_entry3);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, attributes_child);
+  gtk_widget_class_bind_template_child (widget_class, ApQueryBar, details_revealer);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, details_switch);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, error_label);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, field_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, flow_box);
+  gtk_widget_class_bind_template_child (widget_class, ApQueryBar, query_caption);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ApQueryBar, stale_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ApQueryBar, summary_button);
+  gtk_widget_class_bind_template_child (widget_class, ApQueryBar, summary_label);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, video_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
 
@@ -286,8 +362,11 @@ ap_query_bar_init (ApQueryBar *self)
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     g_signal_connect_object (entries[i], "changed",
                              G_CALLBACK (ap_query_bar_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->summary_button, "toggled",
+                           G_CALLBACK (ap_query_bar_update_compact), self, G_CONNECT_SWAPPED);
 
   ap_query_bar_changed (self);
+  ap_query_bar_update_compact (self);
 }
 
 GtkWidget *
@@ -396,4 +475,51 @@ ap_query_bar_set_include_details (ApQueryBar *self,
   g_return_if_fail (AP_IS_QUERY_BAR (self));
 
   gtk_switch_set_active (self->details_switch, include);
+}
+
+void
+ap_query_bar_set_compact (ApQueryBar *self,
+                          gboolean    compact)
+{
+  g_return_if_fail (AP_IS_QUERY_BAR (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  self->compact = compact;
+  gtk_toggle_button_set_active (self->summary_button, FALSE);
+  ap_query_bar_update_compact (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
+}
+
+gboolean
+ap_query_bar_get_compact (ApQueryBar *self)
+{
+  g_return_val_if_fail (AP_IS_QUERY_BAR (self), FALSE);
+
+  return self->compact;
+}
+
+void
+ap_query_bar_set_stale (ApQueryBar *self,
+                        gboolean    stale)
+{
+  g_return_if_fail (AP_IS_QUERY_BAR (self));
+
+  stale = !!stale;
+  if (self->stale == stale)
+    return;
+
+  self->stale = stale;
+  gtk_revealer_set_reveal_child (self->stale_revealer, stale);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+}
+
+gboolean
+ap_query_bar_get_stale (ApQueryBar *self)
+{
+  g_return_val_if_fail (AP_IS_QUERY_BAR (self), FALSE);
+
+  return self->stale;
 }

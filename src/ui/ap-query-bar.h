@@ -25,4 +25,12 @@ gboolean   ap_query_bar_get_valid           (ApQueryBar *self);
 void       ap_query_bar_set_include_details (ApQueryBar *self,
                                              gboolean    include);
 
+void       ap_query_bar_set_compact         (ApQueryBar *self,
+                                             gboolean    compact);
+gboolean   ap_query_bar_get_compact         (ApQueryBar *self);
+/* Says "Filters changed — Refresh to apply" while TRUE */
+void       ap_query_bar_set_stale           (ApQueryBar *self,
+                                             gboolean    stale);
+gboolean   ap_query_bar_get_stale           (ApQueryBar *self);
+
 G_END_DECLS

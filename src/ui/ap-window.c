@@ -25,6 +25,8 @@
 
 G_DEFINE_FINAL_TYPE (ApWindow, ap_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void ap_window_update_stale (ApWindow *self);
+
 /* One fetch, shared by the batch callback and the completion. A fetch
  * that replaces rows already on screen is staged: its users wait in
  * @pending and take the place of the old ones only once the whole fetch
@@ -447,6 +449,7 @@ ap_window_update_content (ApWindow *self)
     }
 
   gtk_stack_set_visible_child_name (self->content_stack, page);
+  ap_window_update_stale (self);
   gtk_spinner_set_spinning (self->first_load_spinner, g_str_equal (page, "first-load"));
   gtk_revealer_set_reveal_child (self->error_revealer,
                                  self->last_error != NULL && !g_str_equal (page, "failed"));
@@ -516,6 +519,36 @@ ap_window_show_page (ApWindow   *self,
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, content);
   ap_window_update_switcher_bar (self);
   ap_window_update_content (self);
+}
+
+static gboolean
+ap_query_equal (ApQuery *a,
+                ApQuery *b)
+{
+  g_autofree char *body_a = ap_query_to_request_body (a, NULL, NULL);
+  g_autofree char *body_b = ap_query_to_request_body (b, NULL, NULL);
+
+  return g_strcmp0 (body_a, body_b) == 0;
+}
+
+/* The query bar asks Mimecast; nothing it holds narrows the rows on screen
+ * until Refresh. Changing it does not refetch by itself: a fetch of a large
+ * organisation with details takes a while and spends the API's rate limit,
+ * and rows that change under the person while they type would be worse
+ * than a clear "Filters changed — Refresh to apply". */
+static void
+ap_window_update_stale (ApWindow *self)
+{
+  g_autoptr(ApQuery) query = NULL;
+  gboolean stale = FALSE;
+
+  if (self->shown_query != NULL && !self->fetching)
+    {
+      query = ap_query_bar_build_query (self->query_bar);
+      stale = !ap_query_equal (query, self->shown_query);
+    }
+
+  ap_query_bar_set_stale (self->query_bar, stale);
 }
 
 static void
@@ -1180,6 +1213,8 @@ ap_window_init (ApWindow *self)
 
   g_signal_connect_object (self->query_bar, "notify::valid",
                            G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->query_bar, "changed",
+                           G_CALLBACK (ap_window_update_stale), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "items-changed",
                            G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::folded",

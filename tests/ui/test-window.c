@@ -334,7 +334,7 @@ test_without_details (void)
   g_assert_false (ap_user_get_has_details (ap_user_detail_get_user (detail)));
   g_assert_cmpstr (ap_user_detail_get_visible_page (detail), ==, "no-details");
 
-  /* "Fetch with Details" asks again, with details this time. */
+  /* "Refresh with Details" asks again, with details this time. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch-with-details",
                                              NULL));
   wait_for_fetch (&f);
@@ -686,6 +686,38 @@ test_loading_states (void)
   fixture_stop (&f);
 }
 
+/* The query bar asks Mimecast; a change to it says so until Refresh, and
+ * never narrows the rows on screen by itself. */
+static void
+test_filters_changed (void)
+{
+  Fixture f = { 0 };
+  guint n;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  n = g_list_model_get_n_items (shown_users (&f));
+  g_assert_false (ap_query_bar_get_stale (f.window->query_bar));
+
+  ap_query_bar_set_include_details (f.window->query_bar, FALSE);
+  g_assert_true (ap_query_bar_get_stale (f.window->query_bar));
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, n);
+  g_assert_false (ap_window_is_fetching (f.window));
+
+  /* Back to what the rows were fetched with: nothing to apply. */
+  ap_query_bar_set_include_details (f.window->query_bar, TRUE);
+  g_assert_false (ap_query_bar_get_stale (f.window->query_bar));
+
+  ap_query_bar_set_include_details (f.window->query_bar, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch", NULL));
+  g_assert_false (ap_query_bar_get_stale (f.window->query_bar));
+  wait_for_fetch (&f);
+  g_assert_false (ap_query_bar_get_stale (f.window->query_bar));
+  g_assert_false (ap_query_get_include_user_details (f.window->shown_query));
+
+  ap_query_bar_set_include_details (f.window->query_bar, TRUE);
+  fixture_stop (&f);
+}
+
 static gboolean
 window_mapped (gpointer data)
 {
@@ -744,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/refused-keeps-rows", test_refused_keeps_rows);
   g_test_add_func ("/ap/window/half-way-failure-keeps-rows", test_half_way_failure_keeps_rows);
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
+  g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
 
   return g_test_run ();
 }

@@ -544,6 +544,92 @@ test_escape_closes (void)
   g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
 }
 
+/* The dialog opens on the first field to type, not on Cancel, and follows
+ * the keyring: with stored keys the first empty field is further down. */
+static void
+test_initial_focus (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(ApCredentials) stored = NULL;
+  ApCredentialsDialog *dialog;
+
+  keyring_clear ();
+  g_settings_reset (settings, "auth-mode");
+  dialog = open_dialog (settings);
+  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API2);
+  g_assert_cmpstr (_ap_credentials_dialog_get_focus_field (dialog), ==, "client-id");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  stored = ap_credentials_new_api2 (AP_API2_DEFAULT_BASE_URL, CLIENT_ID, CLIENT_SECRET);
+  keyring_store (stored);
+  dialog = open_dialog (settings);
+  /* Client ID is filled in, the secret is kept when left empty: the first
+   * field to type is the first one, as nothing is missing. */
+  g_assert_cmpstr (_ap_credentials_dialog_get_focus_field (dialog), ==, "client-id");
+  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  keyring_clear ();
+  g_settings_set_string (settings, "auth-mode", "api1");
+  dialog = open_dialog (settings);
+  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API1);
+  g_assert_cmpstr (_ap_credentials_dialog_get_focus_field (dialog), ==, "access-key");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_settings_reset (settings, "auth-mode");
+}
+
+/* Each API version gets its own setup steps. */
+static void
+test_instructions_follow_mode (void)
+{
+  ApCredentialsDialog *dialog;
+
+  keyring_clear ();
+  dialog = open_dialog (NULL);
+  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API2);
+  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "API 2.0"));
+  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "Client ID"));
+  g_assert_null (strstr (_ap_credentials_dialog_get_intro (dialog), "API 1.0"));
+
+  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API1);
+  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "API 1.0"));
+  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "Application ID"));
+  g_assert_null (strstr (_ap_credentials_dialog_get_intro (dialog), "API 2.0"));
+  g_assert_null (strstr (_ap_credentials_dialog_get_intro (dialog), "Client"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_refuses_space_in_id (void)
+{
+  ApCredentialsDialog *dialog;
+  const char *message;
+
+  keyring_clear ();
+  dialog = open_dialog (NULL);
+  _ap_credentials_dialog_set_field (dialog, "client-id", "abc def");
+  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "client-id"));
+  message = _ap_credentials_dialog_get_validation (dialog);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "Client ID"));
+  g_assert_nonnull (strstr (message, "space"));
+
+  /* Blanks at the edges are trimmed, not refused. */
+  _ap_credentials_dialog_set_field (dialog, "client-id", " " CLIENT_ID " ");
+  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+
+  fill_api1 (dialog, SECRET_KEY);
+  _ap_credentials_dialog_set_field (dialog, "app-id", "app id");
+  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "app-id"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -572,6 +658,10 @@ main (int   argc,
   g_test_add_func ("/ap/credentials-dialog/test-connection", test_connection);
   g_test_add_func ("/ap/credentials-dialog/no-keyring", test_no_keyring);
   g_test_add_func ("/ap/credentials-dialog/close", test_escape_closes);
+  g_test_add_func ("/ap/credentials-dialog/initial-focus", test_initial_focus);
+  g_test_add_func ("/ap/credentials-dialog/instructions-follow-mode",
+                   test_instructions_follow_mode);
+  g_test_add_func ("/ap/credentials-dialog/refuses-space-in-id", test_refuses_space_in_id);
 
   return g_test_run ();
 }
