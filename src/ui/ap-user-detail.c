@@ -17,9 +17,13 @@ struct _ApUserDetail
   GtkLabel         *correct_value;
   GtkLabel         *department_label;
   GtkLabel         *email_label;
+  GtkBox           *header_box;
   GtkLabel         *incorrect_value;
   GtkLabel         *name_label;
   GtkLabel         *not_watched_value;
+  GtkColumnViewColumn *acknowledged_column;
+  GtkColumnViewColumn *category_column;
+  GtkColumnViewColumn *sent_column;
   GtkStack         *records_stack;
   GtkColumnView    *records_view;
   GtkStack         *stack;
@@ -48,6 +52,35 @@ format_local_time (GDateTime  *utc,
   g_autoptr(GDateTime) local = g_date_time_to_local (utc);
 
   return g_date_time_format (local, format);
+}
+
+/* Mimecast sends the status in English. The ones it is known to send are
+ * shown in the person's language; any other is shown as sent, since a
+ * guess would be worse than the original word. */
+static char *
+format_status (gpointer    unused,
+               const char *status)
+{
+  static const struct {
+    const char *sent;
+    const char *label;
+  } statuses[] = {
+    { "Completed", N_("Completed") },
+    { "Overdue", N_("Overdue") },
+    { "Not Started", N_("Not Started") },
+    { "In Progress", N_("In Progress") },
+    { "Failed", N_("Failed") },
+    { "Passed", N_("Passed") },
+  };
+
+  if (status == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (g_ascii_strcasecmp (status, statuses[i].sent) == 0)
+      return g_strdup (_(statuses[i].label));
+
+  return g_strdup (status);
 }
 
 static char *
@@ -234,17 +267,22 @@ ap_user_detail_class_init (ApUserDetailClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/awarenessperf/AwarenessPerformance/"
                                                "ap-user-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, acknowledged_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, category_column);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, chart_box);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, correct_value);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, department_label);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, email_label);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, header_box);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, incorrect_value);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, name_label);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, not_watched_value);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, records_stack);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, records_view);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, sent_column);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, stack);
   gtk_widget_class_bind_template_callback (widget_class, format_sent);
+  gtk_widget_class_bind_template_callback (widget_class, format_status);
   gtk_widget_class_bind_template_callback (widget_class, format_sent_full);
   gtk_widget_class_bind_template_callback (widget_class, format_viewed);
   gtk_widget_class_bind_template_callback (widget_class, format_viewed_full);
@@ -319,4 +357,28 @@ ap_user_detail_get_visible_page (ApUserDetail *self)
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0)
     return "empty";
   return gtk_stack_get_visible_child_name (self->records_stack);
+}
+
+/* Narrow: the title, the status and when it was viewed; the category,
+ * acknowledgement and sent date only where there is room for them. */
+void
+ap_user_detail_set_compact (ApUserDetail *self,
+                            gboolean      compact)
+{
+  g_return_if_fail (AP_IS_USER_DETAIL (self));
+
+  gtk_column_view_column_set_visible (self->category_column, !compact);
+  gtk_column_view_column_set_visible (self->acknowledged_column, !compact);
+  gtk_column_view_column_set_visible (self->sent_column, !compact);
+}
+
+/* Phone-sized: the chart above the name and counts, not beside them. */
+void
+ap_user_detail_set_narrow (ApUserDetail *self,
+                           gboolean      narrow)
+{
+  g_return_if_fail (AP_IS_USER_DETAIL (self));
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->header_box),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
 }

@@ -18,5 +18,11 @@ GtkWidget *ap_user_detail_new      (void);
 void       ap_user_detail_set_user (ApUserDetail *self,
                                     ApUser       *user);
 ApUser    *ap_user_detail_get_user (ApUserDetail *self);
+/* Only the columns that fit a narrow pane */
+void       ap_user_detail_set_compact (ApUserDetail *self,
+                                       gboolean      compact);
+/* The chart above the text, for phone-sized windows */
+void       ap_user_detail_set_narrow  (ApUserDetail *self,
+                                       gboolean      narrow);
 
 G_END_DECLS

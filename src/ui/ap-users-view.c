@@ -118,6 +118,7 @@ struct _ApUsersView
   GtkColumnViewColumn *incorrect_column;
   GtkColumnViewColumn *name_column;
   GtkColumnViewColumn *not_watched_column;
+  GtkListView         *rows_view;
   GtkSearchEntry      *search_entry;
   GtkStack            *stack;
   GtkLabel            *status_label;
@@ -145,6 +146,7 @@ struct _ApUsersView
   gboolean             syncing_departments;
   gboolean             restoring_sort;
   gboolean             scroll_to_top;
+  gboolean             compact;
   guint                settle_id;
   guint                status_id;
   guint                search_id;
@@ -214,11 +216,15 @@ on_text_cell_setup (GtkSignalListItemFactory *factory,
 
 static void
 on_count_cell_setup (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item)
+                     GtkListItem              *item,
+                     gpointer                  user_data)
 {
   GtkWidget *cell = ap_text_cell_new (1);
 
   gtk_widget_add_css_class (cell, "numeric");
+  /* The last column's numbers keep clear of the overlay scrollbar. */
+  if (GPOINTER_TO_UINT (user_data) == AP_USER_SORT_NOT_WATCHED)
+    gtk_widget_set_margin_end (cell, 12);
   gtk_list_item_set_child (item, cell);
 }
 
@@ -267,11 +273,29 @@ cell_factory_new (ApUserSortColumn column)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   if (column >= AP_USER_SORT_CORRECT)
-    g_signal_connect (factory, "setup", G_CALLBACK (on_count_cell_setup), NULL);
+    g_signal_connect (factory, "setup", G_CALLBACK (on_count_cell_setup),
+                      GUINT_TO_POINTER (column));
   else
     g_signal_connect (factory, "setup", G_CALLBACK (on_text_cell_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), GUINT_TO_POINTER (column));
   return factory;
+}
+
+/* The narrow list's one number: what is left to watch. */
+static char *
+format_not_watched_badge (gpointer unused,
+                          guint    value)
+{
+  g_autofree char *number = NULL;
+
+  if (value == 0)
+    return g_strdup (_("All watched"));
+
+  number = format_number (value);
+  /* Translators: a badge in the narrow list of users, e.g. "3 not watched" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s not watched", "%s not watched",
+                                       value),
+                          number);
 }
 
 /* Case-insensitive substring search without allocating, for the common
@@ -376,7 +400,7 @@ ap_users_view_update_status (ApUsersView *self)
   else if (n_shown == 0 && ap_users_view_get_pending (self) == 0)
     page = "no-match";
   else
-    page = "list";
+    page = self->compact ? "rows" : "list";
 
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_widget_set_sensitive (self->filter_bar, n_total > 0);
@@ -608,6 +632,7 @@ ap_users_view_scroll_to_top_when_settled (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   ap_users_view_scroll_to (self, 0);
+  gtk_widget_activate_action (GTK_WIDGET (self->rows_view), "list.scroll-to-item", "u", 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -829,10 +854,12 @@ ap_users_view_class_init (ApUsersViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, incorrect_column);
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, name_column);
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, not_watched_column);
+  gtk_widget_class_bind_template_child (widget_class, ApUsersView, rows_view);
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, stack);
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, status_label);
   gtk_widget_class_bind_template_callback (widget_class, format_count);
+  gtk_widget_class_bind_template_callback (widget_class, format_not_watched_badge);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
@@ -1064,10 +1091,13 @@ ap_users_view_init (ApUsersView *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->rows_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selected_item_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (on_column_view_activate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->rows_view, "activate",
                            G_CALLBACK (on_column_view_activate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
@@ -1261,4 +1291,36 @@ ap_users_view_get_status_text (ApUsersView *self)
   g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
 
   return gtk_label_get_label (self->status_label);
+}
+
+/* Narrow windows get rows (name, department, what is left to watch)
+ * instead of a grid that would be clipped. */
+void
+ap_users_view_set_compact (ApUsersView *self,
+                           gboolean     compact)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  self->compact = compact;
+  ap_users_view_update_status (self);
+}
+
+gboolean
+ap_users_view_get_compact (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), FALSE);
+
+  return self->compact;
+}
+
+const char *
+ap_users_view_get_visible_page (ApUsersView *self)
+{
+  g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
 }

@@ -33,6 +33,10 @@ const char *ap_users_view_get_department    (ApUsersView *self);
 /* the local search text as typed ("" for none) */
 const char *ap_users_view_get_search_text   (ApUsersView *self);
 void        ap_users_view_focus_search      (ApUsersView *self);
+/* Rows instead of the grid, for narrow windows */
+void        ap_users_view_set_compact       (ApUsersView *self,
+                                             gboolean     compact);
+gboolean    ap_users_view_get_compact       (ApUsersView *self);
 /* (transfer none) the filtered and sorted users, as shown */
 GListModel *ap_users_view_get_visible_users (ApUsersView *self);
 /* (transfer none) (nullable) */

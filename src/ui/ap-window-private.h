@@ -25,8 +25,13 @@ struct _ApWindow
   /* template children */
   GtkButton            *back_button;
   GtkStack             *content_stack;
+  GtkBox               *demo_banner;
   GtkRevealer          *demo_revealer;
+  AdwClamp             *detail_clamp;
+  GtkButton            *fetch_button;
   GtkButton            *error_action_button;
+  GtkBox               *error_banner;
+  GtkButton            *error_dismiss_button;
   GtkLabel             *error_label;
   GtkButton            *error_retry_button;
   GtkRevealer          *error_revealer;
@@ -71,6 +76,8 @@ struct _ApWindow
   GCancellable         *changes_cancellable; /* comparing with the previous snapshot */
   guint                 n_changes[3];        /* joined, left, changed; see has_changes */
   guint                 has_changes : 1;
+  guint                 layout_id;
+  int                   layout_width;
   guint                 fetching : 1;
   guint                 shown_has_details : 1;
 };
@@ -111,6 +118,11 @@ const GError *ap_window_get_shown_error        (ApWindow     *self);
 /* the action that fixes the shown error: "win.credentials" when editing
  * them does, else "win.fetch" (Retry), or NULL when neither helps */
 const char   *ap_window_get_error_action       (ApWindow     *self);
+/* Below this width the window is narrow: one-line query bar, list rows */
+#define AP_WINDOW_NARROW_WIDTH   600
+/* From this width the users view shows list and detail side by side */
+#define AP_WINDOW_TWO_PANE_WIDTH 860
+
 /* "first-load", "failed" or "data": what stands in the content area */
 const char   *ap_window_get_content_page       (ApWindow     *self);
 /* The snapshot the rows come from or were saved as (0: none), and the
@@ -134,6 +146,8 @@ guint                ap_users_view_get_pending     (ApUsersView *self);
 GtkSingleSelection  *ap_users_view_get_selection   (ApUsersView *self);
 GtkEditable         *ap_users_view_get_search_entry (ApUsersView *self);
 const char          *ap_users_view_get_status_text (ApUsersView *self);
+/* "empty", "no-users", "no-match", "list" (the grid) or "rows" (narrow) */
+const char          *ap_users_view_get_visible_page (ApUsersView *self);
 
 /* ap-user-detail.c */
 GtkColumnView *ap_user_detail_get_records_view (ApUserDetail *self);

@@ -23,9 +23,15 @@
 
 #define PULSE_INTERVAL_MS 120
 
+/* Side by side, the detail pane is this wide and the list takes the rest;
+ * alone, the detail shows every record column from this width on. */
+#define DETAIL_PANE_WIDTH 440
+#define DETAIL_FULL_WIDTH 640
+
 G_DEFINE_FINAL_TYPE (ApWindow, ap_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void ap_window_update_stale (ApWindow *self);
+static void ap_window_update_stale       (ApWindow *self);
+static void ap_window_update_back_button (ApWindow *self);
 
 /* One fetch, shared by the batch callback and the completion. A fetch
  * that replaces rows already on screen is staged: its users wait in
@@ -518,6 +524,7 @@ ap_window_show_page (ApWindow   *self,
   gtk_stack_set_visible_child_name (self->main_stack, name);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, content);
   ap_window_update_switcher_bar (self);
+  ap_window_update_back_button (self);
   ap_window_update_content (self);
 }
 
@@ -1041,12 +1048,134 @@ on_user_activated (ApWindow *self,
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
 
-/* With one pane, a click on a user is the way to their detail. */
+/* The back button belongs in the header bar, and only where there is a
+ * way back: the detail page of a folded users view. */
+static void
+ap_window_update_back_button (ApWindow *self)
+{
+  gboolean back = adw_leaflet_get_folded (self->leaflet) &&
+                  g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "detail") == 0 &&
+                  g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
+                             "users") == 0 &&
+                  g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), back);
+}
+
+/* With one pane, a click on a user is the way to their detail, which then
+ * has the whole width. */
 static void
 on_leaflet_folded (ApWindow *self)
 {
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
   gtk_column_view_set_single_click_activate (ap_users_view_get_column_view (self->users_view),
-                                             adw_leaflet_get_folded (self->leaflet));
+                                             folded);
+  adw_clamp_set_maximum_size (self->detail_clamp, folded ? G_MAXINT / 2 : DETAIL_PANE_WIDTH);
+  adw_clamp_set_tightening_threshold (self->detail_clamp,
+                                      folded ? G_MAXINT / 2 : DETAIL_PANE_WIDTH);
+  ap_user_detail_set_compact (self->user_detail,
+                              !folded || self->layout_width < DETAIL_FULL_WIDTH);
+  ap_window_update_back_button (self);
+}
+
+/* The layout follows the window's width, not the natural width of what
+ * it shows: a long name must never fold the two panes. libadwaita 1.2 has
+ * no breakpoints, so the width is read at allocation and applied from an
+ * idle (changing the layout inside an allocation would be too late for
+ * this frame and warn). */
+/* Narrow: the header bar's buttons are icons, centred loosely, so the
+ * title and the window's own buttons still fit in 360 px. */
+static AdwCenteringPolicy
+header_centering (gpointer unused,
+                  gboolean compact)
+{
+  return compact ? ADW_CENTERING_POLICY_LOOSE : ADW_CENTERING_POLICY_STRICT;
+}
+
+static void
+ap_window_set_fetch_button_compact (ApWindow *self,
+                                    gboolean  compact)
+{
+  if (compact)
+    {
+      gtk_button_set_icon_name (self->fetch_button, "view-refresh-symbolic");
+    }
+  else
+    {
+      GtkWidget *content = adw_button_content_new ();
+
+      adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "view-refresh-symbolic");
+      adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Refresh"));
+      adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+      gtk_button_set_child (self->fetch_button, content);
+    }
+}
+
+static gboolean
+ap_window_apply_layout (gpointer user_data)
+{
+  ApWindow *self = user_data;
+  gboolean narrow = self->layout_width < AP_WINDOW_NARROW_WIDTH;
+  gboolean two_pane = self->layout_width >= AP_WINDOW_TWO_PANE_WIDTH;
+
+  self->layout_id = 0;
+
+  adw_leaflet_set_can_unfold (self->leaflet, two_pane);
+  ap_user_detail_set_compact (self->user_detail,
+                              !adw_leaflet_get_folded (self->leaflet) ||
+                              self->layout_width < DETAIL_FULL_WIDTH);
+  if (narrow != ap_query_bar_get_compact (self->query_bar) ||
+      gtk_button_get_child (self->fetch_button) == NULL)
+    ap_window_set_fetch_button_compact (self, narrow);
+  ap_query_bar_set_compact (self->query_bar, narrow);
+  ap_users_view_set_compact (self->users_view, narrow);
+  ap_user_detail_set_narrow (self->user_detail, narrow);
+  /* Banners put their buttons under the text rather than beside it. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->demo_banner),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->error_banner),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  /* The fixes matter more than Dismiss where only they fit. */
+  gtk_widget_set_visible (GTK_WIDGET (self->error_dismiss_button), !narrow);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the first allocation (and whenever the size is set), the default
+ * width is the best guess: a window asked to be 360 px wide must not be
+ * held wider by the wide layout's minimum. */
+static void
+on_default_width_changed (ApWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width <= 0 || gtk_widget_get_realized (GTK_WIDGET (self)) || width == self->layout_width)
+    return;
+
+  self->layout_width = width;
+  g_clear_handle_id (&self->layout_id, g_source_remove);
+  ap_window_apply_layout (self);
+}
+
+static void
+ap_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  ApWindow *self = AP_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (ap_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (width != self->layout_width)
+    {
+      self->layout_width = width;
+      if (self->layout_id == 0)
+        self->layout_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, ap_window_apply_layout,
+                                           self, NULL);
+    }
 }
 
 static void
@@ -1097,6 +1226,7 @@ ap_window_dispose (GObject *object)
   g_clear_object (&self->fetch_cancellable);
   g_clear_object (&self->keyring_cancellable);
   ap_window_stop_pulse (self);
+  g_clear_handle_id (&self->layout_id, g_source_remove);
 
   if (self->credentials_dialog != NULL)
     {
@@ -1136,6 +1266,7 @@ ap_window_class_init (ApWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = ap_window_dispose;
+  widget_class->size_allocate = ap_window_size_allocate;
   window_class->close_request = ap_window_close_request;
 
   /* The resources live in the static library: referencing them makes
@@ -1153,8 +1284,13 @@ ap_window_class_init (ApWindowClass *klass)
                                                "ap-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ApWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, demo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, detail_clamp);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, fetch_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_action_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, error_banner);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, error_dismiss_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_retry_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_revealer);
@@ -1175,6 +1311,8 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApWindow, user_detail);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, users_view);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, ap_window_update_back_button);
+  gtk_widget_class_bind_template_callback (widget_class, header_centering);
   gtk_widget_class_bind_template_callback (widget_class, ap_window_update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
@@ -1219,7 +1357,13 @@ ap_window_init (ApWindow *self)
                            G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::folded",
                            G_CALLBACK (on_leaflet_folded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (ap_window_update_back_button), self, G_CONNECT_SWAPPED);
 
+  ap_window_set_fetch_button_compact (self, FALSE);
+  g_signal_connect_object (self, "notify::default-width",
+                           G_CALLBACK (on_default_width_changed), self, G_CONNECT_SWAPPED);
+  on_default_width_changed (self);
   ap_window_show_page (self, "loading");
   _ap_window_update_actions (self);
 }

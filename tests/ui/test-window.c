@@ -718,6 +718,19 @@ test_filters_changed (void)
   fixture_stop (&f);
 }
 
+/* The About window's icon comes from the GResource, so it shows when the
+ * app runs from the build tree, before any install. */
+static void
+test_icon_bundled (void)
+{
+  g_autoptr(GBytes) svg = NULL;
+
+  svg = g_resources_lookup_data ("/io/github/awarenessperf/AwarenessPerformance/icons/scalable/"
+                                 "apps/" APPLICATION_ID ".svg", 0, NULL);
+  g_assert_nonnull (svg);
+  g_assert_cmpuint (g_bytes_get_size (svg), >, 100);
+}
+
 static gboolean
 window_mapped (gpointer data)
 {
@@ -777,6 +790,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/half-way-failure-keeps-rows", test_half_way_failure_keeps_rows);
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
+  g_test_add_func ("/ap/window/icon-bundled", test_icon_bundled);
 
   return g_test_run ();
 }
