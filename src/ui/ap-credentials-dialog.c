@@ -949,7 +949,10 @@ ap_credentials_dialog_new (GtkWindow *parent,
   self->lookup_pending = TRUE;
   ap_keyring_lookup_async (self->cancellable, on_lookup_done, g_object_ref (self));
   on_field_changed (self);
-  place_focus (self);
+  /* Only once shown: with GTK 4.8, focusing a field of a window not yet
+   * mapped made AT-SPI expose the whole window as a "filler", not a
+   * frame, and screen readers lost the dialog. */
+  g_signal_connect (self, "map", G_CALLBACK (place_focus), NULL);
 
   return self;
 }

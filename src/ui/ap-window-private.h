@@ -40,6 +40,7 @@ struct _ApWindow
   GtkButton            *failed_retry_button;
   GtkSpinner           *first_load_spinner;
   AdwLeaflet           *leaflet;
+  GtkSpinner           *loading_spinner;
   GtkStack             *main_stack;
   ApOverviewPage       *overview_page;
   GtkLabel             *progress_label;

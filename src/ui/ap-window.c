@@ -522,6 +522,8 @@ ap_window_show_page (ApWindow   *self,
   gboolean content = g_strcmp0 (name, "content") == 0;
 
   gtk_stack_set_visible_child_name (self->main_stack, name);
+  /* A hidden spinner that spins still restyles every frame. */
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (name, "loading"));
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, content);
   ap_window_update_switcher_bar (self);
   ap_window_update_back_button (self);
@@ -1299,6 +1301,7 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_retry_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, first_load_spinner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_bar);
