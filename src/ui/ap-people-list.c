@@ -184,7 +184,8 @@ ap_people_list_init (ApPeopleList *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *titles = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* A flow box, so the two buttons stack on a phone-sized window */
+  GtkWidget *buttons = gtk_flow_box_new ();
   GtkWidget *copy = adw_split_button_new ();
   GtkWidget *remind = gtk_button_new_with_mnemonic (_("Email _Reminder…"));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
@@ -220,8 +221,14 @@ ap_people_list_init (ApPeopleList *self)
                                          "until you send it"));
   gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (buttons), copy);
-  gtk_box_append (GTK_BOX (buttons), remind);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), copy);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), remind);
+  gtk_widget_set_focusable (gtk_widget_get_parent (copy), FALSE);
+  gtk_widget_set_focusable (gtk_widget_get_parent (remind), FALSE);
 
   /* The buttons go under the title when the window is narrow */
   {
