@@ -251,6 +251,59 @@ test_filtered_view (Fixture       *fixture,
   g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 1);
 }
 
+/* The PDF of the current view names its narrowing; of everything loaded,
+ * it says there is none. */
+static void
+test_pdf_scope (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *scopes[] = { "scope-view", "scope-all" };
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+
+  if (pdftotext == NULL)
+    {
+      g_test_skip ("poppler-utils are not installed");
+      return;
+    }
+
+  g_settings_set_string (fixture->settings, "export-format", "pdf");
+  for (guint i = 0; i < G_N_ELEMENTS (scopes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.pdf", scopes[i]);
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      const char *argv[] = { "pdftotext", path, "-", NULL };
+      g_autofree char *text = NULL;
+      g_autoptr(GError) error = NULL;
+      AdwMessageDialog *dialog;
+      int status;
+
+      fixture->finished = FALSE;
+      ap_export_dialog_set_test_target (file, on_finished, fixture);
+      present (fixture);
+      dialog = find_dialog ("Export Report");
+      g_assert_nonnull (dialog);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (GTK_WIDGET (dialog),
+                                                                 scopes[i])), TRUE);
+      respond (dialog, "export");
+      wait_finished (fixture);
+      g_assert_no_error (fixture->error);
+
+      g_spawn_sync (NULL, (char **) argv, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &text, NULL,
+                    &status, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (text, "https://eu-api.mimecast.com"));
+      if (i == 0)
+        g_assert_nonnull (strstr (text, "department is “Sales”"));
+      else
+        {
+          g_assert_null (strstr (text, "department is “Sales”"));
+          g_assert_nonnull (strstr (text, "None: every user loaded"));
+        }
+    }
+}
+
 static void
 test_all_users_json (Fixture       *fixture,
                      gconstpointer  data)
@@ -423,6 +476,7 @@ main (int   argc,
 
   ADD ("/ap/export-dialog/filtered-view", test_filtered_view);
   ADD ("/ap/export-dialog/all-users-json", test_all_users_json);
+  ADD ("/ap/export-dialog/pdf-scope", test_pdf_scope);
   ADD ("/ap/export-dialog/backed-out", test_backed_out);
   ADD ("/ap/export-dialog/failure", test_failure);
   ADD ("/ap/export-dialog/export-to-file-pdf", test_export_to_file_pdf);
