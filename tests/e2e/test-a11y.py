@@ -22,6 +22,7 @@ APP_NAME = "awareness-performance"   # g_get_prgname (): what AT-SPI calls the a
 SEARCH = "Amara"                     # a first name the seeded demo data holds
 
 app_proc = None
+START = time.monotonic()
 
 
 class Failure(Exception):
@@ -29,7 +30,7 @@ class Failure(Exception):
 
 
 def log(message):
-    print(f"# {message}", flush=True)
+    print(f"# {time.monotonic() - START:6.1f} s  {message}", flush=True)
 
 
 def fail(message):
@@ -142,33 +143,58 @@ def main():
 
     launch_app()
 
-    def find(node, role, name=None, pattern=None):
-        """The first descendant with that role and name (or name matching pattern)."""
-        def match(n):
+    def walk(node, match, first):
+        """Descendants of node that match, depth first. Table rows are matched
+        but never entered: their cells are read through row.children. Every
+        node read is a D-Bus round trip, and GTK 4.8 exposes every row of
+        every page, so searches that entered the rows would walk thousands of
+        nodes on each poll."""
+        found = []
+        try:
+            stack = list(reversed(node.children))
+        except Exception:
+            return found
+        while stack:
+            n = stack.pop()
             try:
-                if n.roleName != role:
-                    return False
-                if name is not None:
-                    return n.name == name
-                if pattern is not None:
-                    return re.search(pattern, n.name or "") is not None
-                return True
-            except Exception:
+                if n is None:
+                    continue
+                if match(n):
+                    found.append(n)
+                    if first:
+                        return found
+                if n.roleName == "table row":
+                    continue
+                stack.extend(reversed(n.children))
+            except Exception:  # the tree changes under us while we read it
+                continue
+        return found
+
+    def matcher(role, name=None, pattern=None):
+        roles = (role,) if isinstance(role, str) else role
+
+        def match(n):
+            if n.roleName not in roles:
                 return False
-        return node.findChild(match, retry=False, requireResult=False)
+            if name is not None:
+                return n.name == name
+            if pattern is not None:
+                return re.search(pattern, n.name or "") is not None
+            return True
+        return match
+
+    def find(node, role, name=None, pattern=None):
+        """The first descendant with that role (or one of those roles) and name (or name
+        matching pattern)."""
+        found = walk(node, matcher(role, name, pattern), True)
+        return found[0] if found else None
 
     def find_all(node, role, pattern=None):
-        def match(n):
-            try:
-                return n.roleName == role and (pattern is None or
-                                               re.search(pattern, n.name or "") is not None)
-            except Exception:
-                return False
-        return node.findChildren(match)
+        return walk(node, matcher(role, None, pattern), False)
 
     def find_table(node, name):
         """A column view: “tree table” on GTK 4.8 and 4.18; “table” kept for later GTKs."""
-        return find(node, "tree table", name) or find(node, "table", name)
+        return find(node, ("tree table", "table"), name)
 
     def app_probe():
         if app_proc.poll() is not None:
@@ -202,21 +228,23 @@ def main():
         shown, total = int(m.group(1)), int(m.group(2))
         return (label, shown, total) if total > 0 else None
 
-    def name_cells():
+    def name_cells(limit=None):
         # Data rows only: the header row holds column headers, not cells.
-        rows = find_all(users_table, "table row")
         names = []
-        for row in rows:
+        for row in find_all(users_table, "table row"):
             cells = [c for c in row.children if c.roleName == "table cell"]
             if len(cells) >= 2 and cells[0].childCount > 0:
                 names.append((row, cells[0].children[0].name, cells[1].children[0].name))
+                if limit is not None and len(names) >= limit:
+                    break
         return names
 
-    wait_for("rows in the “Users” table", lambda: len(name_cells()) > 0, 30)
+    wait_for("rows in the “Users” table", lambda: len(name_cells(limit=1)) > 0, 30)
     _, shown_all, total = wait_for("the “Showing N of M users” status line", status_probe, 30)
     if shown_all != total:
         fail(f"before any search the status says {shown_all} of {total} users are shown")
-    log(f"users table filled: {len(name_cells())} rows on screen, {total} users loaded")
+    log(f"users table filled: {len(find_all(users_table, 'table row')) - 1} rows on screen, "
+        f"{total} users loaded")
 
     # 3. Search.
     rawinput.typeText(SEARCH)
@@ -247,10 +275,8 @@ def main():
         records = find_table(frame, "Training records")
         if records is None:
             return None
-        # Both the list row and the detail pane carry the name and email.
-        names = find_all(frame, "label", "^" + re.escape(user_name) + "$")
-        emails = find_all(frame, "label", "^" + re.escape(user_email) + "$")
-        if len(names) < 2 or len(emails) < 2:
+        # The detail pane (outside the tables' rows) carries the name and email.
+        if find(frame, "label", user_name) is None or find(frame, "label", user_email) is None:
             return None
         return records
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "ap-error.h"
@@ -11,9 +12,14 @@
 #include "report-test-util.h"
 
 /* The export flow as the window drives it: the dialog over a filtered and
- * sorted view, the choice of format and scope, then the writing. The save
- * dialog itself is the platform's (a portal in Flatpak) and is skipped
- * through ap_export_dialog_set_test_target(). Needs a display (Xvfb). */
+ * sorted view, the choice of format and scope, then the writing. Most cases
+ * skip the save dialog through ap_export_dialog_set_test_target(); the
+ * save-dialog and open-saved cases go through the real one and the real
+ * launcher (GtkFileChooserNative and gtk_show_uri() on GTK 4.8,
+ * GtkFileDialog and GtkFileLauncher from 4.10: outside a sandbox both show
+ * GTK's own file chooser and launch the default application for the file's
+ * type, here a script that records the URI it was given). Needs a display
+ * (Xvfb). */
 
 #define TIMEOUT_SECONDS 30
 #define N_USERS 60
@@ -199,6 +205,228 @@ present (Fixture *fixture)
   ap_export_dialog_present (fixture->window, G_LIST_MODEL (fixture->view),
                             G_LIST_MODEL (fixture->store), fixture->query, scope,
                             fixture->toasts);
+}
+
+/* The application that "opens" saved reports: set up in main () before GIO
+ * reads the MIME associations. */
+static char *opener_dir;
+static char *opener_marker;
+
+static void
+install_opener (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *apps = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *script_text = NULL;
+  g_autofree char *desktop = NULL;
+  g_autofree char *desktop_text = NULL;
+  g_autofree char *mimeapps = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *config_home = NULL;
+  g_autoptr(GString) mimeapps_text = g_string_new ("[Default Applications]\n");
+  g_autoptr(GString) types = g_string_new (NULL);
+  g_autofree char *guessed = g_content_type_guess ("report.csv", NULL, 0, NULL);
+  g_autofree char *guessed_mime = g_content_type_get_mime_type (guessed);
+  const char *candidates[] = { "text/csv", "text/plain", "application/octet-stream", guessed_mime };
+
+  opener_dir = g_dir_make_tmp ("ap-test-opener-XXXXXX", &error);
+  g_assert_no_error (error);
+  opener_marker = g_build_filename (opener_dir, "opened", NULL);
+  apps = g_build_filename (opener_dir, "data", "applications", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+
+  script = g_build_filename (opener_dir, "opener.sh", NULL);
+  script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" > '%s.tmp' && mv '%s.tmp' '%s'\n",
+                                 opener_marker, opener_marker, opener_marker);
+  g_file_set_contents (script, script_text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (candidates[i] != NULL && strstr (types->str, candidates[i]) == NULL)
+      {
+        g_string_append_printf (types, "%s;", candidates[i]);
+        g_string_append_printf (mimeapps_text, "%s=ap-test-opener.desktop\n", candidates[i]);
+      }
+
+  desktop = g_build_filename (apps, "ap-test-opener.desktop", NULL);
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Report opener\n"
+                                  "Exec=%s %%u\nMimeType=%s\nNoDisplay=true\n", script, types->str);
+  g_file_set_contents (desktop, desktop_text, -1, &error);
+  g_assert_no_error (error);
+  mimeapps = g_build_filename (apps, "mimeapps.list", NULL);
+  g_file_set_contents (mimeapps, mimeapps_text->str, -1, &error);
+  g_assert_no_error (error);
+
+  data_home = g_build_filename (opener_dir, "data", NULL);
+  config_home = g_build_filename (opener_dir, "config", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+}
+
+/* The visible file chooser that the save dialog shows, whichever API made it. */
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits, bounded, for a condition that another process or a dialog
+ * fulfils; the periodic source makes sure each check gets a turn. */
+#define WAIT_FOR(cond, what) \
+  G_STMT_START { \
+    gint64 deadline_ = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC; \
+    guint wake_id_ = g_timeout_add (50, wake_up, NULL); \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > deadline_) \
+          g_error ("%s did not happen within %d s", what, TIMEOUT_SECONDS); \
+        g_main_context_iteration (NULL, TRUE); \
+      } \
+    g_source_remove (wake_id_); \
+  } G_STMT_END
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Through the real save dialog, as a person does it: type where the report
+ * goes (a full path in the name field works in every GTK version) and press
+ * the accept button, which checks the name before answering. The chooser is
+ * a GtkFileChooserDialog whichever API made it; its GtkFileChooser API is
+ * deprecated since 4.10 but it is what the dialog is. */
+static void
+save_through_dialog (Fixture    *fixture,
+                     const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autofree char *suggested = NULL;
+  GtkWindow *chooser;
+  GtkWidget *accept;
+
+  WAIT_FOR ((chooser = find_file_chooser ()) != NULL, "the save dialog");
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Export Report");
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SAVE);
+  suggested = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  /* The suggested name: the product, today's date, the format's extension. */
+  g_assert_true (g_str_has_prefix (suggested, "awareness-performance-"));
+  g_assert_true (g_str_has_suffix (suggested, ".csv"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), path);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  accept = find_button (GTK_WIDGET (chooser), "_Export");
+  g_assert_nonnull (accept);
+  gtk_widget_activate (accept);
+}
+
+static void
+test_save_dialog (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "chosen.csv", NULL);
+  g_autofree char *contents = NULL;
+  AdwMessageDialog *dialog;
+
+  g_settings_set_string (fixture->settings, "export-format", "csv");
+  ap_export_dialog_set_test_target (NULL, on_finished, fixture);
+  present (fixture);
+  dialog = find_dialog ("Export Report");
+  g_assert_nonnull (dialog);
+  respond (dialog, "export");
+
+  save_through_dialog (fixture, "chosen.csv");
+  wait_finished (fixture);
+  g_assert_no_error (fixture->error);
+  g_assert_nonnull (fixture->finished_file);
+  g_assert_cmpstr (g_file_peek_path (fixture->finished_file), ==, path);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBFname,email,department"));
+  g_assert_null (find_file_chooser ());
+}
+
+static void
+test_save_dialog_cancel (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWindow *chooser;
+
+  ap_export_dialog_set_test_target (NULL, on_finished, fixture);
+  present (fixture);
+  respond (find_dialog ("Export Report"), "export");
+
+  WAIT_FOR ((chooser = find_file_chooser ()) != NULL, "the save dialog");
+  gtk_widget_activate (find_button (GTK_WIDGET (chooser), "_Cancel"));
+  wait_finished (fixture);
+  g_assert_no_error (fixture->error);
+  g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
+}
+
+/* "Open" on the "Report saved" toast hands the file to the default
+ * application for its type. */
+static void
+test_open_saved (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "to-open.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *opened = NULL;
+  GtkWidget *open = NULL;
+
+  g_unlink (opener_marker);
+  g_settings_set_string (fixture->settings, "export-format", "csv");
+  ap_export_dialog_set_test_target (NULL, on_finished, fixture);
+  present (fixture);
+  respond (find_dialog ("Export Report"), "export");
+  save_through_dialog (fixture, "to-open.csv");
+  wait_finished (fixture);
+  g_assert_no_error (fixture->error);
+
+  WAIT_FOR ((open = find_button (GTK_WIDGET (fixture->toasts), "Open")) != NULL,
+            "the “Report saved” toast with “Open”");
+  gtk_widget_activate (open);
+  WAIT_FOR (g_file_test (opener_marker, G_FILE_TEST_EXISTS), "the report opening");
+  g_assert_true (g_file_get_contents (opener_marker, &opened, NULL, NULL));
+  g_strchomp (opened);
+  /* %u hands over a URI, or a path for an application that takes files. */
+  if (!g_str_equal (opened, uri))
+    g_assert_cmpstr (opened, ==, path);
 }
 
 static void
@@ -465,12 +693,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
+  install_opener ();
 
   if (!gtk_init_check ())
     {
       g_test_add_func ("/ap/export-dialog/no-display", test_no_display);
-      return g_test_run ();
+      ret = g_test_run ();
+      report_test_remove_tree (opener_dir);
+      return ret;
     }
   adw_init ();
 
@@ -481,6 +714,11 @@ main (int   argc,
   ADD ("/ap/export-dialog/failure", test_failure);
   ADD ("/ap/export-dialog/export-to-file-pdf", test_export_to_file_pdf);
   ADD ("/ap/export-dialog/progress-cancel", test_progress_cancel);
+  ADD ("/ap/export-dialog/save-dialog", test_save_dialog);
+  ADD ("/ap/export-dialog/save-dialog-cancel", test_save_dialog_cancel);
+  ADD ("/ap/export-dialog/open-saved", test_open_saved);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  report_test_remove_tree (opener_dir);
+  return ret;
 }
