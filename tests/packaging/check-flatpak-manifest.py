@@ -10,6 +10,7 @@ checked is what flatpak-builder would build, not just the JSON text.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,36 @@ import tempfile
 REQUIRED_ARGS = ['--share=network', '--share=ipc', '--socket=wayland',
                  '--socket=fallback-x11', '--device=dri']
 COMMAND = 'awareness-performance'
+
+# What each GNOME runtime carries. A runtime not in this table fails the check until a row is
+# added for it, so a bump is always compared with what the code needs.
+RUNTIMES = {
+    # version: (GTK, libadwaita)
+    '45': ((4, 12), (1, 4)),
+    '46': ((4, 14), (1, 5)),
+    '47': ((4, 16), (1, 6)),
+    '48': ((4, 18), (1, 7)),
+    '49': ((4, 20), (1, 8)),
+    '50': ((4, 22), (1, 9)),
+}
+# GNOME runtimes get about a year of support: each reaches end of life soon after the second
+# release that follows it (47 did on 2025-10-15), and Flathub then warns every user of an app on
+# it. Raise this as runtimes retire.
+OLDEST_SUPPORTED_RUNTIME = 50
+
+
+def code_minimum(meson_build, name):
+    """The version the code needs: `dependency('NAME', version: '>= X.Y')` in meson.build."""
+    with open(meson_build, encoding='utf-8') as f:
+        text = f.read()
+    m = re.search(r"dependency\('" + re.escape(name) + r"',\s*version:\s*'>=\s*([0-9.]+)'", text)
+    if m is None:
+        return None
+    return tuple(int(part) for part in m.group(1).split('.')[:2])
+
+
+def show(version):
+    return '.'.join(str(part) for part in version)
 
 
 def main():
@@ -47,8 +78,25 @@ def main():
     if manifest.get('sdk') != 'org.gnome.Sdk':
         problems.append(f'sdk is {manifest.get("sdk")!r}, expected org.gnome.Sdk')
     version = str(manifest.get('runtime-version', ''))
-    if not version.isdigit() or int(version) < 45:
-        problems.append(f'runtime-version {version!r} is not a current GNOME runtime (45 or later)')
+    if not version.isdigit() or int(version) < OLDEST_SUPPORTED_RUNTIME:
+        problems.append(f'runtime-version {version!r} is not a supported GNOME runtime '
+                        f'({OLDEST_SUPPORTED_RUNTIME} or later)')
+    if version not in RUNTIMES:
+        problems.append(f'runtime-version {version!r} is not in the table of runtimes in '
+                        f'{os.path.basename(__file__)}: add its GTK and libadwaita versions')
+    else:
+        meson_build = os.path.join(os.path.dirname(os.path.abspath(manifest_path)), '..',
+                                   'meson.build')
+        for (name, label), shipped in zip((('gtk4', 'GTK'), ('libadwaita-1', 'libadwaita')),
+                                          RUNTIMES[version]):
+            needed = code_minimum(meson_build, name)
+            if needed is None:
+                problems.append(f'meson.build names no minimum version for {name}')
+            elif shipped < needed:
+                problems.append(f'GNOME {version} has {label} {show(shipped)}, '
+                                f'the code needs {show(needed)}')
+            else:
+                print(f'GNOME {version}: {label} {show(shipped)} >= {show(needed)} needed')
 
     finish_args = manifest.get('finish-args', [])
     for arg in finish_args:
