@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ap-analysis.h"
+#include "ap-compat.h"
 
 /* How many users between two looks at the cancellable */
 #define CANCEL_CHECK_INTERVAL 4096
@@ -195,7 +196,7 @@ compute_departments (ApAnalysis *self)
       order[i] = i;
     }
 
-  g_qsort_with_data (order, rows->len, sizeof (guint), compare_department_default, &sort_data);
+  ap_sort_array (order, rows->len, sizeof (guint), compare_department_default, &sort_data);
 
   self->departments = g_array_sized_new (FALSE, FALSE, sizeof (ApAnalysisDepartment), rows->len);
   self->department_by_name = g_hash_table_new (g_str_hash, g_str_equal);
@@ -217,12 +218,12 @@ compute_departments (ApAnalysis *self)
     if (g_array_index (rows, ApAnalysisDepartment, i).has_sent)
       by_correct[n_sent++] = i;
 
-  g_qsort_with_data (by_correct, n_sent, sizeof (guint), compare_department_best, &sort_data);
+  ap_sort_array (by_correct, n_sent, sizeof (guint), compare_department_best, &sort_data);
   self->n_top = MIN (n_sent, 3);
   for (guint i = 0; i < self->n_top; i++)
     self->top[i] = position_of[by_correct[i]];
 
-  g_qsort_with_data (by_correct, n_sent, sizeof (guint), compare_department_worst, &sort_data);
+  ap_sort_array (by_correct, n_sent, sizeof (guint), compare_department_worst, &sort_data);
   self->n_bottom = MIN (n_sent, 3);
   for (guint i = 0; i < self->n_bottom; i++)
     self->bottom[i] = position_of[by_correct[i]];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ap-user-list-model.h"
+#include "ap-compat.h"
 
 /* One user's keys, made once on a worker when its page arrives. Entries
  * never move: they live in the Block of their page, so sort workers can
@@ -297,6 +298,8 @@ block_new (GPtrArray *users,
   GString *scratch = g_string_sized_new (users->len * 96);
   GString *search = g_string_sized_new (users->len * 64);
   Block *block = g_new0 (Block, 1);
+  gsize scratch_len;
+  gsize search_len;
 
   block->users = g_ptr_array_ref (users);
   block->n_entries = users->len;
@@ -347,10 +350,10 @@ block_new (GPtrArray *users,
     }
 
   /* A GString doubles as it grows: keep only what is used. */
-  block->arena = g_realloc (scratch->str, scratch->len);
-  g_string_free (scratch, FALSE);
-  block->search_arena = g_realloc (search->str, search->len);
-  g_string_free (search, FALSE);
+  scratch_len = scratch->len;
+  block->arena = g_realloc (g_string_free (scratch, FALSE), scratch_len);
+  search_len = search->len;
+  block->search_arena = g_realloc (g_string_free (search, FALSE), search_len);
 
   for (guint i = 0; i < users->len; i++)
     {
@@ -462,7 +465,7 @@ sort_entries (Entry       **entries,
               guint         n,
               const Order  *order)
 {
-  g_qsort_with_data (entries, n, sizeof (Entry *), compare_entry_pointers, (gpointer) order);
+  ap_sort_array (entries, n, sizeof (Entry *), compare_entry_pointers, (gpointer) order);
 }
 
 static const Order name_order = { AP_USER_SORT_NAME, FALSE };
@@ -541,7 +544,7 @@ key_prefix (const char *key,
 /* Sorts @items (in Name order) by their email keys 8 bytes at a time,
  * most significant first: the comparisons are of integers kept beside the
  * pointers, and only a run that shares its first bytes looks at the next
- * 8. g_qsort_with_data is stable, so equal keys stay in Name order. */
+ * 8. The sort is stable (ap_sort_array), so equal keys stay in Name order. */
 static void
 sort_by_email_prefixes (Prefixed    *items,
                         guint        n,
@@ -552,7 +555,7 @@ sort_by_email_prefixes (Prefixed    *items,
 
   for (guint i = 0; i < n; i++)
     items[i].prefix = key_prefix (items[i].entry->email_key, offset);
-  g_qsort_with_data (items, n, sizeof (Prefixed), compare_prefixes, (gpointer) order);
+  ap_sort_array (items, n, sizeof (Prefixed), compare_prefixes, (gpointer) order);
 
   while (start < n)
     {
@@ -567,8 +570,8 @@ sort_by_email_prefixes (Prefixed    *items,
       if (end - start > 1 && (items[start].prefix & 0xff) != 0)
         {
           if (end - start <= 8 || offset >= 256)
-            g_qsort_with_data (items + start, end - start, sizeof (Prefixed),
-                               compare_prefixed_entries, (gpointer) order);
+            ap_sort_array (items + start, end - start, sizeof (Prefixed),
+                           compare_prefixed_entries, (gpointer) order);
           else
             sort_by_email_prefixes (items + start, end - start, offset + 8, order);
         }
