@@ -111,10 +111,13 @@ fixture_set_up (Fixture       *fixture,
   fixture->settings = g_settings_new (BASE_APPLICATION_ID);
 }
 
+static void drain_file_choosers (void);
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  drain_file_choosers ();
   ap_export_dialog_set_test_target (NULL, NULL, NULL);
   gtk_window_destroy (fixture->window);
   g_clear_object (&fixture->window);
@@ -265,6 +268,23 @@ install_opener (void)
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
 }
 
+static GtkWindow *find_file_chooser (void);
+
+/* The file chooser once it is on screen and has run what it queued while
+ * opening, as it is when a person first sees it: a chooser closed within
+ * the same instant it opened can meet GTK's own startup work half done. */
+static GtkWindow *
+ready_file_chooser (void)
+{
+  GtkWindow *chooser = find_file_chooser ();
+
+  if (chooser == NULL || !gtk_widget_get_mapped (GTK_WIDGET (chooser)))
+    return NULL;
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  return chooser;
+}
+
 /* The visible file chooser that the save dialog shows, whichever API made it. */
 static GtkWindow *
 find_file_chooser (void)
@@ -286,6 +306,37 @@ static gboolean
 wake_up (gpointer user_data)
 {
   return G_SOURCE_CONTINUE;
+}
+
+/* Any file chooser a case opened: gone, and whatever it left queued (its
+ * folder loading runs on threads) run, before the case's window and folder
+ * go away. */
+static void
+drain_file_choosers (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+  guint wake_id = g_timeout_add (50, wake_up, NULL);
+  gboolean any = TRUE;
+
+  while (any)
+    {
+      any = FALSE;
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+          any = any || GTK_IS_FILE_CHOOSER (window);
+        }
+      if (!any)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("a file chooser was still open %d s after its case", TIMEOUT_SECONDS);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake_id);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
 }
 
 /* Waits, bounded, for a condition that another process or a dialog
@@ -337,7 +388,7 @@ save_through_dialog (Fixture    *fixture,
   GtkWindow *chooser;
   GtkWidget *accept;
 
-  WAIT_FOR ((chooser = find_file_chooser ()) != NULL, "the save dialog");
+  WAIT_FOR ((chooser = ready_file_chooser ()) != NULL, "the save dialog");
   g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Export Report");
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -390,7 +441,7 @@ test_save_dialog_cancel (Fixture       *fixture,
   present (fixture);
   respond (find_dialog ("Export Report"), "export");
 
-  WAIT_FOR ((chooser = find_file_chooser ()) != NULL, "the save dialog");
+  WAIT_FOR ((chooser = ready_file_chooser ()) != NULL, "the save dialog");
   gtk_widget_activate (find_button (GTK_WIDGET (chooser), "_Cancel"));
   wait_finished (fixture);
   g_assert_no_error (fixture->error);
