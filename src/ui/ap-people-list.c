@@ -9,6 +9,7 @@
 #include "ap-follow-up.h"
 #include "ap-follow-up-ui.h"
 #include "ap-people-list.h"
+#include "ap-ramp-model.h"
 #include "ap-table-private.h"
 #include "ap-user.h"
 
@@ -17,7 +18,10 @@ struct _ApPeopleList
   GtkWidget      parent_instance;
 
   GPtrArray     *users;
-  GListStore    *store;
+  ApArrayModel  *store;
+  ApRampModel   *ramp;
+  GtkSortListModel *sorted;
+  guint          ramp_id;
 
   GtkLabel      *title_label;
   GtkLabel      *count_label;
@@ -32,7 +36,10 @@ G_DEFINE_FINAL_TYPE (ApPeopleList, ap_people_list, GTK_TYPE_WIDGET)
 static void
 update_actions (ApPeopleList *self)
 {
-  gboolean any = self->users != NULL && ap_follow_up_count_addresses (self->users) > 0;
+  /* Whether anyone has an address is left to the actions themselves:
+   * counting distinct addresses here would cost the main thread a pass
+   * over every user each time the list changes. */
+  gboolean any = self->users != NULL && self->users->len > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.copy", any);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "people.copy-with-names", any);
@@ -148,6 +155,40 @@ compare_correct (gconstpointer a, gconstpointer b, gpointer data)
                        ap_user_get_num_correct ((ApUser *) b));
 }
 
+/* ---- rows appear over a few frames ------------------------------------ */
+
+/* GTK 4.8's list views build about 200 rows at once, each with six cells:
+ * some 60 ms of the main thread. As in the Users view, an ApRampModel lets
+ * 25 rows in a frame until the screen is full, then everything. */
+#define RAMP_STEP 25
+#define RAMP_END 200
+
+static gboolean
+ramp_tick (GtkWidget     *widget,
+           GdkFrameClock *frame_clock,
+           gpointer       user_data)
+{
+  ApPeopleList *self = user_data;
+  guint size = ap_ramp_model_get_limit (self->ramp) + RAMP_STEP;
+
+  if (size < RAMP_END)
+    {
+      ap_ramp_model_set_limit (self->ramp, size);
+      return G_SOURCE_CONTINUE;
+    }
+  self->ramp_id = 0;
+  ap_ramp_model_set_limit (self->ramp, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_ramp (ApPeopleList *self)
+{
+  ap_ramp_model_set_limit (self->ramp, RAMP_STEP);
+  if (self->ramp_id == 0)
+    self->ramp_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->view), ramp_tick, self, NULL);
+}
+
 /* ---- life cycle -------------------------------------------------------- */
 
 static void
@@ -156,9 +197,16 @@ ap_people_list_dispose (GObject *object)
   ApPeopleList *self = AP_PEOPLE_LIST (object);
   GtkWidget *child;
 
+  if (self->ramp_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->view), self->ramp_id);
+      self->ramp_id = 0;
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->ramp);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (ap_people_list_parent_class)->dispose (object);
@@ -190,10 +238,9 @@ ap_people_list_init (ApPeopleList *self)
   GtkWidget *remind = gtk_button_new_with_mnemonic (_("Email _Reminder…"));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   g_autoptr(GMenu) menu = g_menu_new ();
-  GtkSortListModel *sorted;
   GtkSingleSelection *selection;
 
-  self->store = g_list_store_new (AP_TYPE_USER);
+  self->store = ap_array_model_new (AP_TYPE_USER);
 
   gtk_widget_set_margin_top (box, 12);
   gtk_widget_set_margin_start (box, 12);
@@ -265,9 +312,10 @@ ap_people_list_init (ApPeopleList *self)
   ap_table_add_column (self->view, _("Incorrect"), text_incorrect, compare_incorrect, TRUE,
                        FALSE);
   ap_table_add_column (self->view, _("Correct"), text_correct, compare_correct, TRUE, FALSE);
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
-                                    g_object_ref (gtk_column_view_get_sorter (self->view)));
-  selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  self->ramp = ap_ramp_model_new (G_LIST_MODEL (self->store), RAMP_STEP);
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->ramp)),
+                                          g_object_ref (gtk_column_view_get_sorter (self->view)));
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
@@ -324,12 +372,41 @@ ap_people_list_set_users (ApPeopleList *self,
     self->users = g_ptr_array_ref (users);
   n = users != NULL ? users->len : 0;
 
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       users != NULL ? users->pdata : NULL, n);
+  /* GTK 4.8's list machinery spends tens of milliseconds of the main
+   * thread taking in 100,000 rows at once; nobody reads that many. A long
+   * list shows its first rows in the rule's order, unsortable (sorting a
+   * part would mislead), while the follow-up actions act on everyone. */
+  if (n > AP_PEOPLE_LIST_SHOWN_MAX)
+    {
+      g_autoptr(GPtrArray) shown = g_ptr_array_sized_new (AP_PEOPLE_LIST_SHOWN_MAX);
+
+      for (guint i = 0; i < AP_PEOPLE_LIST_SHOWN_MAX; i++)
+        g_ptr_array_add (shown, g_ptr_array_index (users, i));
+      gtk_sort_list_model_set_sorter (self->sorted, NULL);
+      restart_ramp (self);
+      ap_array_model_set (self->store, shown);
+    }
+  else
+    {
+      gtk_sort_list_model_set_sorter (self->sorted, gtk_column_view_get_sorter (self->view));
+      restart_ramp (self);
+      ap_array_model_set (self->store, users);
+    }
 
   number = ap_chart_format_count (n);
-  /* Translators: %s is a number, e.g. "2,237 people" */
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people", n), number);
+  if (n > AP_PEOPLE_LIST_SHOWN_MAX)
+    {
+      g_autofree char *shown = ap_chart_format_count (AP_PEOPLE_LIST_SHOWN_MAX);
+
+      /* Translators: e.g. "89,334 people; the first 1,000 are listed, follow-up reaches
+       * everyone" */
+      count = g_strdup_printf (_("%s people; the first %s are listed, follow-up reaches "
+                                 "everyone"), number, shown);
+    }
+  else
+    /* Translators: %s is a number, e.g. "2,237 people" */
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people", n),
+                             number);
   gtk_label_set_text (self->count_label, count);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
   update_actions (self);

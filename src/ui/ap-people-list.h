@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * people. Columns: name, email, department, not watched, incorrect,
  * correct, sortable. Actions "people.copy", "people.copy-with-names",
  * "people.remind", enabled when the list has someone. */
+/* Longer lists show their first rows only (see ap_people_list_set_users) */
+#define AP_PEOPLE_LIST_SHOWN_MAX 1000
+
 #define AP_TYPE_PEOPLE_LIST (ap_people_list_get_type ())
 G_DECLARE_FINAL_TYPE (ApPeopleList, ap_people_list, AP, PEOPLE_LIST, GtkWidget)
 
@@ -21,7 +24,9 @@ void        ap_people_list_set_heading     (ApPeopleList *self,
                                             const char   *title,
                                             const char   *description,
                                             const char   *empty_text);
-/* @users: GPtrArray of ApUser, in order (referenced, not copied) */
+/* @users: GPtrArray of ApUser, in order (referenced, not copied). Past
+ * AP_PEOPLE_LIST_SHOWN_MAX people the list shows the first ones, unsorted,
+ * and says so; the follow-up actions still act on all of them. */
 void        ap_people_list_set_users       (ApPeopleList *self,
                                             GPtrArray    *users);
 /* (transfer none) (nullable) */

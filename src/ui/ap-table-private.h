@@ -24,6 +24,17 @@ const ApAnalysisVideo      *ap_analysis_row_get_video      (ApAnalysisRow *self)
 GListModel *ap_analysis_row_list_departments (ApAnalysis *analysis);
 GListModel *ap_analysis_row_list_videos      (ApAnalysis *analysis);
 
+/* A read-only GListModel over a GPtrArray of GObjects, replaced in one
+ * step: unlike GListStore, setting 100,000 items costs no per-item work on
+ * the main thread (the array is referenced, items are reffed on get_item). */
+#define AP_TYPE_ARRAY_MODEL (ap_array_model_get_type ())
+G_DECLARE_FINAL_TYPE (ApArrayModel, ap_array_model, AP, ARRAY_MODEL, GObject)
+
+ApArrayModel *ap_array_model_new   (GType         item_type);
+/* @items: (nullable) referenced, must not change afterwards */
+void          ap_array_model_set   (ApArrayModel *self,
+                                    GPtrArray    *items);
+
 /* The text of a cell: (transfer full) */
 typedef char *(*ApTableTextFunc) (gpointer item);
 

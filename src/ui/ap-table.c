@@ -112,6 +112,99 @@ ap_analysis_row_list_videos (ApAnalysis *analysis)
   return list_rows (analysis, ap_analysis_get_n_videos (analysis));
 }
 
+/* ---- ApArrayModel ------------------------------------------------------ */
+
+struct _ApArrayModel
+{
+  GObject    parent_instance;
+  GType      item_type;
+  GPtrArray *items;
+};
+
+static GType
+ap_array_model_get_item_type (GListModel *model)
+{
+  return AP_ARRAY_MODEL (model)->item_type;
+}
+
+static guint
+ap_array_model_get_n_items (GListModel *model)
+{
+  ApArrayModel *self = AP_ARRAY_MODEL (model);
+
+  return self->items != NULL ? self->items->len : 0;
+}
+
+static gpointer
+ap_array_model_get_item (GListModel *model,
+                         guint       position)
+{
+  ApArrayModel *self = AP_ARRAY_MODEL (model);
+
+  if (self->items == NULL || position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+ap_array_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ap_array_model_get_item_type;
+  iface->get_n_items = ap_array_model_get_n_items;
+  iface->get_item = ap_array_model_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ApArrayModel, ap_array_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      ap_array_model_list_model_init))
+
+static void
+ap_array_model_finalize (GObject *object)
+{
+  ApArrayModel *self = AP_ARRAY_MODEL (object);
+
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ap_array_model_parent_class)->finalize (object);
+}
+
+static void
+ap_array_model_class_init (ApArrayModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ap_array_model_finalize;
+}
+
+static void
+ap_array_model_init (ApArrayModel *self)
+{
+}
+
+ApArrayModel *
+ap_array_model_new (GType item_type)
+{
+  ApArrayModel *self = g_object_new (AP_TYPE_ARRAY_MODEL, NULL);
+
+  self->item_type = item_type;
+  return self;
+}
+
+void
+ap_array_model_set (ApArrayModel *self,
+                    GPtrArray    *items)
+{
+  guint removed, added;
+
+  g_return_if_fail (AP_IS_ARRAY_MODEL (self));
+
+  removed = self->items != NULL ? self->items->len : 0;
+  added = items != NULL ? items->len : 0;
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  if (items != NULL)
+    self->items = g_ptr_array_ref (items);
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, added);
+}
+
 /* ---- columns ----------------------------------------------------------- */
 
 typedef struct

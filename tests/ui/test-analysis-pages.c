@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 #include <locale.h>
+#include <stdlib.h>
 
 #include "ap-follow-up-ui.h"
 #include "ap-mock-data.h"
@@ -63,7 +64,7 @@ fixture_start (Fixture *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   gtk_window_present (GTK_WINDOW (f->window));
   ap_window_start_demo_with_server (f->window, f->mock);
-  g_assert_true (spin_until (analysis_shown, f, WAIT_MS));
+  g_assert_true (spin_until (analysis_shown, f, n_users > 10000 ? 10 * WAIT_MS : WAIT_MS));
 }
 
 static void
@@ -365,7 +366,7 @@ test_screenshots (void)
     adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                         ADW_COLOR_SCHEME_FORCE_DARK);
 
-  fixture_start (&f, 3000, narrow ? 380 : 1200, narrow ? 760 : 860);
+  fixture_start (&f, g_getenv ("AP_SCREENSHOT_USERS") ? (guint) atoi (g_getenv ("AP_SCREENSHOT_USERS")) : 3000, narrow ? 380 : 1200, narrow ? 760 : 860);
   stack = f.window->view_stack;
   overview = g_strdup_printf ("overview-%s.png", variant);
   videos = g_strdup_printf ("videos-%s.png", variant);
