@@ -252,6 +252,7 @@ ap_people_list_init (ApPeopleList *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "title-4");
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->count_label, 0);
+  gtk_label_set_wrap (self->count_label, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
   gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->title_label));
   gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->count_label));
@@ -267,7 +268,8 @@ ap_people_list_init (ApPeopleList *self)
   gtk_widget_set_tooltip_text (remind, _("Prepare a reminder in your mail app; nothing is sent "
                                          "until you send it"));
   gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_FILL);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (buttons), 1);
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
@@ -277,21 +279,11 @@ ap_people_list_init (ApPeopleList *self)
   gtk_widget_set_focusable (gtk_widget_get_parent (copy), FALSE);
   gtk_widget_set_focusable (gtk_widget_get_parent (remind), FALSE);
 
-  /* The buttons go under the title when the window is narrow */
-  {
-    GtkWidget *flow = gtk_flow_box_new ();
-
-    gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-    gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 1);
-    gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 2);
-    gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
-    gtk_flow_box_append (GTK_FLOW_BOX (flow), titles);
-    gtk_flow_box_append (GTK_FLOW_BOX (flow), buttons);
-    gtk_widget_set_focusable (gtk_widget_get_parent (titles), FALSE);
-    gtk_widget_set_focusable (gtk_widget_get_parent (buttons), FALSE);
-    gtk_widget_set_hexpand (flow, TRUE);
-    gtk_box_append (GTK_BOX (header), flow);
-  }
+  /* The title, then the buttons under it: a flow box inside a flow box
+   * allocated the buttons less than they need on a wide window. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (header), GTK_ORIENTATION_VERTICAL);
+  gtk_box_append (GTK_BOX (header), titles);
+  gtk_box_append (GTK_BOX (header), buttons);
   gtk_box_append (GTK_BOX (box), header);
 
   self->description_label = GTK_LABEL (gtk_label_new (NULL));
