@@ -207,9 +207,11 @@ ap_pdf_report_write (ApReportDocument   *document,
   target.progress = progress;
   target.progress_data = progress_data;
 
-  ap_report_document_paginate (document, &page);
-  completed = !g_cancellable_is_cancelled (cancellable) &&
+  ap_report_document_set_cancellable (document, cancellable);
+  completed = ap_report_document_paginate (document, &page) > 0 &&
+              !g_cancellable_is_cancelled (cancellable) &&
               ap_report_document_draw_all (document, target.cr, surface, on_page_done, &target);
+  ap_report_document_set_cancellable (document, NULL);
 
   cairo_destroy (target.cr);
   cairo_surface_finish (surface);

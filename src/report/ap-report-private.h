@@ -146,6 +146,10 @@ gboolean ap_report_document_draw_all  (ApReportDocument *self,
                                        ApReportPageFunc  page_done,
                                        gpointer          user_data);
 guint    ap_report_document_get_n_users (ApReportDocument *self);
+/* (nullable) (transfer none) checked while paginating; set for the
+ * duration of one write */
+void     ap_report_document_set_cancellable (ApReportDocument *self,
+                                             GCancellable     *cancellable);
 GDateTime *ap_report_document_get_generated (ApReportDocument *self);
 
 /* The writer's hook for progress inside finish() (the PDF's pages). Called

@@ -244,6 +244,13 @@ ap_report_document_set_scope (ApReportDocument    *self,
   self->paginated = FALSE;
 }
 
+void
+ap_report_document_set_cancellable (ApReportDocument *self,
+                                    GCancellable     *cancellable)
+{
+  self->render.cancellable = cancellable;
+}
+
 guint
 ap_report_document_get_n_users (ApReportDocument *self)
 {
@@ -1022,12 +1029,15 @@ ensure_render (ApReportDocument   *self,
 
   if (self->render.context == NULL)
     {
+      GCancellable *cancellable = self->render.cancellable;
+
       utc = g_date_time_to_utc (self->generated);
       generated = g_date_time_format (utc, "%Y-%m-%d %H:%M UTC");
       ap_render_init (&self->render, self,
                       /* Translators: the footer of every page of the PDF report */
                       g_strdup_printf (_("Awareness training performance · generated %s"),
                                        generated));
+      self->render.cancellable = cancellable;
     }
 
   self->page = *page;
@@ -1039,6 +1049,12 @@ ensure_render (ApReportDocument   *self,
   self->render.measuring = TRUE;
   layout_report (&self->render);
   self->render.measuring = FALSE;
+  if (self->render.stop)
+    {
+      /* Cancelled while measuring: nothing to draw. */
+      self->n_pages = 0;
+      return;
+    }
   layout_report (&self->render);
 
   self->n_pages = self->render.page;

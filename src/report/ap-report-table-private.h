@@ -34,6 +34,7 @@ typedef struct
   cairo_surface_t      *pdf_surface;   /* for the outline, PDF only */
   guint                 target;
   gboolean              stop;
+  GCancellable         *cancellable;   /* checked while measuring */
   ApReportPageFunc      page_done;
   gpointer              page_data;
 

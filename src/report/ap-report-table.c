@@ -774,6 +774,15 @@ ap_table_commit_row (ApRender *r,
     {
       float h;
 
+      /* Measuring a large report takes a while: a cancel is honoured
+       * here too, not only once drawing starts. */
+      if ((r->heights->len & 1023) == 1023 && g_cancellable_is_cancelled (r->cancellable))
+        {
+          r->stop = TRUE;
+          clear_row (table);
+          return;
+        }
+
       height = layout_row (r, table, &row);
       h = (float) height;
       g_array_append_val (r->heights, h);

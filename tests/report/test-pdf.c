@@ -727,6 +727,46 @@ test_cancelled (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+static gpointer
+cancel_soon (gpointer data)
+{
+  g_usleep (100 * 1000);
+  g_cancellable_cancel (G_CANCELLABLE (data));
+  return NULL;
+}
+
+/* A large report is cancelled while it is still being measured, long
+ * before its first page would be drawn. */
+static void
+test_cancelled_measuring (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr(ApReportWriter) writer = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  GThread *thread;
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Ünïcode User %u", i);
+
+      g_ptr_array_add (users, report_test_user (name, "user@example.com", "Sales", 1, 1, 1, 10));
+    }
+
+  writer = ap_report_writer_new (AP_REPORT_FORMAT_PDF, stream, NULL, NULL, NULL);
+  g_assert_true (ap_report_writer_add_users (writer, users, cancellable, &error));
+  timer = g_timer_new ();
+  thread = g_thread_new ("cancel", cancel_soon, cancellable);
+  g_assert_false (ap_report_writer_finish (writer, cancellable, &error));
+  g_thread_join (thread);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* 220,000 rows take far longer than this to measure, let alone draw. */
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 5.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -754,6 +794,8 @@ main (int   argc,
   g_test_add_func ("/ap/pdf/paper-sizes", test_paper_sizes);
   g_test_add ("/ap/pdf/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
               fixture_tear_down);
+  g_test_add ("/ap/pdf/cancelled-measuring", Fixture, NULL, fixture_set_up,
+              test_cancelled_measuring, fixture_tear_down);
 
   return g_test_run ();
 }
