@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ap-client.h"
+#include "ap-a11y.h"
 #include "ap-credentials-dialog-private.h"
 #include "ap-error.h"
 #include "ap-keyring.h"
@@ -918,6 +919,14 @@ ap_credentials_dialog_init (ApCredentialsDialog *self)
   adw_entry_row_set_input_purpose (self->region_url_row, GTK_INPUT_PURPOSE_URL);
 
   on_mode_changed (self);
+
+  ap_a11y_name_buttons (GTK_WIDGET (self));
+  ap_a11y_label_first (GTK_WIDGET (self->custom_url_expander), GTK_TYPE_SWITCH,
+                       _("Use a Custom URL"));
+  /* The eye that shows a secret as text */
+  ap_a11y_label_buttons_in (GTK_WIDGET (self->client_secret_row), _("Show Text"));
+  ap_a11y_label_buttons_in (GTK_WIDGET (self->secret_key_row), _("Show Text"));
+  ap_a11y_label_buttons_in (GTK_WIDGET (self->app_key_row), _("Show Text"));
 }
 
 ApCredentialsDialog *

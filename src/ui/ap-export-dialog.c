@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ap-error.h"
+#include "ap-a11y.h"
 #include "ap-export-dialog.h"
 #include "ap-report.h"
 #include "ap-user.h"
@@ -578,6 +579,7 @@ ap_export_dialog_present (GtkWindow       *parent,
   adw_message_dialog_set_response_appearance (dialog, "export", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "export");
   adw_message_dialog_set_close_response (dialog, "cancel");
+  ap_a11y_name_buttons (GTK_WIDGET (dialog));
   g_signal_connect (dialog, "response", G_CALLBACK (on_choice_response), flow);
   gtk_window_present (GTK_WINDOW (dialog));
 }

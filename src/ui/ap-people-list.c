@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-a11y.h"
 #include "ap-chart-render.h"
 #include "ap-follow-up.h"
 #include "ap-follow-up-ui.h"
@@ -263,6 +264,8 @@ ap_people_list_init (ApPeopleList *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "people.copy");
   g_menu_append (menu, _("Copy as “Name <email>”"), "people.copy-with-names");
   adw_split_button_set_menu_model (ADW_SPLIT_BUTTON (copy), G_MENU_MODEL (menu));
+  /* Its arrow is otherwise exposed as "GtkMenuButton" */
+  ap_a11y_label_first (copy, GTK_TYPE_MENU_BUTTON, _("More Ways to Copy"));
   gtk_widget_set_tooltip_text (copy, _("One address per line, to paste into a mail"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remind), "people.remind");
   gtk_widget_set_tooltip_text (remind, _("Prepare a reminder in your mail app; nothing is sent "

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-a11y.h"
 #include "ap-query-bar.h"
 
 struct _ApQueryBar
@@ -362,6 +363,9 @@ ap_query_bar_init (ApQueryBar *self)
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     g_signal_connect_object (entries[i], "changed",
                              G_CALLBACK (ap_query_bar_changed), self, G_CONNECT_SWAPPED);
+  ap_a11y_label_drop_down (self->field_dropdown, _("Search by"));
+  ap_a11y_label_drop_down (self->video_dropdown, _("Videos watched"));
+
   g_signal_connect_object (self->summary_button, "toggled",
                            G_CALLBACK (ap_query_bar_update_compact), self, G_CONNECT_SWAPPED);
 

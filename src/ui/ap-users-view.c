@@ -8,6 +8,7 @@
 #include "ap-ramp-model.h"
 #include "ap-text-cell.h"
 #include "ap-user-list-model.h"
+#include "ap-a11y.h"
 #include "ap-users-view.h"
 #include "ap-window-private.h"
 
@@ -1051,6 +1052,7 @@ ap_users_view_init (ApUsersView *self)
   all = ap_department_option_new (NULL, _("All departments"));
   g_list_store_append (self->departments, all);
   gtk_drop_down_set_model (self->department_dropdown, G_LIST_MODEL (self->departments));
+  ap_a11y_label_drop_down (self->department_dropdown, _("Department"));
   g_signal_connect_object (self->department_dropdown, "notify::selected",
                            G_CALLBACK (on_department_selected), self, G_CONNECT_SWAPPED);
 

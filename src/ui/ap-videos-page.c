@@ -434,7 +434,7 @@ static void
 ap_videos_page_init (ApVideosPage *self)
 {
   GtkWidget *empty = adw_status_page_new ();
-  GtkWidget *fetch = gtk_button_new_with_mnemonic (_("Fetch With _Details"));
+  GtkWidget *fetch = gtk_button_new_with_mnemonic (_("Refresh With _Details"));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);

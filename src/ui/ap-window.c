@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ap-a11y.h"
 #include "ap-credentials-dialog.h"
 #include "ap-error.h"
 #include "ap-export-dialog.h"
@@ -1102,6 +1103,10 @@ ap_window_set_fetch_button_compact (ApWindow *self,
   if (compact)
     {
       gtk_button_set_icon_name (self->fetch_button, "view-refresh-symbolic");
+      /* An icon alone needs a name; with its text it has one already. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->fetch_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Refresh"),
+                                      -1);
     }
   else
     {
@@ -1111,6 +1116,8 @@ ap_window_set_fetch_button_compact (ApWindow *self,
       adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Refresh"));
       adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
       gtk_button_set_child (self->fetch_button, content);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->fetch_button),
+                                     GTK_ACCESSIBLE_PROPERTY_LABEL);
     }
 }
 
@@ -1364,6 +1371,7 @@ ap_window_init (ApWindow *self)
                            G_CALLBACK (ap_window_update_back_button), self, G_CONNECT_SWAPPED);
 
   ap_window_set_fetch_button_compact (self, FALSE);
+  ap_a11y_name_buttons (GTK_WIDGET (self));
   g_signal_connect_object (self, "notify::default-width",
                            G_CALLBACK (on_default_width_changed), self, G_CONNECT_SWAPPED);
   on_default_width_changed (self);

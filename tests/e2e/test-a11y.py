@@ -20,6 +20,7 @@ import time
 
 APP_NAME = "awareness-performance"   # g_get_prgname (): what AT-SPI calls the app
 SEARCH = "Amara"                     # a first name the seeded demo data holds
+LONG_SEARCH = "van der Berg"         # a family name that makes the longest names
 
 app_proc = None
 START = time.monotonic()
@@ -196,6 +197,42 @@ def main():
         """A column view: “tree table” on GTK 4.8 and 4.18; “table” kept for later GTKs."""
         return find(node, ("tree table", "table"), name)
 
+    CONTROL_ROLES = ("push button", "toggle button", "check box", "combo box", "radio button",
+                     "text", "password text", "entry", "menu button", "spin button", "slider")
+    CLASS_NAME = re.compile(r"^(Gtk|Adw|Ap)[A-Z][A-Za-z]*$")
+
+    def check_names(root, where, expected):
+        """Every control, in one walk of the tree: none unnamed, doubled,
+        with a mnemonic underscore, or named after its class; and each
+        control a person looks for is found by its name."""
+        def is_control(n):
+            try:
+                return n.roleName in CONTROL_ROLES
+            except Exception:
+                return False
+        names = {}
+        for node in root.findChildren(is_control):
+            try:
+                role, name = node.roleName, node.name or ""
+            except Exception:
+                continue
+            words = name.split(" ")
+            half = len(words) // 2
+            if not name.strip():
+                fail(f"a {role} in {where} has no accessible name")
+            if CLASS_NAME.match(name):
+                fail(f"a {role} in {where} is named after its class: “{name}”")
+            if re.search(r"(^|\s)_\w|\w_\w", name):
+                fail(f"a {role} in {where} shows a mnemonic underscore: “{name}”")
+            if len(words) % 2 == 0 and half > 0 and words[:half] == words[half:]:
+                fail(f"a {role} in {where} has a doubled name: “{name}”")
+            names.setdefault(name, []).append(role)
+        missing = [name for name in expected if name not in names]
+        if missing:
+            fail(f"{where} has no control named {', '.join(missing)}; it has {sorted(names)}")
+        log(f"{sum(len(r) for r in names.values())} controls in {where}, each with one "
+            f"proper name; found by name: {', '.join(expected)}")
+
     def app_probe():
         if app_proc.poll() is not None:
             fail(f"the app exited early with status {app_proc.returncode}")
@@ -307,6 +344,47 @@ def main():
     log(f"selected {user_name} <{user_email}>: {len(record_rows)} training records, "
         f"first “{titles[0]}”")
 
+    # 4b. A long name in the two-pane view: search for one, select the
+    #     longest, read its records; the list must stay beside the detail
+    #     (a long label must never fold the panes).
+    rawinput.keyCombo("<Control>f")
+    wait_for("the focused “Search loaded users” entry",
+             lambda: (lambda e: e if e is not None and e.focused else None)(
+                 find(frame, "entry", "Search loaded users")), 10)
+    rawinput.keyCombo("<Control>a")
+    rawinput.typeText(LONG_SEARCH)
+
+    def long_rows_probe():
+        rows = name_cells()
+        if not rows or not all(LONG_SEARCH.lower() in n.lower() for _, n, _ in rows):
+            return None
+        return rows
+
+    long_rows = wait_for(f"the rows to narrow to “{LONG_SEARCH}”", long_rows_probe)
+    row, long_name, long_email = max(long_rows, key=lambda r: len(r[1]))
+    cell = [c for c in row.children if c.roleName == "table cell"][0]
+    x, y = cell.position
+    w, h = cell.size
+    rawinput.click(x + w // 2, y + h // 2)
+    user_name, user_email = long_name, long_email
+    records = wait_for(f"the detail pane of {long_name}", detail_probe, 15)
+    long_records = wait_for(f"the training records of {long_name}", record_rows_probe, 15)
+    # GTK 4.8 sets no showing state on column views: the extents decide.
+    (lx, _), (lw, _) = users_table.position, users_table.size
+    (rx, _), (rw, _) = records.position, records.size
+    if lw <= 0 or rw <= 0 or lx + lw > rx:
+        fail(f"selecting {long_name} folded the two panes: list at {lx}+{lw}, "
+             f"records at {rx}+{rw}")
+    log(f"selected the long name “{long_name}” ({len(long_name)} characters): "
+        f"{len(long_records)} training records beside the list")
+
+    # Every control has one proper name: the text on screen, once, without
+    # a mnemonic underscore, never a GTK class name.
+    check_names(frame, "the main window",
+                ["Refresh", "Export a Report", "Main Menu", "Search by", "Search text",
+                 "Videos watched", "Include training details", "Search loaded users",
+                 "Department"])
+
     # 5. The credentials dialog (Ctrl+comma, as the menu item “Credentials…”).
     rawinput.keyCombo("<Control>comma")
     dialog = wait_for("the “Mimecast Credentials” dialog",
@@ -332,6 +410,8 @@ def main():
         group = wait_for("the credential fields", fields_probe, 10)
     except Failure:
         fail(f"the credentials dialog lacks its fields; it exposes {sorted(field_names())}")
+    check_names(dialog, "the credentials dialog",
+                ["Save", "Cancel", "Test Connection", "API Version"] + group)
     if find(dialog, "combo box", "API Version") is None and \
        find(dialog, "label", "API Version") is None:
         fail("the credentials dialog has no “API Version” choice")
