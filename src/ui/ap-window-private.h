@@ -30,6 +30,7 @@ struct _ApWindow
   AdwClamp             *detail_clamp;
   GtkButton            *fetch_button;
   GtkButton            *error_action_button;
+  GtkBox               *error_actions;
   GtkBox               *error_banner;
   GtkButton            *error_dismiss_button;
   GtkLabel             *error_label;

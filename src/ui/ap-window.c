@@ -1145,6 +1145,9 @@ ap_window_apply_layout (gpointer user_data)
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->error_banner),
                                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  /* Long translations of the two fixes stack rather than widen the window. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->error_actions),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
   /* The fixes matter more than Dismiss where only they fit. */
   gtk_widget_set_visible (GTK_WIDGET (self->error_dismiss_button), !narrow);
 
@@ -1298,6 +1301,7 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApWindow, detail_clamp);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, fetch_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_action_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, error_actions);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_banner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_dismiss_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, error_label);

@@ -99,9 +99,17 @@ save_screenshot (Fixture    *f,
     return;
 
   paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* The window may not have drawn its first frame yet: give it a few. */
+  for (guint tries = 0; node == NULL && tries < 50; tries++)
+    {
+      gint64 until = g_get_monotonic_time () + 100 * 1000;
+
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      while (node == NULL && g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
