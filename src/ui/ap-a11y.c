@@ -41,6 +41,18 @@ find_first (GtkWidget *root,
   return NULL;
 }
 
+/* Newer GTKs label a drop-down by the item it shows (a labelled-by
+ * relation, which outranks the label property) and renew that relation
+ * when the selection changes: drop it again so the control keeps its name. */
+static void
+drop_down_keep_name (GtkDropDown *drop_down,
+                     GParamSpec  *pspec,
+                     gpointer     user_data)
+{
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (drop_down),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
 void
 ap_a11y_label_drop_down (GtkDropDown *drop_down,
                          const char  *label)
@@ -49,6 +61,13 @@ ap_a11y_label_drop_down (GtkDropDown *drop_down,
 
   g_return_if_fail (GTK_IS_DROP_DOWN (drop_down));
   g_return_if_fail (label != NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  drop_down_keep_name (drop_down, NULL, NULL);
+  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (drop_down_keep_name), NULL);
+  g_signal_connect (drop_down, "notify::model", G_CALLBACK (drop_down_keep_name), NULL);
 
   button = find_first (GTK_WIDGET (drop_down), GTK_TYPE_TOGGLE_BUTTON);
   if (button != NULL)

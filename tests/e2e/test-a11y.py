@@ -197,7 +197,8 @@ def main():
         """A column view: “tree table” on GTK 4.8 and 4.18; “table” kept for later GTKs."""
         return find(node, ("tree table", "table"), name)
 
-    CONTROL_ROLES = ("push button", "toggle button", "check box", "combo box", "radio button",
+    # A push button is “push button” on GTK 4.8 and “button” on 4.18.
+    CONTROL_ROLES = ("push button", "button", "toggle button", "check box", "combo box", "radio button",
                      "text", "password text", "entry", "menu button", "spin button", "slider")
     CLASS_NAME = re.compile(r"^(Gtk|Adw|Ap)[A-Z][A-Za-z]*$")
 
@@ -211,7 +212,9 @@ def main():
             except Exception:
                 return False
         names = {}
-        for node in root.findChildren(is_control):
+        # walk (), not findChildren (): it skips the rows and survives nodes
+        # that vanish while it reads.
+        for node in walk(root, is_control, False):
             try:
                 role, name = node.roleName, node.name or ""
             except Exception:
