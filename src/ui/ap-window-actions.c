@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-follow-up-ui.h"
 #include "ap-window-private.h"
 
 static void
@@ -78,6 +79,46 @@ ap_window_demo_action (GtkWidget  *widget,
   ap_window_start_demo (AP_WINDOW (widget));
 }
 
+/* The people the Users list shows now, narrowed and sorted as on screen:
+ * the follow-up actions reach exactly whom the manager is looking at. */
+static GPtrArray *
+shown_users (ApWindow *self)
+{
+  GListModel *model = ap_users_view_get_visible_users (self->users_view);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  GPtrArray *users = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (users, g_list_model_get_item (model, i));
+
+  return users;
+}
+
+static void
+ap_window_copy_shown_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  g_autoptr(GPtrArray) users = shown_users (AP_WINDOW (widget));
+
+  ap_follow_up_copy_addresses (widget, users,
+                               g_str_equal (action_name, "win.copy-shown-with-names"));
+}
+
+static void
+ap_window_remind_shown_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  g_autoptr(GPtrArray) users = shown_users (AP_WINDOW (widget));
+  ApReminderDialog *dialog;
+
+  if (users->len == 0)
+    return;
+  dialog = ap_reminder_dialog_new (GTK_WINDOW (widget), users);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 _ap_window_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -91,6 +132,12 @@ _ap_window_class_init_actions (GtkWidgetClass *widget_class)
                                    ap_window_credentials_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, ap_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.demo", NULL, ap_window_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-shown", NULL,
+                                   ap_window_copy_shown_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-shown-with-names", NULL,
+                                   ap_window_copy_shown_action);
+  gtk_widget_class_install_action (widget_class, "win.remind-shown", NULL,
+                                   ap_window_remind_shown_action);
 
   /* Escape bubbles up from the focused widget, so an entry or a popover
    * gets it first; the other shortcuts are application accelerators,
@@ -117,4 +164,7 @@ _ap_window_update_actions (ApWindow *self)
   gtk_widget_action_set_enabled (widget, "win.print", has_rows && !self->fetching);
   gtk_widget_action_set_enabled (widget, "win.search", has_rows);
   gtk_widget_action_set_enabled (widget, "win.demo", self->mock == NULL);
+  gtk_widget_action_set_enabled (widget, "win.copy-shown", has_rows);
+  gtk_widget_action_set_enabled (widget, "win.copy-shown-with-names", has_rows);
+  gtk_widget_action_set_enabled (widget, "win.remind-shown", has_rows);
 }

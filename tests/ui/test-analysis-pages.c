@@ -257,6 +257,95 @@ test_attention (void)
   fixture_stop (&f);
 }
 
+typedef struct
+{
+  char    *text;
+  gboolean done;
+} ClipboardRead;
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  ClipboardRead *read = data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+static gboolean
+view_narrowed (gpointer data)
+{
+  Fixture *f = data;
+  GListModel *shown = ap_users_view_get_visible_users (f->window->users_view);
+  guint n = g_list_model_get_n_items (shown);
+
+  return n > 0 && n < N_USERS;
+}
+
+/* The follow-up actions of the Users list reach exactly the people it
+ * shows: narrowed to one department, in the order on screen. */
+static void
+test_follow_up_shown (void)
+{
+  Fixture f = { 0 };
+  GListModel *shown;
+  ClipboardRead read = { 0 };
+  g_autoptr(ApUser) first = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *department = NULL;
+  g_autoptr(GList) toplevels = NULL;
+  g_autofree char *people = NULL;
+  GtkWindow *reminder = NULL;
+  guint n, n_lines;
+
+  fixture_start (&f, N_USERS, 1000, 800);
+  shown = ap_users_view_get_visible_users (f.window->users_view);
+  first = g_list_model_get_item (shown, 0);
+  department = g_strdup (ap_user_get_department (first));
+  ap_users_view_set_department (f.window->users_view, department);
+  g_assert_true (spin_until (view_narrowed, &f, WAIT_MS));
+  n = g_list_model_get_n_items (shown);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.copy-shown", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f.window)), NULL,
+                                 on_clipboard_text, &read);
+  g_assert_true (spin_until (clipboard_read, &read, WAIT_MS));
+  g_assert_nonnull (read.text);
+  lines = g_strsplit (read.text, "\n", -1);
+  n_lines = g_strv_length (lines);
+  if (n_lines > 0 && lines[n_lines - 1][0] == '\0')
+    n_lines--;
+  g_assert_cmpuint (n_lines, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown, i);
+
+      g_assert_cmpstr (ap_user_get_department (user), ==, department);
+      g_assert_cmpstr (lines[i], ==, ap_user_get_email (user));
+    }
+  g_free (read.text);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.remind-shown", NULL));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *it = toplevels; it != NULL; it = it->next)
+    if (AP_IS_REMINDER_DIALOG (it->data))
+      reminder = it->data;
+  g_assert_nonnull (reminder);
+  people = g_strdup_printf ("%u people", n);
+  g_assert_nonnull (strstr (ap_reminder_dialog_get_note (AP_REMINDER_DIALOG (reminder)), people));
+  gtk_window_destroy (reminder);
+
+  fixture_stop (&f);
+}
+
 /* The reminder for many people: several drafts, each within the limit, and
  * the window says so before anything opens. */
 static void
@@ -434,6 +523,7 @@ main (int   argc,
   g_test_add_func ("/ap/analysis-pages/videos-and-non-viewers", test_videos_and_non_viewers);
   g_test_add_func ("/ap/analysis-pages/attention", test_attention);
   g_test_add_func ("/ap/analysis-pages/reminder-split", test_reminder_split);
+  g_test_add_func ("/ap/analysis-pages/follow-up-shown", test_follow_up_shown);
   g_test_add_func ("/ap/analysis-pages/screenshots", test_screenshots);
 
   return g_test_run ();
