@@ -16,6 +16,7 @@
 #include "ap-mock-server.h"
 
 #include "../report/report-test-util.h"
+#include "headless-test-util.h"
 
 #define N_USERS 120
 #define N_DEPARTMENTS 5
@@ -67,36 +68,16 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->mock);
 }
 
-/* A scheduled job's environment: no display, API 2.0 credentials from
- * MIMECAST_* unless @with_credentials is FALSE, our own data folder. */
+/* A scheduled job's environment, with API 2.0 credentials unless
+ * @with_credentials is FALSE, and our own data folder. */
 static char **
 make_environment (Fixture  *fixture,
                   gboolean  with_credentials)
 {
-  char **env = g_get_environ ();
-  static const char * const unset[] = {
-    "DISPLAY", "WAYLAND_DISPLAY", "MIMECAST_BASE_URL", "MIMECAST_ACCESS_KEY",
-    "MIMECAST_SECRET_KEY", "MIMECAST_APP_ID", "MIMECAST_APP_KEY", "MIMECAST_CLIENT_ID",
-    "MIMECAST_CLIENT_SECRET",
-  };
+  char **env = headless_test_environ (fixture->mock,
+                                      with_credentials ? AP_AUTH_MODE_API2 : -1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
-    env = g_environ_unsetenv (env, unset[i]);
-  env = g_environ_setenv (env, "XDG_DATA_HOME", fixture->data_home, TRUE);
-
-  if (with_credentials)
-    {
-      g_autoptr(ApCredentials) credentials =
-        ap_mock_server_dup_credentials (fixture->mock, AP_AUTH_MODE_API2);
-
-      env = g_environ_setenv (env, "MIMECAST_BASE_URL",
-                              ap_credentials_get_base_url (credentials), TRUE);
-      env = g_environ_setenv (env, "MIMECAST_CLIENT_ID",
-                              ap_credentials_get_client_id (credentials), TRUE);
-      env = g_environ_setenv (env, "MIMECAST_CLIENT_SECRET",
-                              ap_credentials_get_client_secret (credentials), TRUE);
-    }
-  return env;
+  return g_environ_setenv (env, "XDG_DATA_HOME", fixture->data_home, TRUE);
 }
 
 static int

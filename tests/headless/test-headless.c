@@ -19,6 +19,7 @@
 #include "ap-mock-server.h"
 
 #include "../report/report-test-util.h"
+#include "headless-test-util.h"
 
 #define N_USERS 120
 
@@ -72,50 +73,11 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->mock);
 }
 
-/* The environment a scheduled job would have: no display, credentials from
- * MIMECAST_* for @mode (or none when @mode < 0). */
 static char **
 make_environment (Fixture *fixture,
                   int      mode)
 {
-  char **env = g_get_environ ();
-  static const char * const unset[] = {
-    "DISPLAY", "WAYLAND_DISPLAY", "MIMECAST_BASE_URL", "MIMECAST_ACCESS_KEY",
-    "MIMECAST_SECRET_KEY", "MIMECAST_APP_ID", "MIMECAST_APP_KEY", "MIMECAST_CLIENT_ID",
-    "MIMECAST_CLIENT_SECRET",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
-    env = g_environ_unsetenv (env, unset[i]);
-
-  if (mode >= 0)
-    {
-      g_autoptr(ApCredentials) credentials =
-        ap_mock_server_dup_credentials (fixture->mock, (ApAuthMode) mode);
-
-      env = g_environ_setenv (env, "MIMECAST_BASE_URL",
-                              ap_credentials_get_base_url (credentials), TRUE);
-      if (mode == AP_AUTH_MODE_API1)
-        {
-          env = g_environ_setenv (env, "MIMECAST_ACCESS_KEY",
-                                  ap_credentials_get_access_key (credentials), TRUE);
-          env = g_environ_setenv (env, "MIMECAST_SECRET_KEY",
-                                  ap_credentials_get_secret_key (credentials), TRUE);
-          env = g_environ_setenv (env, "MIMECAST_APP_ID",
-                                  ap_credentials_get_app_id (credentials), TRUE);
-          env = g_environ_setenv (env, "MIMECAST_APP_KEY",
-                                  ap_credentials_get_app_key (credentials), TRUE);
-        }
-      else
-        {
-          env = g_environ_setenv (env, "MIMECAST_CLIENT_ID",
-                                  ap_credentials_get_client_id (credentials), TRUE);
-          env = g_environ_setenv (env, "MIMECAST_CLIENT_SECRET",
-                                  ap_credentials_get_client_secret (credentials), TRUE);
-        }
-    }
-
-  return env;
+  return headless_test_environ (fixture->mock, mode);
 }
 
 /* Runs the executable; returns its exit status, stderr in @err. */
