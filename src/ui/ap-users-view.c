@@ -5,154 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "ap-ramp-model.h"
-#include "ap-text-cell.h"
-#include "ap-user-list-model.h"
-#include "ap-a11y.h"
-#include "ap-users-view.h"
+#include "ap-users-view-private.h"
 #include "ap-window-private.h"
-
-/* One entry of the department filter: a department of the summary, or
- * "All departments" (name NULL). Its label carries the live user count. */
-#define AP_TYPE_DEPARTMENT_OPTION (ap_department_option_get_type ())
-G_DECLARE_FINAL_TYPE (ApDepartmentOption, ap_department_option, AP, DEPARTMENT_OPTION, GObject)
-
-struct _ApDepartmentOption
-{
-  GObject  parent_instance;
-
-  char    *name;
-  char    *label;
-};
-
-enum {
-  OPTION_PROP_0,
-  OPTION_PROP_LABEL,
-  OPTION_N_PROPS
-};
-
-static GParamSpec *option_properties[OPTION_N_PROPS];
-
-G_DEFINE_FINAL_TYPE (ApDepartmentOption, ap_department_option, G_TYPE_OBJECT)
-
-static void
-ap_department_option_finalize (GObject *object)
-{
-  ApDepartmentOption *self = AP_DEPARTMENT_OPTION (object);
-
-  g_clear_pointer (&self->name, g_free);
-  g_clear_pointer (&self->label, g_free);
-
-  G_OBJECT_CLASS (ap_department_option_parent_class)->finalize (object);
-}
-
-static void
-ap_department_option_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  ApDepartmentOption *self = AP_DEPARTMENT_OPTION (object);
-
-  switch (prop_id)
-    {
-    case OPTION_PROP_LABEL:
-      g_value_set_string (value, self->label);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ap_department_option_class_init (ApDepartmentOptionClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = ap_department_option_finalize;
-  object_class->get_property = ap_department_option_get_property;
-
-  option_properties[OPTION_PROP_LABEL] =
-    g_param_spec_string ("label", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, OPTION_N_PROPS, option_properties);
-}
-
-static void
-ap_department_option_init (ApDepartmentOption *self)
-{
-}
-
-static void
-ap_department_option_set_label (ApDepartmentOption *self,
-                                const char         *label)
-{
-  if (g_strcmp0 (self->label, label) == 0)
-    return;
-
-  g_free (self->label);
-  self->label = g_strdup (label);
-  g_object_notify_by_pspec (G_OBJECT (self), option_properties[OPTION_PROP_LABEL]);
-}
-
-static ApDepartmentOption *
-ap_department_option_new (const char *name,
-                          const char *label)
-{
-  ApDepartmentOption *self = g_object_new (AP_TYPE_DEPARTMENT_OPTION, NULL);
-
-  self->name = g_strdup (name);
-  self->label = g_strdup (label);
-  return self;
-}
-
-struct _ApUsersView
-{
-  GtkWidget            parent_instance;
-
-  GtkColumnView       *column_view;
-  GtkColumnViewColumn *correct_column;
-  GtkDropDown         *department_dropdown;
-  GtkColumnViewColumn *department_column;
-  GtkColumnViewColumn *email_column;
-  GtkWidget           *filter_bar;
-  GtkColumnViewColumn *incorrect_column;
-  GtkColumnViewColumn *name_column;
-  GtkColumnViewColumn *not_watched_column;
-  GtkListView         *rows_view;
-  GtkSearchEntry      *search_entry;
-  GtkStack            *stack;
-  GtkLabel            *status_label;
-
-  ApUserStore         *store;
-  ApSummary           *summary;
-  GSettings           *settings;
-  GListStore          *departments;
-  ApUserListModel     *list_model;
-  ApRampModel         *ramp;
-  guint                ramp_id;
-  GtkSingleSelection  *selection;
-
-  /* AP_USERS_MODEL=gtk: the filter and sort list models this view used
-   * before ApUserListModel, kept for bench/ui/run's comparison. */
-  GtkCustomFilter     *search_filter;
-  GtkCustomFilter     *department_filter;
-  GtkFilterListModel  *filter_model;
-  GtkSortListModel    *sort_model;
-
-  char                *needle;
-  char                *department;
-  gboolean             needle_is_ascii;
-  gboolean             fetched;
-  gboolean             syncing_departments;
-  gboolean             restoring_sort;
-  gboolean             scroll_to_top;
-  gboolean             compact;
-  guint                settle_id;
-  guint                status_id;
-  guint                search_id;
-  ApUser              *reselect;
-};
 
 enum {
   PROP_0,
@@ -189,186 +43,7 @@ static const ColumnInfo columns[] = {
 
 #define COLUMN_AT(self, i) (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), columns[i].offset))
 
-static char *
-format_number (guint64 value)
-{
-  /* The ' flag groups thousands the way the user's locale does. */
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
-}
-
-static char *
-format_count (gpointer unused,
-              guint    value)
-{
-  return format_number (value);
-}
-
-/* Cells: one ApTextCell each, filled from the user directly. A builder
- * factory would parse its template for every cell of every row, and a
- * GtkLabel lays its text out again whenever a row is rebound, for each of
- * the 200 rows GTK 4.8 keeps, where an ApTextCell shapes only what it
- * draws. */
-static void
-on_text_cell_setup (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item)
-{
-  gtk_list_item_set_child (item, ap_text_cell_new (0));
-}
-
-static void
-on_count_cell_setup (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item,
-                     gpointer                  user_data)
-{
-  GtkWidget *cell = ap_text_cell_new (1);
-
-  gtk_widget_add_css_class (cell, "numeric");
-  /* The last column's numbers keep clear of the overlay scrollbar. */
-  if (GPOINTER_TO_UINT (user_data) == AP_USER_SORT_NOT_WATCHED)
-    gtk_widget_set_margin_end (cell, 12);
-  gtk_list_item_set_child (item, cell);
-}
-
-static void
-on_cell_bind (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  ApUserSortColumn column = GPOINTER_TO_UINT (user_data);
-  ApTextCell *cell = AP_TEXT_CELL (gtk_list_item_get_child (item));
-  ApUser *user = gtk_list_item_get_item (item);
-  g_autofree char *count = NULL;
-
-  switch (column)
-    {
-    case AP_USER_SORT_NAME:
-      ap_text_cell_set_text (cell, ap_user_get_name (user));
-      break;
-    case AP_USER_SORT_EMAIL:
-      ap_text_cell_set_text (cell, ap_user_get_email (user));
-      break;
-    case AP_USER_SORT_DEPARTMENT:
-      ap_text_cell_set_text (cell, ap_user_get_department (user));
-      break;
-    case AP_USER_SORT_CORRECT:
-      count = format_number (ap_user_get_num_correct (user));
-      break;
-    case AP_USER_SORT_INCORRECT:
-      count = format_number (ap_user_get_num_incorrect (user));
-      break;
-    case AP_USER_SORT_NOT_WATCHED:
-      count = format_number (ap_user_get_num_not_watched (user));
-      break;
-    case AP_USER_SORT_NONE:
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (count != NULL)
-    ap_text_cell_set_text (cell, count);
-}
-
-static GtkListItemFactory *
-cell_factory_new (ApUserSortColumn column)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  if (column >= AP_USER_SORT_CORRECT)
-    g_signal_connect (factory, "setup", G_CALLBACK (on_count_cell_setup),
-                      GUINT_TO_POINTER (column));
-  else
-    g_signal_connect (factory, "setup", G_CALLBACK (on_text_cell_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_cell_bind), GUINT_TO_POINTER (column));
-  return factory;
-}
-
-/* The narrow list's one number: what is left to watch. */
-static char *
-format_not_watched_badge (gpointer unused,
-                          guint    value)
-{
-  g_autofree char *number = NULL;
-
-  if (value == 0)
-    return g_strdup (_("All watched"));
-
-  number = format_number (value);
-  /* Translators: a badge in the narrow list of users, e.g. "3 not watched" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s not watched", "%s not watched",
-                                       value),
-                          number);
-}
-
-/* Case-insensitive substring search without allocating, for the common
- * ASCII needle; @needle is already folded to lower case. */
-static gboolean
-contains_ascii_ci (const char *haystack,
-                   const char *needle,
-                   gsize       needle_len)
-{
-  for (const char *p = haystack; *p != '\0'; p++)
-    {
-      gsize i;
-
-      for (i = 0; i < needle_len; i++)
-        if (p[i] == '\0' || g_ascii_tolower (p[i]) != needle[i])
-          break;
-
-      if (i == needle_len)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
-contains_folded (const char *haystack,
-                 const char *needle)
-{
-  g_autofree char *folded = g_utf8_casefold (haystack, -1);
-
-  return strstr (folded, needle) != NULL;
-}
-
-static gboolean
-ap_users_view_match_search (gpointer item,
-                            gpointer user_data)
-{
-  ApUsersView *self = user_data;
-  ApUser *user = item;
-  const char *fields[3];
-
-  if (self->needle == NULL)
-    return TRUE;
-
-  fields[0] = ap_user_get_name (user);
-  fields[1] = ap_user_get_email (user);
-  fields[2] = ap_user_get_department (user);
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      if (self->needle_is_ascii
-          ? contains_ascii_ci (fields[i], self->needle, strlen (self->needle))
-          : contains_folded (fields[i], self->needle))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
-ap_users_view_match_department (gpointer item,
-                                gpointer user_data)
-{
-  ApUsersView *self = user_data;
-
-  if (self->department == NULL)
-    return TRUE;
-
-  return g_strcmp0 (ap_user_get_department (item), self->department) == 0;
-}
-
-static void
+void
 ap_users_view_update_status (ApUsersView *self)
 {
   g_autofree char *shown = NULL;
@@ -384,8 +59,8 @@ ap_users_view_update_status (ApUsersView *self)
   if (self->summary != NULL)
     n_departments = g_list_model_get_n_items (ap_summary_get_departments (self->summary));
 
-  shown = format_number (n_shown);
-  total = format_number (n_total);
+  shown = ap_users_view_format_number (n_shown);
+  total = ap_users_view_format_number (n_total);
   users = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %s of %s user",
                                         "Showing %s of %s users", n_total),
                            shown, total);
@@ -405,184 +80,6 @@ ap_users_view_update_status (ApUsersView *self)
 
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_widget_set_sensitive (self->filter_bar, n_total > 0);
-}
-
-static void
-ap_users_view_select_department_option (ApUsersView *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
-  guint position = 0;
-
-  if (self->department != NULL)
-    {
-      for (guint i = 1; i < n; i++)
-        {
-          g_autoptr(ApDepartmentOption) option =
-            g_list_model_get_item (G_LIST_MODEL (self->departments), i);
-
-          if (g_strcmp0 (option->name, self->department) == 0)
-            {
-              position = i;
-              break;
-            }
-        }
-    }
-
-  self->syncing_departments = TRUE;
-  gtk_drop_down_set_selected (self->department_dropdown, position);
-  self->syncing_departments = FALSE;
-}
-
-static void
-ap_users_view_sync_departments (ApUsersView *self)
-{
-  GListModel *departments = NULL;
-  guint n_departments = 0;
-  guint n_options;
-
-  if (self->summary != NULL)
-    {
-      departments = ap_summary_get_departments (self->summary);
-      n_departments = g_list_model_get_n_items (departments);
-    }
-
-  n_options = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
-
-  self->syncing_departments = TRUE;
-
-  if (n_options > n_departments + 1)
-    g_list_store_splice (self->departments, n_departments + 1, n_options - n_departments - 1,
-                         NULL, 0);
-
-  for (guint i = 0; i < n_departments; i++)
-    {
-      g_autoptr(ApDepartmentSummary) department = g_list_model_get_item (departments, i);
-      g_autoptr(ApDepartmentOption) option = NULL;
-      g_autofree char *count = format_number (ap_department_summary_get_n_users (department));
-      g_autofree char *label = NULL;
-      const char *name = ap_department_summary_get_name (department);
-
-      /* Translators: a department and how many users it has, e.g. "Sales (42)" */
-      label = g_strdup_printf (_("%s (%s)"), *name != '\0' ? name : _("No department"), count);
-
-      if (i + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->departments)))
-        option = g_list_model_get_item (G_LIST_MODEL (self->departments), i + 1);
-
-      if (option != NULL && g_strcmp0 (option->name, name) == 0)
-        {
-          ap_department_option_set_label (option, label);
-        }
-      else
-        {
-          g_autoptr(ApDepartmentOption) fresh = ap_department_option_new (name, label);
-
-          if (option != NULL)
-            g_list_store_splice (self->departments, i + 1, 1, (gpointer *) &fresh, 1);
-          else
-            g_list_store_append (self->departments, fresh);
-        }
-    }
-
-  self->syncing_departments = FALSE;
-
-  ap_users_view_select_department_option (self);
-  ap_users_view_update_status (self);
-}
-
-static void
-ap_users_view_apply_department (ApUsersView *self)
-{
-  if (self->list_model != NULL)
-    ap_user_list_model_set_department (self->list_model, self->department);
-  else
-    gtk_filter_changed (GTK_FILTER (self->department_filter), GTK_FILTER_CHANGE_DIFFERENT);
-}
-
-static void
-on_department_selected (ApUsersView *self)
-{
-  g_autoptr(ApDepartmentOption) option = NULL;
-  guint position;
-
-  if (self->syncing_departments)
-    return;
-
-  position = gtk_drop_down_get_selected (self->department_dropdown);
-  if (position != GTK_INVALID_LIST_POSITION)
-    option = g_list_model_get_item (G_LIST_MODEL (self->departments), position);
-
-  if (g_strcmp0 (self->department, option != NULL ? option->name : NULL) == 0)
-    return;
-
-  g_free (self->department);
-  self->department = option != NULL ? g_strdup (option->name) : NULL;
-  ap_users_view_apply_department (self);
-}
-
-static gboolean
-ap_users_view_search_idle (gpointer user_data)
-{
-  ApUsersView *self = user_data;
-
-  self->search_id = 0;
-  ap_user_list_model_set_search (self->list_model,
-                                 gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_search_changed (ApUsersView *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *stripped = NULL;
-  g_autofree char *needle = NULL;
-  GtkFilterChange change;
-
-  if (self->list_model != NULL)
-    {
-      /* Keys that arrive together are searched once, before the next frame. */
-      if (self->search_id == 0)
-        self->search_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, ap_users_view_search_idle,
-                                           self, NULL);
-      return;
-    }
-
-  stripped = g_strstrip (g_strdup (text));
-  if (*stripped != '\0')
-    needle = g_utf8_casefold (stripped, -1);
-
-  if (g_strcmp0 (needle, self->needle) == 0)
-    return;
-
-  if (self->needle == NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (needle == NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else if (strstr (needle, self->needle) != NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (strstr (self->needle, needle) != NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else
-    change = GTK_FILTER_CHANGE_DIFFERENT;
-
-  g_free (self->needle);
-  self->needle = g_steal_pointer (&needle);
-  self->needle_is_ascii = self->needle == NULL || g_str_is_ascii (self->needle);
-
-  gtk_filter_changed (GTK_FILTER (self->search_filter), change);
-}
-
-static void
-on_stop_search (ApUsersView *self)
-{
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-}
-
-static void
-on_show_all_clicked (ApUsersView *self)
-{
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  ap_users_view_set_department (self, NULL);
 }
 
 /* The list keeps its top row in place while rows move. After a new fetch
@@ -639,8 +136,8 @@ ap_users_view_scroll_to_top_when_settled (gpointer user_data)
 
 /* The models start their incremental work from idles of their own, so
  * look once they had a chance to: a low-priority idle runs after them. */
-static void
-on_models_settling (ApUsersView *self)
+void
+ap_users_view_on_models_settling (ApUsersView *self)
 {
   if (self->settle_id == 0)
     self->settle_id = g_idle_add_full (G_PRIORITY_LOW, ap_users_view_scroll_to_top_when_settled,
@@ -841,7 +338,6 @@ ap_users_view_class_init (ApUsersViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, AP_TYPE_USER);
 
   g_type_ensure (AP_TYPE_USER);
-  g_type_ensure (AP_TYPE_DEPARTMENT_OPTION);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/awarenessperf/AwarenessPerformance/"
@@ -859,11 +355,8 @@ ap_users_view_class_init (ApUsersViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, stack);
   gtk_widget_class_bind_template_child (widget_class, ApUsersView, status_label);
-  gtk_widget_class_bind_template_callback (widget_class, format_count);
-  gtk_widget_class_bind_template_callback (widget_class, format_not_watched_badge);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_show_all_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+  ap_users_view_bind_cell_callbacks (widget_class);
+  ap_users_view_bind_filter_callbacks (widget_class);
 }
 
 /* A page can arrive as hundreds of insertions: count once per frame. */
@@ -1008,53 +501,10 @@ on_list_replacing (ApUsersView *self,
 }
 
 static void
-ap_users_view_init_gtk_models (ApUsersView *self)
-{
-  GtkEveryFilter *filter;
-  GtkSorter *sorter;
-
-  self->search_filter = gtk_custom_filter_new (ap_users_view_match_search, self, NULL);
-  self->department_filter = gtk_custom_filter_new (ap_users_view_match_department, self, NULL);
-  filter = gtk_every_filter_new ();
-  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
-                           g_object_ref (GTK_FILTER (self->search_filter)));
-  gtk_multi_filter_append (GTK_MULTI_FILTER (filter),
-                           g_object_ref (GTK_FILTER (self->department_filter)));
-
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
-  gtk_filter_list_model_set_incremental (self->filter_model, TRUE);
-
-  sorter = gtk_column_view_get_sorter (self->column_view);
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (sorter));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "notify::pending",
-                           G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "notify::pending",
-                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sort_model, "notify::pending",
-                           G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
-}
-
-static void
 ap_users_view_init (ApUsersView *self)
 {
-  g_autoptr(ApDepartmentOption) all = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->departments = g_list_store_new (AP_TYPE_DEPARTMENT_OPTION);
-  all = ap_department_option_new (NULL, _("All departments"));
-  g_list_store_append (self->departments, all);
-  gtk_drop_down_set_model (self->department_dropdown, G_LIST_MODEL (self->departments));
-  ap_a11y_label_drop_down (self->department_dropdown, _("Department"));
-  g_signal_connect_object (self->department_dropdown, "notify::selected",
-                           G_CALLBACK (on_department_selected), self, G_CONNECT_SWAPPED);
+  ap_users_view_init_filters (self);
 
   if (g_strcmp0 (g_getenv ("AP_USERS_MODEL"), "gtk") == 0)
     {
@@ -1073,7 +523,7 @@ ap_users_view_init (ApUsersView *self)
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
         {
-          g_autoptr(GtkListItemFactory) factory = cell_factory_new (columns[i].sort);
+          g_autoptr(GtkListItemFactory) factory = ap_users_view_cell_factory_new (columns[i].sort);
 
           gtk_column_view_column_set_factory (COLUMN_AT (self, i), factory);
         }
@@ -1087,7 +537,7 @@ ap_users_view_init (ApUsersView *self)
       g_signal_connect_object (self->list_model, "notify::pending",
                                G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list_model, "notify::pending",
-                               G_CALLBACK (on_models_settling), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (ap_users_view_on_models_settling), self, G_CONNECT_SWAPPED);
     }
 
   gtk_single_selection_set_autoselect (self->selection, FALSE);
