@@ -72,9 +72,15 @@ ap_application_about_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWidget *about;
 
+  /* AdwAboutDialog from libadwaita 1.5 (AdwAboutWindow is deprecated since
+   * 1.6); the two take the same properties. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  about = g_object_new (ADW_TYPE_ABOUT_DIALOG,
+#else
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", parent,
                         "modal", TRUE,
+#endif
                         "application-name", _("Awareness Performance"),
                         "application-icon", APPLICATION_ID,
                         "version", PACKAGE_VERSION,
@@ -89,7 +95,11 @@ ap_application_about_action (GSimpleAction *action,
                         "copyright", "© 2026 The Awareness Performance authors",
                         "translator-credits", _("translator-credits"),
                         NULL);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_present (ADW_DIALOG (about), GTK_WIDGET (parent));
+#else
   gtk_window_present (GTK_WINDOW (about));
+#endif
 }
 
 static void

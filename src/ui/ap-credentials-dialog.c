@@ -7,6 +7,7 @@
 
 #include "ap-client.h"
 #include "ap-a11y.h"
+#include "ap-alert.h"
 #include "ap-credentials-dialog-private.h"
 #include "ap-error.h"
 #include "ap-keyring.h"
@@ -798,7 +799,7 @@ remove_credentials (ApCredentialsDialog *self)
 static void
 on_remove_response (ApCredentialsDialog *self,
                     const char          *response,
-                    AdwMessageDialog    *dialog)
+                    GtkWidget           *alert)
 {
   if (g_strcmp0 (response, "remove") == 0)
     remove_credentials (self);
@@ -807,23 +808,18 @@ on_remove_response (ApCredentialsDialog *self,
 static void
 on_remove_clicked (ApCredentialsDialog *self)
 {
-  AdwMessageDialog *dialog;
+  GtkWidget *alert = ap_alert_new (_("Remove Credentials?"),
+                                   _("The keys are removed from the keyring. To fetch data "
+                                     "again, you will need to enter them again."));
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Remove Credentials?"),
-                                                       _("The keys are removed from the keyring. "
-                                                         "To fetch data again, you will need to "
-                                                         "enter them again.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self,
+  ap_alert_add_response (alert, "cancel", _("_Cancel"));
+  ap_alert_add_response (alert, "remove", _("_Remove"));
+  ap_alert_set_response_appearance (alert, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  ap_alert_set_default_response (alert, "cancel");
+  ap_alert_set_close_response (alert, "cancel");
+  g_signal_connect_object (alert, "response", G_CALLBACK (on_remove_response), self,
                            G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  ap_alert_present (alert, GTK_WIDGET (self));
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "ap-error.h"
 #include "ap-a11y.h"
+#include "ap-alert.h"
 #include "ap-export-dialog.h"
 #include "ap-report.h"
 #include "ap-user.h"
@@ -41,7 +42,7 @@ typedef struct
   guint            n_users;
 
   GCancellable    *cancellable;
-  AdwMessageDialog *progress_dialog;
+  GtkWidget        *progress_dialog;
   GtkProgressBar  *progress_bar;
   guint            progress_timeout_id;
 
@@ -62,7 +63,7 @@ close_progress (ExportFlow *flow)
   g_signal_handlers_disconnect_by_data (flow->progress_dialog, flow);
   g_object_remove_weak_pointer (G_OBJECT (flow->progress_dialog),
                                 (gpointer *) &flow->progress_dialog);
-  gtk_window_destroy (GTK_WINDOW (flow->progress_dialog));
+  ap_alert_close (flow->progress_dialog);
   flow->progress_dialog = NULL;
   flow->progress_bar = NULL;
 }
@@ -139,13 +140,10 @@ static void
 show_failure (ExportFlow   *flow,
               const GError *error)
 {
-  AdwMessageDialog *dialog;
+  GtkWidget *alert = ap_alert_new (_("The Report Was Not Saved"), error->message);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (flow->parent,
-                                                       _("The Report Was Not Saved"),
-                                                       error->message));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  ap_alert_add_response (alert, "close", _("_Close"));
+  ap_alert_present (alert, GTK_WIDGET (flow->parent));
 }
 
 static void
@@ -216,23 +214,23 @@ on_progress (guint    users_written,
   total = format_count (users_total);
   /* Translators: progress of an export, e.g. "12,000 of 100,000 users written" */
   body = g_strdup_printf (_("%s of %s users written"), written, total);
-  adw_message_dialog_set_body (flow->progress_dialog, body);
+  ap_alert_set_body (flow->progress_dialog, body);
   gtk_progress_bar_set_fraction (flow->progress_bar,
                                  users_total > 0 ? (double) users_written / users_total : 1.0);
 }
 
 static void
-on_progress_response (AdwMessageDialog *dialog,
-                      const char       *response,
-                      gpointer          user_data)
+on_progress_response (GtkWidget  *alert,
+                      const char *response,
+                      gpointer    user_data)
 {
   ExportFlow *flow = user_data;
 
   /* The dialog closes itself (a weak pointer tells us); the export ends
    * with "cancelled" and closes it if it is still there. */
-  g_signal_handlers_disconnect_by_data (dialog, flow);
-  adw_message_dialog_set_body (dialog, _("Cancelling…"));
-  gtk_widget_set_sensitive (GTK_WIDGET (dialog), FALSE);
+  g_signal_handlers_disconnect_by_data (alert, flow);
+  ap_alert_set_body (alert, _("Cancelling…"));
+  gtk_widget_set_sensitive (alert, FALSE);
   g_cancellable_cancel (flow->cancellable);
 }
 
@@ -247,19 +245,17 @@ on_progress_timeout (gpointer user_data)
   flow->progress_timeout_id = 0;
 
   body = g_strdup_printf (_("%s of %s users written"), "0", total);
-  flow->progress_dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (flow->parent,
-                                                                      _("Exporting Report"),
-                                                                      body));
+  flow->progress_dialog = ap_alert_new (_("Exporting Report"), body);
   bar = gtk_progress_bar_new ();
   gtk_widget_set_margin_top (bar, 6);
   flow->progress_bar = GTK_PROGRESS_BAR (bar);
-  adw_message_dialog_set_extra_child (flow->progress_dialog, bar);
-  adw_message_dialog_add_response (flow->progress_dialog, "cancel", _("_Cancel"));
-  adw_message_dialog_set_close_response (flow->progress_dialog, "cancel");
+  ap_alert_set_extra_child (flow->progress_dialog, bar);
+  ap_alert_add_response (flow->progress_dialog, "cancel", _("_Cancel"));
+  ap_alert_set_close_response (flow->progress_dialog, "cancel");
   g_object_add_weak_pointer (G_OBJECT (flow->progress_dialog),
                              (gpointer *) &flow->progress_dialog);
   g_signal_connect (flow->progress_dialog, "response", G_CALLBACK (on_progress_response), flow);
-  gtk_window_present (GTK_WINDOW (flow->progress_dialog));
+  ap_alert_present (flow->progress_dialog, GTK_WIDGET (flow->parent));
 
   return G_SOURCE_REMOVE;
 }
@@ -399,14 +395,14 @@ choose_file (ExportFlow *flow)
 #endif
 
 static void
-on_choice_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    gpointer          user_data)
+on_choice_response (GtkWidget  *alert,
+                    const char *response,
+                    gpointer    user_data)
 {
   ExportFlow *flow = user_data;
 
   /* Closing after a response must not answer twice. */
-  g_signal_handlers_disconnect_by_data (dialog, flow);
+  g_signal_handlers_disconnect_by_data (alert, flow);
 
   if (g_strcmp0 (response, "export") != 0)
     {
@@ -560,7 +556,7 @@ ap_export_dialog_present (GtkWindow       *parent,
                           AdwToastOverlay     *toasts)
 {
   ExportFlow *flow;
-  AdwMessageDialog *dialog;
+  GtkWidget *alert;
 
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
   g_return_if_fail (G_IS_LIST_MODEL (view));
@@ -570,18 +566,16 @@ ap_export_dialog_present (GtkWindow       *parent,
 
   flow = export_flow_new (parent, view, all, query, scope, toasts);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Export Report"), NULL));
-  adw_message_dialog_set_extra_child (dialog, build_choices (flow));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "export", _("_Export…"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "export", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "export");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  ap_a11y_name_buttons (GTK_WIDGET (dialog));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_choice_response), flow);
-  gtk_window_present (GTK_WINDOW (dialog));
+  alert = ap_alert_new (_("Export Report"), NULL);
+  ap_alert_set_extra_child (alert, build_choices (flow));
+  ap_alert_add_response (alert, "cancel", _("_Cancel"));
+  ap_alert_add_response (alert, "export", _("_Export…"));
+  ap_alert_set_response_appearance (alert, "export", ADW_RESPONSE_SUGGESTED);
+  ap_alert_set_default_response (alert, "export");
+  ap_alert_set_close_response (alert, "cancel");
+  ap_a11y_name_buttons (alert);
+  g_signal_connect (alert, "response", G_CALLBACK (on_choice_response), flow);
+  ap_alert_present (alert, GTK_WIDGET (parent));
 }
 
 void

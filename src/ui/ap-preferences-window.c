@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-alert.h"
 #include "ap-preferences-window.h"
 
 struct _ApPreferencesWindow
@@ -55,7 +56,7 @@ forget_cb (GObject      *object,
 }
 
 static void
-on_forget_response (AdwMessageDialog    *dialog,
+on_forget_response (GtkWidget           *alert,
                     const char          *response,
                     ApPreferencesWindow *self)
 {
@@ -73,20 +74,18 @@ forget_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   ApPreferencesWindow *self = AP_PREFERENCES_WINDOW (widget);
-  AdwMessageDialog *dialog;
+  GtkWidget *alert = ap_alert_new (_("Forget History?"),
+                                   _("Every saved snapshot is deleted from this computer. The "
+                                     "data shown now stays until the app closes; what changed "
+                                     "since earlier fetches cannot be shown any more."));
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Forget History?"),
-                                                       _("Every saved snapshot is deleted from "
-                                                         "this computer. The data shown now stays "
-                                                         "until the app closes; what changed "
-                                                         "since earlier fetches cannot be shown "
-                                                         "any more.")));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "forget", _("_Forget"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "forget", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_forget_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  ap_alert_add_response (alert, "cancel", _("_Cancel"));
+  ap_alert_add_response (alert, "forget", _("_Forget"));
+  ap_alert_set_response_appearance (alert, "forget", ADW_RESPONSE_DESTRUCTIVE);
+  ap_alert_set_default_response (alert, "cancel");
+  ap_alert_set_close_response (alert, "cancel");
+  g_signal_connect_object (alert, "response", G_CALLBACK (on_forget_response), self, 0);
+  ap_alert_present (alert, GTK_WIDGET (self));
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "ap-analysis.h"
+#include "ap-alert.h"
 #include "ap-print.h"
 
 /* The report's own margins; a printer's unprintable border counts
@@ -95,12 +96,11 @@ on_print_done (GtkPrintOperation       *operation,
   if (error != NULL && parent != NULL &&
       g_object_get_data (G_OBJECT (operation), "ap-error-shown") == NULL)
     {
-      GtkWidget *dialog = adw_message_dialog_new (parent, _("The Report Was Not Printed"),
-                                                  error->message);
+      GtkWidget *alert = ap_alert_new (_("The Report Was Not Printed"), error->message);
 
       g_object_set_data (G_OBJECT (operation), "ap-error-shown", GINT_TO_POINTER (TRUE));
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      ap_alert_add_response (alert, "close", _("_Close"));
+      ap_alert_present (alert, GTK_WIDGET (parent));
     }
 }
 

@@ -10,6 +10,7 @@
 #include "ap-error.h"
 #include "ap-export-dialog.h"
 #include "report-test-util.h"
+#include "../ap-test-alert.h"
 
 /* The export flow as the window drives it: the dialog over a filtered and
  * sorted view, the choice of format and scope, then the writing. Most cases
@@ -167,34 +168,6 @@ find_named (GtkWidget  *widget,
     }
 
   return NULL;
-}
-
-/* The toplevel AdwMessageDialog whose heading is @heading. */
-static AdwMessageDialog *
-find_dialog (const char *heading)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) &&
-          gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
-}
-
-/* As a click does: the response, then the dialog closes. */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  adw_message_dialog_response (dialog, response);
-  gtk_window_close (GTK_WINDOW (dialog));
 }
 
 static void
@@ -412,14 +385,14 @@ test_save_dialog (Fixture       *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->dir, "chosen.csv", NULL);
   g_autofree char *contents = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
   g_settings_set_string (fixture->settings, "export-format", "csv");
   ap_export_dialog_set_test_target (NULL, on_finished, fixture);
   present (fixture);
-  dialog = find_dialog ("Export Report");
+  dialog = ap_test_find_alert ("Export Report");
   g_assert_nonnull (dialog);
-  respond (dialog, "export");
+  ap_test_alert_respond (dialog, "export");
 
   save_through_dialog (fixture, "chosen.csv");
   wait_finished (fixture);
@@ -439,7 +412,7 @@ test_save_dialog_cancel (Fixture       *fixture,
 
   ap_export_dialog_set_test_target (NULL, on_finished, fixture);
   present (fixture);
-  respond (find_dialog ("Export Report"), "export");
+  ap_test_alert_respond (ap_test_find_alert ("Export Report"), "export");
 
   WAIT_FOR ((chooser = ready_file_chooser ()) != NULL, "the save dialog");
   gtk_widget_activate (find_button (GTK_WIDGET (chooser), "_Cancel"));
@@ -464,7 +437,7 @@ test_open_saved (Fixture       *fixture,
   g_settings_set_string (fixture->settings, "export-format", "csv");
   ap_export_dialog_set_test_target (NULL, on_finished, fixture);
   present (fixture);
-  respond (find_dialog ("Export Report"), "export");
+  ap_test_alert_respond (ap_test_find_alert ("Export Report"), "export");
   save_through_dialog (fixture, "to-open.csv");
   wait_finished (fixture);
   g_assert_no_error (fixture->error);
@@ -488,7 +461,7 @@ test_filtered_view (Fixture       *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *contents = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *view_button;
   guint n_view = g_list_model_get_n_items (G_LIST_MODEL (fixture->view));
   gsize len;
@@ -498,15 +471,15 @@ test_filtered_view (Fixture       *fixture,
   ap_export_dialog_set_test_target (file, on_finished, fixture);
   present (fixture);
 
-  dialog = find_dialog ("Export Report");
+  dialog = ap_test_find_alert ("Export Report");
   g_assert_nonnull (dialog);
   /* The remembered format is preselected, the current view is the default. */
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
-    find_named (GTK_WIDGET (dialog), "format-csv"))));
-  view_button = find_named (GTK_WIDGET (dialog), "scope-view");
+    find_named (dialog, "format-csv"))));
+  view_button = find_named (dialog, "scope-view");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (view_button)));
 
-  respond (dialog, "export");
+  ap_test_alert_respond (dialog, "export");
   wait_finished (fixture);
   g_assert_no_error (fixture->error);
 
@@ -554,17 +527,17 @@ test_pdf_scope (Fixture       *fixture,
       const char *argv[] = { "pdftotext", path, "-", NULL };
       g_autofree char *text = NULL;
       g_autoptr(GError) error = NULL;
-      AdwMessageDialog *dialog;
+      GtkWidget *dialog;
       int status;
 
       fixture->finished = FALSE;
       ap_export_dialog_set_test_target (file, on_finished, fixture);
       present (fixture);
-      dialog = find_dialog ("Export Report");
+      dialog = ap_test_find_alert ("Export Report");
       g_assert_nonnull (dialog);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (GTK_WIDGET (dialog),
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (dialog,
                                                                  scopes[i])), TRUE);
-      respond (dialog, "export");
+      ap_test_alert_respond (dialog, "export");
       wait_finished (fixture);
       g_assert_no_error (fixture->error);
 
@@ -592,22 +565,22 @@ test_all_users_json (Fixture       *fixture,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *saved = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   JsonArray *users;
 
   g_settings_set_string (fixture->settings, "export-format", "pdf");
   ap_export_dialog_set_test_target (file, on_finished, fixture);
   present (fixture);
 
-  dialog = find_dialog ("Export Report");
+  dialog = ap_test_find_alert ("Export Report");
   g_assert_nonnull (dialog);
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
-    find_named (GTK_WIDGET (dialog), "format-pdf"))));
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (GTK_WIDGET (dialog),
+    find_named (dialog, "format-pdf"))));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (dialog,
                                                              "format-json")), TRUE);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (GTK_WIDGET (dialog),
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_named (dialog,
                                                              "scope-all")), TRUE);
-  respond (dialog, "export");
+  ap_test_alert_respond (dialog, "export");
   wait_finished (fixture);
   g_assert_no_error (fixture->error);
 
@@ -628,13 +601,13 @@ test_backed_out (Fixture       *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->dir, "never.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
 
   ap_export_dialog_set_test_target (file, on_finished, fixture);
   present (fixture);
-  dialog = find_dialog ("Export Report");
+  dialog = ap_test_find_alert ("Export Report");
   g_assert_nonnull (dialog);
-  respond (dialog, "cancel");
+  ap_test_alert_respond (dialog, "cancel");
   wait_finished (fixture);
 
   g_assert_no_error (fixture->error);
@@ -647,21 +620,21 @@ test_failure (Fixture       *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->dir, "missing", "report.pdf", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  AdwMessageDialog *dialog;
-  AdwMessageDialog *failure;
+  GtkWidget *dialog;
+  GtkWidget *failure;
 
   g_settings_set_string (fixture->settings, "export-format", "pdf");
   ap_export_dialog_set_test_target (file, on_finished, fixture);
   present (fixture);
-  dialog = find_dialog ("Export Report");
-  respond (dialog, "export");
+  dialog = ap_test_find_alert ("Export Report");
+  ap_test_alert_respond (dialog, "export");
   wait_finished (fixture);
 
   g_assert_error (fixture->error, AP_ERROR, AP_ERROR_WRITE);
-  failure = find_dialog ("The Report Was Not Saved");
+  failure = ap_test_find_alert ("The Report Was Not Saved");
   g_assert_nonnull (failure);
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (failure), "does not exist"));
-  gtk_window_destroy (GTK_WINDOW (failure));
+  g_assert_nonnull (strstr (ap_alert_get_body (failure), "does not exist"));
+  ap_alert_close (failure);
   g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
 }
 
@@ -701,7 +674,7 @@ test_progress_cancel (Fixture       *fixture,
   g_autofree char *path = g_build_filename (fixture->dir, "big.pdf", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GListStore) big = g_list_store_new (AP_TYPE_USER);
-  AdwMessageDialog *progress = NULL;
+  GtkWidget *progress = NULL;
   guint timeout_id;
 
   for (guint i = 0; i < 60000; i++)
@@ -717,17 +690,16 @@ test_progress_cancel (Fixture       *fixture,
                                    fixture->query, NULL, fixture->toasts, file, NULL,
                                    on_exported, fixture);
   timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, NULL);
-  while (!fixture->finished && (progress = find_dialog ("Exporting Report")) == NULL)
+  while (!fixture->finished && (progress = ap_test_find_alert ("Exporting Report")) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout_id);
   g_assert_nonnull (progress);
   g_assert_false (fixture->finished);
 
-  adw_message_dialog_response (progress, "cancel");
-  gtk_window_close (GTK_WINDOW (progress));
+  ap_test_alert_respond (progress, "cancel");
   wait_finished (fixture);
   g_assert_error (fixture->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_null (find_dialog ("Exporting Report"));
+  g_assert_null (ap_test_find_alert ("Exporting Report"));
   g_assert_cmpuint (report_test_count_files (fixture->dir), ==, 0);
 }
 

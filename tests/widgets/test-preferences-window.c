@@ -8,6 +8,7 @@
 #include "ap-preferences-window.h"
 #include "ap-resources.h"
 
+#include "../ap-test-alert.h"
 #include "../ap-test-util.h"
 #include "../report/report-test-util.h"
 
@@ -102,19 +103,11 @@ test_settings_and_forget (void)
   /* Forget asks first: nothing is deleted until the person confirms. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "preferences.forget", NULL));
   {
-    GListModel *toplevels = gtk_window_get_toplevels ();
-    AdwMessageDialog *dialog = NULL;
+    GtkWidget *alert = ap_test_find_alert ("Forget History?");
 
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
-      {
-        g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-        if (ADW_IS_MESSAGE_DIALOG (item))
-          dialog = ADW_MESSAGE_DIALOG (item);
-      }
-    g_assert_nonnull (dialog);
+    g_assert_nonnull (alert);
     g_assert_false (forgotten (history));
-    adw_message_dialog_response (dialog, "forget");
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    ap_test_alert_respond (alert, "forget");
   }
   g_assert_true (spin_until (forgotten, history, 10000));
 
