@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "ap-window-private.h"
 
@@ -23,7 +24,11 @@
  * AP_USERS_MODEL=gtk runs the users view on its former GtkFilterListModel
  * and GtkSortListModel, for the comparison.
  * BENCH_UI_UNSORTED=1 loads with no column sorted, to see what sorting
- * during the load costs. The last line holds every figure for scripts. */
+ * during the load costs. BENCH_UI_GAPS=MS prints every gap of the main
+ * loop of at least MS ms of its CPU time, and the phases of each frame
+ * that long, with their monotonic times (perf record -k CLOCK_MONOTONIC
+ * gives samples the same clock). The last line holds every figure for
+ * scripts. */
 
 typedef enum
 {
@@ -48,6 +53,11 @@ typedef struct
   gint64         max_gap;
   gint64         max_gap_end;   /* when the longest gap ended */
   gint64         max_gap_loading;   /* longest gap after the first page arrived */
+  /* the same gaps in the main thread's own CPU time: what our code costs
+   * it, without the time it waited for a core on a loaded machine */
+  gint64         last_tick_cpu;
+  gint64         max_gap_cpu;
+  gint64         max_gap_cpu_loading;
 
   gint64         t_start;
   gint64         t_first_page;
@@ -61,15 +71,19 @@ typedef struct
   gint64         t_search_changed;
   gint64         sort_time;
   gint64         sort_stall;
+  gint64         sort_stall_cpu;
   gint64         sort_email_time;
   gint64         sort_email_stall;
+  gint64         sort_email_stall_cpu;
   gint64         search_time;
   gint64         search_time_from_changed;
   gint64         search_stall;
+  gint64         search_stall_cpu;
   guint          n_matching;
 
   gboolean       want_paint;    /* the phase's work is done; the next paint ends it */
   guint          search_delay_ms;
+  gint64         gap_log_us;
   int            status;
 } Bench;
 
@@ -79,6 +93,15 @@ static double
 ms (gint64 us)
 {
   return us / 1000.0;
+}
+
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static long
@@ -122,23 +145,30 @@ finish (void)
   printf ("  (it ended %.1f ms after the first page arrived; the first row was painted at %.1f ms)\n",
           ms (bench.load_stall_end - bench.t_first_page), ms (bench.t_first_row - bench.t_first_page));
   report_line ("longest stall from the first page to loaded", ms (bench.max_gap_loading), "ms", 16);
+  report_line ("  the same, main thread's CPU time", ms (bench.max_gap_cpu_loading), "ms", 16);
   report_line ("peak RSS", rss_mib, "MiB", 250);
   report_line ("sort by Not watched, to painted frame", ms (bench.sort_time), "ms", 100);
   report_line ("longest stall while sorting", ms (bench.sort_stall), "ms", 16);
+  report_line ("  the same, main thread's CPU time", ms (bench.sort_stall_cpu), "ms", 16);
   report_line ("sort by Email, to painted frame", ms (bench.sort_email_time), "ms", 100);
   report_line ("longest stall while sorting by Email", ms (bench.sort_email_stall), "ms", 16);
+  report_line ("  the same, main thread's CPU time", ms (bench.sort_email_stall_cpu), "ms", 16);
   printf ("search: one keystroke, %u users match\n", bench.n_matching);
   report_line ("keystroke to painted frame (incl. debounce)", ms (bench.search_time), "ms", 16);
   printf ("  (the search entry waits %u ms after a keystroke before searching)\n",
           bench.search_delay_ms);
   report_line ("search-changed to painted frame", ms (bench.search_time_from_changed), "ms", 16);
   report_line ("longest stall while searching", ms (bench.search_stall), "ms", 16);
+  report_line ("  the same, main thread's CPU time", ms (bench.search_stall_cpu), "ms", 16);
   printf ("figures: first_row=%.1f load=%.1f start_stall=%.1f load_stall=%.1f rss=%.1f sort=%.1f sort_stall=%.1f "
-          "sort_email=%.1f sort_email_stall=%.1f keystroke=%.1f search=%.1f search_stall=%.1f\n",
+          "sort_email=%.1f sort_email_stall=%.1f keystroke=%.1f search=%.1f search_stall=%.1f "
+          "load_stall_cpu=%.1f sort_stall_cpu=%.1f sort_email_stall_cpu=%.1f search_stall_cpu=%.1f\n",
           ms (bench.t_first_row - bench.t_first_page), ms (bench.t_loaded - bench.t_start),
           ms (bench.load_stall), ms (bench.max_gap_loading), rss_mib, ms (bench.sort_time), ms (bench.sort_stall),
           ms (bench.sort_email_time), ms (bench.sort_email_stall), ms (bench.search_time),
-          ms (bench.search_time_from_changed), ms (bench.search_stall));
+          ms (bench.search_time_from_changed), ms (bench.search_stall),
+          ms (bench.max_gap_cpu_loading), ms (bench.sort_stall_cpu), ms (bench.sort_email_stall_cpu),
+          ms (bench.search_stall_cpu));
   fflush (stdout);
 
   gtk_window_destroy (GTK_WINDOW (bench.window));
@@ -157,6 +187,7 @@ start_search (void)
 
   bench.phase = PHASE_SEARCHING;
   bench.max_gap = 0;
+  bench.max_gap_cpu = 0;
   bench.want_paint = FALSE;
   bench.t_search_changed = 0;
   bench.t_op = g_get_monotonic_time ();
@@ -176,6 +207,7 @@ start_sort (Phase       phase,
 
   bench.phase = phase;
   bench.max_gap = 0;
+  bench.max_gap_cpu = 0;
   bench.want_paint = FALSE;
   bench.t_op = g_get_monotonic_time ();
   gtk_column_view_sort_by_column (ap_users_view_get_column_view (view),
@@ -188,11 +220,31 @@ models_settled (void)
   return ap_users_view_get_pending (users_view ()) == 0;
 }
 
+/* With BENCH_UI_GAPS, each frame's phases in the main thread's CPU time:
+ * the tick callbacks (update), size allocation (layout), drawing (paint). */
+static gint64 frame_cpu[4];
+static gint64 frame_wall[4];
+
+static void
+on_frame_phase (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  frame_cpu[GPOINTER_TO_INT (user_data)] = thread_cpu_usec ();
+  frame_wall[GPOINTER_TO_INT (user_data)] = g_get_monotonic_time ();
+}
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 gpointer       user_data)
 {
   gint64 now = g_get_monotonic_time ();
+
+  if (bench.gap_log_us > 0 && thread_cpu_usec () - frame_cpu[0] >= bench.gap_log_us)
+    g_printerr ("frame: phase %d, update %.1f, layout %.1f, paint %.1f ms CPU; "
+                "%.6f update %.6f layout %.6f paint %.6f\n",
+                bench.phase, ms (frame_cpu[1] - frame_cpu[0]), ms (frame_cpu[2] - frame_cpu[1]),
+                ms (thread_cpu_usec () - frame_cpu[2]), frame_wall[0] / 1e6,
+                frame_wall[1] / 1e6, frame_wall[2] / 1e6, now / 1e6);
 
   if (bench.phase == PHASE_LOADING && bench.t_first_page != 0 && bench.t_first_row == 0 &&
       g_list_model_get_n_items (G_LIST_MODEL (ap_users_view_get_selection (users_view ()))) > 0)
@@ -214,12 +266,14 @@ on_after_paint (GdkFrameClock *clock,
     case PHASE_SORTING:
       bench.sort_time = now - bench.t_op;
       bench.sort_stall = bench.max_gap;
+      bench.sort_stall_cpu = bench.max_gap_cpu;
       start_sort (PHASE_SORTING_EMAIL, "email", GTK_SORT_ASCENDING);
       break;
 
     case PHASE_SORTING_EMAIL:
       bench.sort_email_time = now - bench.t_op;
       bench.sort_email_stall = bench.max_gap;
+      bench.sort_email_stall_cpu = bench.max_gap_cpu;
       start_search ();
       break;
 
@@ -227,6 +281,7 @@ on_after_paint (GdkFrameClock *clock,
       bench.search_time = now - bench.t_op;
       bench.search_time_from_changed = now - bench.t_search_changed;
       bench.search_stall = bench.max_gap;
+      bench.search_stall_cpu = bench.max_gap_cpu;
       bench.n_matching =
         g_list_model_get_n_items (ap_users_view_get_visible_users (users_view ()));
       finish ();
@@ -250,17 +305,29 @@ static gboolean
 on_tick (gpointer user_data)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_usec ();
+  gboolean loading = bench.last_tick != 0 && bench.t_first_page != 0 &&
+                     bench.last_tick >= bench.t_first_page &&
+                     (bench.phase == PHASE_LOADING || bench.phase == PHASE_LOAD_SETTLING);
 
   if (bench.last_tick != 0 && now - bench.last_tick > bench.max_gap)
     {
       bench.max_gap = now - bench.last_tick;
       bench.max_gap_end = now;
     }
-  if (bench.last_tick != 0 && bench.t_first_page != 0 && bench.last_tick >= bench.t_first_page &&
-      (bench.phase == PHASE_LOADING || bench.phase == PHASE_LOAD_SETTLING) &&
-      now - bench.last_tick > bench.max_gap_loading)
+  if (bench.last_tick != 0 && cpu - bench.last_tick_cpu > bench.max_gap_cpu)
+    bench.max_gap_cpu = cpu - bench.last_tick_cpu;
+  if (loading && now - bench.last_tick > bench.max_gap_loading)
     bench.max_gap_loading = now - bench.last_tick;
+  if (loading && cpu - bench.last_tick_cpu > bench.max_gap_cpu_loading)
+    bench.max_gap_cpu_loading = cpu - bench.last_tick_cpu;
+  /* BENCH_UI_GAPS=MS prints every gap of at least MS of CPU time, with its
+   * monotonic end, to find it in a profile (perf record -k CLOCK_MONOTONIC) */
+  if (bench.last_tick != 0 && bench.gap_log_us > 0 && cpu - bench.last_tick_cpu >= bench.gap_log_us)
+    g_printerr ("gap: phase %d, %.1f ms CPU, %.1f ms wall, ended at %.6f s\n", bench.phase,
+                ms (cpu - bench.last_tick_cpu), ms (now - bench.last_tick), now / 1e6);
   bench.last_tick = now;
+  bench.last_tick_cpu = cpu;
 
   if (bench.want_paint)
     return G_SOURCE_CONTINUE;
@@ -371,6 +438,12 @@ on_activate (GApplication *app)
   gtk_widget_realize (GTK_WIDGET (bench.window));
   bench.frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
   g_signal_connect (bench.frame_clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+  g_signal_connect (bench.frame_clock, "before-paint", G_CALLBACK (on_frame_phase),
+                    GINT_TO_POINTER (0));
+  g_signal_connect_after (bench.frame_clock, "update", G_CALLBACK (on_frame_phase),
+                          GINT_TO_POINTER (1));
+  g_signal_connect_after (bench.frame_clock, "layout", G_CALLBACK (on_frame_phase),
+                          GINT_TO_POINTER (2));
 
   g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
   g_timeout_add_seconds (600, on_give_up, NULL);
@@ -409,6 +482,9 @@ main (int   argc,
 
   printf ("bench-ui: %u users x %u records (each user 0..%u), loaded by the window\n",
           n_users, n_records, 2 * n_records);
+
+  if (g_getenv ("BENCH_UI_GAPS") != NULL)
+    bench.gap_log_us = (gint64) (g_ascii_strtod (g_getenv ("BENCH_UI_GAPS"), NULL) * 1000);
 
   bench.mock = ap_mock_server_new ();
   ap_mock_server_set_dataset (bench.mock, n_users, 8, n_records, 1);
