@@ -13,6 +13,14 @@ struct _ApRampModel
 
   GListModel *model;
   guint       limit;
+
+  /* While an insertion or removal is passed on in two emissions, the
+   * items in between: @emit_n of them, and from @shift_from on the
+   * model's items @shift further down. */
+  gboolean    emitting;
+  guint       emit_n;
+  guint       shift_from;
+  guint       shift;
 };
 
 static GType
@@ -26,6 +34,8 @@ ap_ramp_model_get_n_items (GListModel *list)
 {
   ApRampModel *self = AP_RAMP_MODEL (list);
 
+  if (self->emitting)
+    return self->emit_n;
   return MIN (g_list_model_get_n_items (self->model), self->limit);
 }
 
@@ -35,6 +45,14 @@ ap_ramp_model_get_item (GListModel *list,
 {
   ApRampModel *self = AP_RAMP_MODEL (list);
 
+  if (self->emitting)
+    {
+      if (position >= self->emit_n)
+        return NULL;
+      if (position >= self->shift_from)
+        position += self->shift;
+      return g_list_model_get_item (self->model, position);
+    }
   if (position >= self->limit)
     return NULL;
   return g_list_model_get_item (self->model, position);
@@ -73,7 +91,44 @@ on_items_changed (ApRampModel *self,
   n_before = MIN (n_after - added + removed, self->limit);
   n_after = MIN (n_after, self->limit);
 
-  /* Everything from @position to the limit: a few hundred rows at most. */
+  /* An insertion below the limit: the new rows, then the rows it pushed
+   * past the limit go. The rows that stay keep their widgets in a list
+   * view, and rows pushed out of its range lend theirs to the new ones. */
+  if (removed == 0)
+    {
+      guint in = MIN (added, self->limit - position);
+
+      self->emitting = TRUE;
+      self->emit_n = n_before + in;
+      self->shift_from = position + in;
+      self->shift = added - in;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, in);
+      self->emitting = FALSE;
+      if (n_before + in > n_after)
+        g_list_model_items_changed (G_LIST_MODEL (self), n_after, n_before + in - n_after, 0);
+      return;
+    }
+
+  /* A removal: the rows that went, then the rows that moved up from past
+   * the limit. */
+  if (added == 0)
+    {
+      guint out = MIN (removed, n_before - position);
+
+      self->emitting = TRUE;
+      self->emit_n = n_before - out;
+      self->shift_from = G_MAXUINT;
+      self->shift = 0;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, out, 0);
+      self->emitting = FALSE;
+      if (n_after > n_before - out)
+        g_list_model_items_changed (G_LIST_MODEL (self), n_before - out, 0,
+                                    n_after - (n_before - out));
+      return;
+    }
+
+  /* Anything else: everything from @position to the limit, a few hundred
+   * rows at most. */
   if (n_before > position || n_after > position)
     g_list_model_items_changed (G_LIST_MODEL (self), position, n_before - position,
                                 n_after - position);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ap-text-cell.h"
 
@@ -20,6 +21,54 @@ struct _ApTextCell
 
 G_DEFINE_FINAL_TYPE (ApTextCell, ap_text_cell, GTK_TYPE_WIDGET)
 
+/* What every cell of one font shares: its line height, and the widths of
+ * the short texts seen (counts repeat: "0" to "20"). A new cell would
+ * otherwise ask pango for the font's metrics, which shapes a sample text,
+ * and shape its own text: a few hundred new cells are a long frame. One
+ * font at a time: a table uses one or two, and a new font starts over. */
+typedef struct
+{
+  PangoFontDescription *font;
+  PangoFontMap         *font_map;    /* compared, not held */
+  PangoLanguage        *language;
+  int                   line_height;
+  GHashTable           *widths;      /* short text -> natural width + 1 */
+} FontCache;
+
+static FontCache font_cache;
+
+#define MAX_CACHED_TEXT 16
+#define MAX_CACHED_WIDTHS 4096
+
+static FontCache *
+font_cache_for (PangoContext *context)
+{
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  PangoFontMap *font_map = pango_context_get_font_map (context);
+  PangoLanguage *language = pango_context_get_language (context);
+  PangoFontMetrics *metrics;
+
+  if (font_cache.font != NULL && font_cache.font_map == font_map &&
+      font_cache.language == language && pango_font_description_equal (font_cache.font, font))
+    return &font_cache;
+
+  g_clear_pointer (&font_cache.font, pango_font_description_free);
+  g_clear_pointer (&font_cache.widths, g_hash_table_unref);
+  font_cache.font = pango_font_description_copy (font);
+  font_cache.font_map = font_map;
+  font_cache.language = language;
+  font_cache.widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  metrics = pango_context_get_metrics (context, NULL, NULL);
+  font_cache.line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
+  if (font_cache.line_height <= 0)
+    font_cache.line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
+                                                pango_font_metrics_get_descent (metrics));
+  pango_font_metrics_unref (metrics);
+
+  return &font_cache;
+}
+
 static void
 ap_text_cell_measure (GtkWidget      *widget,
                       GtkOrientation  orientation,
@@ -30,21 +79,16 @@ ap_text_cell_measure (GtkWidget      *widget,
                       int            *natural_baseline)
 {
   ApTextCell *self = AP_TEXT_CELL (widget);
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  FontCache *cache;
+  gpointer cached;
 
   if (orientation == GTK_ORIENTATION_VERTICAL)
     {
       /* The line height from the font alone: no text to lay out. */
-      PangoContext *context = gtk_widget_get_pango_context (widget);
-
       if (self->line_height_serial != pango_context_get_serial (context))
         {
-          PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-
-          self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
-          if (self->line_height <= 0)
-            self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
-                                                   pango_font_metrics_get_descent (metrics));
-          pango_font_metrics_unref (metrics);
+          self->line_height = font_cache_for (context)->line_height;
           self->line_height_serial = pango_context_get_serial (context);
         }
       *minimum = *natural = self->line_height;
@@ -54,12 +98,25 @@ ap_text_cell_measure (GtkWidget      *widget,
   /* Ellipsized: no minimum width; the text's width when someone asks. */
   *minimum = 0;
   *natural = 0;
-  if (self->text != NULL && *self->text != '\0')
-    {
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, self->text);
+  if (self->text == NULL || *self->text == '\0')
+    return;
 
-      pango_layout_get_pixel_size (layout, natural, NULL);
+  cache = font_cache_for (context);
+  if (g_hash_table_lookup_extended (cache->widths, self->text, NULL, &cached))
+    {
+      *natural = GPOINTER_TO_INT (cached) - 1;
+      return;
     }
+
+  {
+    g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, self->text);
+
+    pango_layout_get_pixel_size (layout, natural, NULL);
+  }
+
+  if (strlen (self->text) <= MAX_CACHED_TEXT &&
+      g_hash_table_size (cache->widths) < MAX_CACHED_WIDTHS)
+    g_hash_table_insert (cache->widths, g_strdup (self->text), GINT_TO_POINTER (*natural + 1));
 }
 
 static void

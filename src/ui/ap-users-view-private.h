@@ -36,6 +36,7 @@ struct _ApUsersView
   ApUserListModel     *list_model;
   ApRampModel         *ramp;
   guint                ramp_id;
+  GtkWidget           *ramp_widget;     /* the list the ramp's tick runs on */
   GtkSingleSelection  *selection;
 
   /* AP_USERS_MODEL=gtk: the filter and sort list models this view used

@@ -95,6 +95,27 @@ on_store_items_changed (ApUsersView *self,
     self->scroll_to_top = TRUE;
 }
 
+/* Only the list on screen has the rows: a list view builds row widgets
+ * for its rows whether it is shown or not, and building them twice made
+ * the first frames of a load twice as long. The selection is shared, so it
+ * stays when the layout changes. */
+static void
+ap_users_view_attach_shown_list (ApUsersView *self)
+{
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
+
+  if (self->compact)
+    {
+      gtk_column_view_set_model (self->column_view, NULL);
+      gtk_list_view_set_model (self->rows_view, model);
+    }
+  else
+    {
+      gtk_list_view_set_model (self->rows_view, NULL);
+      gtk_column_view_set_model (self->column_view, model);
+    }
+}
+
 /* GTK 4.8 has no gtk_column_view_scroll_to(); its inner list view has the
  * scroll action, which moves the anchor (an adjustment change would be
  * undone by the next layout). */
@@ -262,8 +283,8 @@ ap_users_view_dispose (GObject *object)
   g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_handle_id (&self->status_id, g_source_remove);
   g_clear_handle_id (&self->search_id, g_source_remove);
-  if (self->ramp_id != 0 && self->column_view != NULL)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
+  if (self->ramp_id != 0 && self->ramp_widget != NULL)
+    gtk_widget_remove_tick_callback (self->ramp_widget, self->ramp_id);
   self->ramp_id = 0;
   g_clear_object (&self->reselect);
 
@@ -402,8 +423,11 @@ on_list_items_changed_before (ApUsersView *self,
 /* GTK 4.8's list views build about 200 rows at once for the first
  * items, each a row, six cells and their labels: one long frame. Shown
  * through an ApRampModel that grows by RAMP_STEP rows a frame, the first rows
- * appear at once and the rest are built over the next frames. */
-#define RAMP_STEP 25
+ * appear at once and the rest are built over the next frames. A new row
+ * costs GTK 4.8 about 1 ms of style and size computation (bench/ui/run
+ * with BENCH_UI_GAPS), and pages merged in meanwhile bring rows of their
+ * own into the first ones, so a frame builds few. */
+#define RAMP_STEP 5
 #define RAMP_END 200
 
 static gboolean
@@ -430,10 +454,17 @@ ap_users_view_end_ramp (ApUsersView *self)
 {
   if (self->ramp_id != 0)
     {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
+      gtk_widget_remove_tick_callback (self->ramp_widget, self->ramp_id);
       self->ramp_id = 0;
     }
   ap_ramp_model_set_limit (self->ramp, G_MAXUINT);
+}
+
+/* The list on screen: the grid, or the rows of a narrow window. */
+static GtkWidget *
+ap_users_view_shown_list (ApUsersView *self)
+{
+  return self->compact ? GTK_WIDGET (self->rows_view) : GTK_WIDGET (self->column_view);
 }
 
 static void
@@ -442,7 +473,7 @@ ap_users_view_update_ramp (ApUsersView *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list_model));
 
   /* Frames tick only for a list on screen; elsewhere nothing is built. */
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+  if (!gtk_widget_get_mapped (ap_users_view_shown_list (self)))
     {
       if (ap_ramp_model_get_limit (self->ramp) != G_MAXUINT)
         ap_users_view_end_ramp (self);
@@ -454,15 +485,16 @@ ap_users_view_update_ramp (ApUsersView *self)
       /* Emptied (a new fetch): the next rows ramp up again. */
       if (self->ramp_id != 0)
         {
-          gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->ramp_id);
+          gtk_widget_remove_tick_callback (self->ramp_widget, self->ramp_id);
           self->ramp_id = 0;
         }
       ap_ramp_model_set_limit (self->ramp, RAMP_STEP);
     }
   else if (self->ramp_id == 0 && ap_ramp_model_get_limit (self->ramp) < G_MAXUINT)
     {
-      self->ramp_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view),
-                                                    ap_users_view_ramp_tick, self, NULL);
+      self->ramp_widget = ap_users_view_shown_list (self);
+      self->ramp_id = gtk_widget_add_tick_callback (self->ramp_widget, ap_users_view_ramp_tick,
+                                                    self, NULL);
     }
 }
 
@@ -532,6 +564,8 @@ ap_users_view_init (ApUsersView *self)
 
       g_signal_connect_object (self->column_view, "unmap",
                                G_CALLBACK (ap_users_view_end_ramp), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->rows_view, "unmap",
+                               G_CALLBACK (ap_users_view_end_ramp), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list_model, "replacing",
                                G_CALLBACK (on_list_replacing), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list_model, "notify::pending",
@@ -542,8 +576,7 @@ ap_users_view_init (ApUsersView *self)
 
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_view_set_model (self->rows_view, GTK_SELECTION_MODEL (self->selection));
+  ap_users_view_attach_shown_list (self);
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selected_item_changed), self, G_CONNECT_SWAPPED);
@@ -758,6 +791,9 @@ ap_users_view_set_compact (ApUsersView *self,
     return;
 
   self->compact = compact;
+  if (self->ramp != NULL)
+    ap_users_view_end_ramp (self);
+  ap_users_view_attach_shown_list (self);
   ap_users_view_update_status (self);
 }
 
