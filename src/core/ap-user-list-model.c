@@ -72,6 +72,7 @@ struct _ApUserListModel
   gboolean          sorting;
 
   Entry           **by_name;         /* every keyed entry, by Name: what sorts start from */
+  Entry           **by_email;        /* every keyed entry, by Email (ties by Name) */
   Entry           **sorted;          /* every keyed entry, in sorted_column order */
   guint             n_sorted;
   guint8           *matches;         /* by store position: passes search and department */
@@ -469,6 +470,7 @@ sort_entries (Entry       **entries,
 }
 
 static const Order name_order = { AP_USER_SORT_NAME, FALSE };
+static const Order email_order = { AP_USER_SORT_EMAIL, FALSE };
 
 /* A stable counting sort of @by_name by @buckets (one per entry of
  * @by_name): equal buckets keep Name order, which is the tie breaker. */
@@ -499,91 +501,36 @@ sort_by_buckets (Entry         **by_name,
     out[starts[buckets[i]]++] = by_name[i];
 }
 
-typedef struct
-{
-  guint64  prefix;    /* the key's first 8 bytes, big-endian: compares as strcmp would */
-  Entry   *entry;
-} Prefixed;
-
-static int
-compare_prefixes (gconstpointer a,
-                  gconstpointer b,
-                  gpointer      user_data)
-{
-  const Prefixed *pa = a;
-  const Prefixed *pb = b;
-  const Order *order = user_data;
-  int result = (pa->prefix > pb->prefix) - (pa->prefix < pb->prefix);
-
-  return order->descending ? -result : result;
-}
-
-static int
-compare_prefixed_entries (gconstpointer a,
-                          gconstpointer b,
-                          gpointer      user_data)
-{
-  return compare_entries (((const Prefixed *) a)->entry, ((const Prefixed *) b)->entry, user_data);
-}
-
-/* The 8 bytes of @key from @offset, big-endian, so they compare as strcmp
- * would; 0 past the end. @key holds at least @offset bytes. */
-static guint64
-key_prefix (const char *key,
-            gsize       offset)
-{
-  guint64 prefix = 0;
-  guint i;
-
-  key += offset;
-  for (i = 0; i < 8 && key[i] != '\0'; i++)
-    prefix = (prefix << 8) | (guchar) key[i];
-  return i == 0 ? 0 : prefix << (8 * (8 - i));
-}
-
-/* Sorts @items (in Name order) by their email keys 8 bytes at a time,
- * most significant first: the comparisons are of integers kept beside the
- * pointers, and only a run that shares its first bytes looks at the next
- * 8. The sort is stable (ap_sort_array), so equal keys stay in Name order. */
+/* @in (@n entries in ascending order of @key_offset's key, equal keys in
+ * the order they should keep) into @out in descending order: the runs of
+ * equal keys in reverse, each run as it was. */
 static void
-sort_by_email_prefixes (Prefixed    *items,
-                        guint        n,
-                        gsize        offset,
-                        const Order *order)
+reverse_runs (Entry * const *in,
+              guint          n,
+              gsize          key_offset,
+              Entry        **out)
 {
-  guint start = 0;
-
-  for (guint i = 0; i < n; i++)
-    items[i].prefix = key_prefix (items[i].entry->email_key, offset);
-  ap_sort_array (items, n, sizeof (Prefixed), compare_prefixes, (gpointer) order);
-
-  while (start < n)
+#define KEY(e) (*(const char * const *) ((const char *) (e) + key_offset))
+  for (guint end = n, o = 0; end > 0;)
     {
-      guint end = start + 1;
+      guint start = end - 1;
 
-      while (end < n && items[end].prefix == items[start].prefix)
-        end++;
-
-      /* A key that ended inside these 8 bytes has a 0 lowest byte: the
-       * run's keys are equal, and the stable sort kept them in Name
-       * order, the tie breaker. */
-      if (end - start > 1 && (items[start].prefix & 0xff) != 0)
-        {
-          if (end - start <= 8 || offset >= 256)
-            ap_sort_array (items + start, end - start, sizeof (Prefixed),
-                           compare_prefixed_entries, (gpointer) order);
-          else
-            sort_by_email_prefixes (items + start, end - start, offset + 8, order);
-        }
-      start = end;
+      while (start > 0 && strcmp (KEY (in[start - 1]), KEY (in[end - 1])) == 0)
+        start--;
+      memcpy (out + o, in + start, (end - start) * sizeof (Entry *));
+      o += end - start;
+      end = start;
     }
+#undef KEY
 }
 
-/* Every entry of @by_name (all of them, Name order) in @order. Only a text
- * column other than Name needs comparisons of keys; the others are a pass
- * over the Name order. */
+/* Every entry (all of them: @by_name in Name order, @by_email in Email
+ * order, the latter only for an Email sort) in @order. Name and Email
+ * orders are kept as pages arrive; the others are a pass over the Name
+ * order. No comparisons but for counts of 2^24 and more. */
 static Entry **
 sort_all (Entry        **by_name,
+          Entry        **by_email,
           guint          n,
           const Order   *order)
 {
@@ -603,17 +550,7 @@ sort_all (Entry        **by_name,
           break;
         }
       /* Reversed, but equal names keep the store order. */
-      for (guint end = n, o = 0; end > 0;)
-        {
-          guint start = end - 1;
-
-          while (start > 0 &&
-                 strcmp (by_name[start - 1]->name_key, by_name[end - 1]->name_key) == 0)
-            start--;
-          memcpy (out + o, by_name + start, (end - start) * sizeof (Entry *));
-          o += end - start;
-          end = start;
-        }
+      reverse_runs (by_name, n, G_STRUCT_OFFSET (Entry, name_key), out);
       break;
 
     case AP_USER_SORT_CORRECT:
@@ -672,15 +609,11 @@ sort_all (Entry        **by_name,
 
     case AP_USER_SORT_EMAIL:
     default:
-      {
-        g_autofree Prefixed *prefixed = g_new (Prefixed, MAX (n, 1));
-
-        for (guint i = 0; i < n; i++)
-          prefixed[i].entry = by_name[i];
-        sort_by_email_prefixes (prefixed, n, 0, order);
-        for (guint i = 0; i < n; i++)
-          out[i] = prefixed[i].entry;
-      }
+      /* Equal addresses stay in Name order either way. */
+      if (!order->descending)
+        memcpy (out, by_email, n * sizeof (Entry *));
+      else
+        reverse_runs (by_email, n, G_STRUCT_OFFSET (Entry, email_key), out);
       break;
     }
 
@@ -689,7 +622,8 @@ sort_all (Entry        **by_name,
 
 typedef struct
 {
-  Entry     **by_name;   /* a copy of the pointers; the blocks keep them alive */
+  Entry     **by_name;   /* copies of the pointers; the blocks keep them alive */
+  Entry     **by_email;  /* for an Email sort only */
   Entry     **result;
   guint       n;
   GPtrArray  *blocks;
@@ -704,6 +638,7 @@ sort_data_free (gpointer data)
   SortData *sort = data;
 
   g_free (sort->by_name);
+  g_free (sort->by_email);
   g_free (sort->result);
   g_ptr_array_unref (sort->blocks);
   g_free (sort);
@@ -717,7 +652,7 @@ sort_thread (GTask        *task,
 {
   SortData *sort = task_data;
 
-  sort->result = sort_all (sort->by_name, sort->n, &sort->order);
+  sort->result = sort_all (sort->by_name, sort->by_email, sort->n, &sort->order);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -968,6 +903,11 @@ ap_user_list_model_take_in (ApUserListModel *self,
   for (guint i = 0; i < n; i++)
     added[i] = g_ptr_array_index (self->entries, first + i);
 
+  sort_entries (added, n, &email_order);
+  merged = merge_sorted (self->by_email, self->n_sorted, added, n, &email_order);
+  g_free (self->by_email);
+  self->by_email = merged;
+
   sort_entries (added, n, &name_order);
   merged = merge_sorted (self->by_name, self->n_sorted, added, n, &name_order);
   g_free (self->by_name);
@@ -1119,6 +1059,8 @@ ap_user_list_model_start_sort (ApUserListModel *self)
   sort = g_new0 (SortData, 1);
   sort->n = self->entries->len;
   sort->by_name = g_memdup2 (self->by_name, sort->n * sizeof (Entry *));
+  if (self->column == AP_USER_SORT_EMAIL)
+    sort->by_email = g_memdup2 (self->by_email, sort->n * sizeof (Entry *));
   sort->blocks = g_ptr_array_ref (self->blocks);
   sort->order.column = self->column;
   sort->order.descending = self->descending;
@@ -1148,6 +1090,7 @@ ap_user_list_model_reset (ApUserListModel *self)
   self->n_visible = 0;
   g_clear_pointer (&self->sorted, g_free);
   g_clear_pointer (&self->by_name, g_free);
+  g_clear_pointer (&self->by_email, g_free);
   self->n_sorted = 0;
   g_clear_pointer (&self->matches, g_free);
   g_ptr_array_set_size (self->entries, 0);
@@ -1220,6 +1163,7 @@ ap_user_list_model_finalize (GObject *object)
   g_clear_pointer (&self->visible, g_free);
   g_clear_pointer (&self->sorted, g_free);
   g_clear_pointer (&self->by_name, g_free);
+  g_clear_pointer (&self->by_email, g_free);
   g_clear_pointer (&self->matches, g_free);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
