@@ -10,6 +10,7 @@
 #include "ap-credentials.h"
 #include "ap-error.h"
 #include "ap-parser.h"
+#include "ap-text-private.h"
 
 /* The keyring secret's layout; bumped if its members ever change meaning. */
 #define SERIALIZE_VERSION 1
@@ -110,28 +111,6 @@ normalize_base_url (const char *base_url,
     url[--len] = '\0';
 
   return url;
-}
-
-static gboolean
-is_blank (const char *str)
-{
-  if (str == NULL)
-    return TRUE;
-  for (; *str != '\0'; str++)
-    if (!g_ascii_isspace (*str))
-      return FALSE;
-  return TRUE;
-}
-
-/* Every field ends up in an HTTP header or a form body; a line break there
- * could smuggle a header in, so control characters are refused outright. */
-static gboolean
-has_control_characters (const char *str)
-{
-  for (const guchar *p = (const guchar *) str; *p != '\0'; p++)
-    if (*p < 0x20 || *p == 0x7f)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -458,14 +437,14 @@ check_field (const char  *value,
              const char  *label,
              GError     **error)
 {
-  if (is_blank (value))
+  if (ap_text_is_blank (value))
     {
       /* Translators: %s is a field name such as "Client ID" */
       g_set_error (error, AP_ERROR, AP_ERROR_INVALID_CREDENTIALS,
                    _("%s: this field is required"), label);
       return FALSE;
     }
-  if (has_control_characters (value) || !g_utf8_validate (value, -1, NULL))
+  if (ap_text_has_control_characters (value) || !g_utf8_validate (value, -1, NULL))
     {
       g_set_error (error, AP_ERROR, AP_ERROR_INVALID_CREDENTIALS,
                    _("%s: contains line breaks or other characters that cannot be part of a "
@@ -773,7 +752,7 @@ ap_base_url_check (const char  *base_url,
   if (base_url == NULL || base_url[0] == '\0')
     return insecure (error, _("Base URL: enter an address starting with https://"));
 
-  if (has_control_characters (base_url) || strchr (base_url, ' ') != NULL)
+  if (ap_text_has_control_characters (base_url) || strchr (base_url, ' ') != NULL)
     return insecure (error, _("Base URL: the address must not contain spaces or line breaks"));
 
   uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);

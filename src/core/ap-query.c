@@ -8,6 +8,7 @@
 
 #include "ap-error.h"
 #include "ap-query.h"
+#include "ap-text-private.h"
 
 /* Mimecast does not publish a limit; this keeps a pasted document out of the
  * request body and the window title. */
@@ -56,28 +57,6 @@ static const char * const video_count_names[] = {
   [AP_VIDEO_COUNT_3] = "video_count_3",
   [AP_VIDEO_COUNT_4_OR_MORE] = "video_count_4_or_more",
 };
-
-static gboolean
-is_blank (const char *str)
-{
-  if (str == NULL)
-    return TRUE;
-  for (; *str != '\0'; str++)
-    if (!g_ascii_isspace (*str))
-      return FALSE;
-  return TRUE;
-}
-
-/* Control characters (C0, DEL and C1) have no business in a search or an ID,
- * and a line break would make the request body and any log line ambiguous. */
-static gboolean
-has_control_characters (const char *str)
-{
-  for (const char *p = str; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return TRUE;
-  return FALSE;
-}
 
 static gboolean
 set_string (char       **dest,
@@ -401,7 +380,7 @@ validate_search (ApQuery  *self,
 {
   if (self->search_field == AP_SEARCH_FIELD_NONE)
     {
-      if (!is_blank (self->search_value))
+      if (!ap_text_is_blank (self->search_value))
         {
           g_set_error_literal (error, AP_ERROR, AP_ERROR_INVALID_QUERY,
                                _("searchBy: choose what to search by (name, email, department "
@@ -411,7 +390,7 @@ validate_search (ApQuery  *self,
       return TRUE;
     }
 
-  if (is_blank (self->search_value))
+  if (ap_text_is_blank (self->search_value))
     {
       g_set_error (error, AP_ERROR, AP_ERROR_INVALID_QUERY,
                    _("searchBy: a value is needed when searching by %s"),
@@ -420,7 +399,7 @@ validate_search (ApQuery  *self,
     }
 
   if (!g_utf8_validate (self->search_value, -1, NULL) ||
-      has_control_characters (self->search_value))
+      ap_text_has_control_characters (self->search_value))
     {
       g_set_error_literal (error, AP_ERROR, AP_ERROR_INVALID_QUERY,
                            _("searchBy: the search value must be plain text, without line breaks, "
@@ -476,7 +455,7 @@ validate_attribute_ids (ApQuery  *self,
     {
       const char *id = self->attribute_ids[i];
 
-      if (is_blank (id))
+      if (ap_text_is_blank (id))
         {
           g_set_error (error, AP_ERROR, AP_ERROR_INVALID_QUERY,
                        _("attributeIds: ID %u is empty"), i + 1);
@@ -486,7 +465,7 @@ validate_attribute_ids (ApQuery  *self,
       /* Mimecast secure IDs are opaque tokens without spaces; a space or a
        * line break is a copy-and-paste accident, refused before it costs a
        * request. */
-      if (!g_utf8_validate (id, -1, NULL) || has_control_characters (id) ||
+      if (!g_utf8_validate (id, -1, NULL) || ap_text_has_control_characters (id) ||
           strpbrk (id, " \t") != NULL || strlen (id) > MAX_VALUE_LENGTH)
         {
           g_set_error (error, AP_ERROR, AP_ERROR_INVALID_QUERY,

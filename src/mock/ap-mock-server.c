@@ -183,6 +183,14 @@ ap_mock_server_set_dataset (ApMockServer *self,
 }
 
 void
+ap_mock_server_set_demo_dataset (ApMockServer *self)
+{
+  g_return_if_fail (AP_IS_MOCK_SERVER (self));
+
+  ap_mock_server_set_dataset (self, 250, 8, 6, 1);
+}
+
+void
 ap_mock_server_set_epoch (ApMockServer *self,
                           guint         epoch)
 {

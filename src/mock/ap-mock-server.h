@@ -92,6 +92,9 @@ void           ap_mock_server_set_dataset         (ApMockServer *self,
                                                    guint         n_departments,
                                                    guint         records_per_user,
                                                    guint32       seed);
+/* The organisation `--demo` and "Explore Demo Data" show: big enough for
+ * several pages and departments, small enough to load in a moment. */
+void           ap_mock_server_set_demo_dataset    (ApMockServer *self);
 /* Moves the data on, as time passes between two fetches: at epoch N (0 is
  * the data set as set), users have joined, left and watched more videos
  * (ap_mock_dataset_at_epoch()). */

@@ -588,14 +588,6 @@ ap_chart_new (ApChartKind kind)
   return g_object_new (AP_TYPE_CHART, "kind", kind, NULL);
 }
 
-ApChartKind
-ap_chart_get_kind (ApChart *self)
-{
-  g_return_val_if_fail (AP_IS_CHART (self), AP_CHART_KIND_BREAKDOWN);
-
-  return self->kind;
-}
-
 void
 ap_chart_set_counts (ApChart *self,
                      guint64  correct,

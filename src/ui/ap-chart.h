@@ -21,7 +21,6 @@ typedef enum
 G_DECLARE_FINAL_TYPE (ApChart, ap_chart, AP, CHART, GtkWidget)
 
 GtkWidget  *ap_chart_new            (ApChartKind  kind);
-ApChartKind ap_chart_get_kind       (ApChart     *self);
 /* BREAKDOWN: the counts to draw */
 void        ap_chart_set_counts     (ApChart     *self,
                                      guint64      correct,

@@ -22,11 +22,6 @@
 #define EXIT_RUNTIME_FAILURE 1
 #define EXIT_USAGE           2
 
-/* Users served by the built-in double for `--demo`. */
-#define DEMO_USERS       250
-#define DEMO_DEPARTMENTS 8
-#define DEMO_RECORDS     6
-
 static const GOptionEntry cli_options[] = {
   { "export", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Export a report to FILE without opening a window"), N_("FILE") },
@@ -526,7 +521,7 @@ ap_cli_handle_local_options (GApplication *app,
   if (demo)
     {
       mock = ap_mock_server_new ();
-      ap_mock_server_set_dataset (mock, DEMO_USERS, DEMO_DEPARTMENTS, DEMO_RECORDS, 1);
+      ap_mock_server_set_demo_dataset (mock);
       if (!ap_mock_server_start (mock, 0, &error))
         return runtime_error (error);
       run.credentials = ap_mock_server_dup_credentials (mock, AP_AUTH_MODE_API2);

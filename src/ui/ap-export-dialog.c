@@ -8,6 +8,7 @@
 #include "ap-error.h"
 #include "ap-a11y.h"
 #include "ap-alert.h"
+#include "ap-chart-render.h"
 #include "ap-export-dialog.h"
 #include "ap-report.h"
 #include "ap-user.h"
@@ -101,12 +102,6 @@ dup_settings (void)
     return NULL;
 
   return g_settings_new (BASE_APPLICATION_ID);
-}
-
-static char *
-format_count (guint n)
-{
-  return g_strdup_printf ("%'u", n);
 }
 
 /* The one place that opens a file for the person: the portal-aware launcher
@@ -210,8 +205,8 @@ on_progress (guint    users_written,
   if (flow->progress_dialog == NULL)
     return;
 
-  written = format_count (users_written);
-  total = format_count (users_total);
+  written = ap_chart_format_count (users_written);
+  total = ap_chart_format_count (users_total);
   /* Translators: progress of an export, e.g. "12,000 of 100,000 users written" */
   body = g_strdup_printf (_("%s of %s users written"), written, total);
   ap_alert_set_body (flow->progress_dialog, body);
@@ -238,7 +233,7 @@ static gboolean
 on_progress_timeout (gpointer user_data)
 {
   ExportFlow *flow = user_data;
-  g_autofree char *total = format_count (flow->n_users);
+  g_autofree char *total = ap_chart_format_count (flow->n_users);
   g_autofree char *body = NULL;
   GtkWidget *bar;
 
@@ -480,7 +475,6 @@ build_choices (ExportFlow *flow)
   g_autofree char *all_subtitle = NULL;
   g_autofree char *saved = NULL;
   ApReportFormat saved_format = AP_REPORT_FORMAT_PDF;
-  GtkCheckButton *all_button;
   guint n_view = g_list_model_get_n_items (flow->view);
   guint n_all = g_list_model_get_n_items (flow->all);
 
@@ -501,8 +495,8 @@ build_choices (ExportFlow *flow)
       gtk_check_button_set_active (flow->format_buttons[i], formats[i] == saved_format);
     }
 
-  view_count = format_count (n_view);
-  all_count = format_count (n_all);
+  view_count = ap_chart_format_count (n_view);
+  all_count = ap_chart_format_count (n_all);
   view_subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                 "%s user, filtered and sorted as shown",
                                                 "%s users, filtered and sorted as shown",
@@ -514,10 +508,8 @@ build_choices (ExportFlow *flow)
   adw_preferences_group_set_title (scope_group, _("Users"));
   flow->view_button = add_choice (scope_group, NULL, "scope-view", _("Current view"),
                                   view_subtitle);
-  all_button = add_choice (scope_group, flow->view_button, "scope-all", _("All loaded users"),
-                           all_subtitle);
+  add_choice (scope_group, flow->view_button, "scope-all", _("All loaded users"), all_subtitle);
   gtk_check_button_set_active (flow->view_button, TRUE);
-  (void) all_button;
 
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (format_group));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (scope_group));

@@ -81,7 +81,6 @@ struct _ApWindow
   guint                 layout_id;
   int                   layout_width;
   guint                 fetching : 1;
-  guint                 shown_has_details : 1;
 };
 
 /* ap-window-analysis.c: the Training videos and Needs attention pages, and

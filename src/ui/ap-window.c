@@ -15,13 +15,6 @@
 #include "ap-resources.h"
 #include "ap-window-private.h"
 
-/* What `--demo` and "Explore Demo Data" serve: big enough for several
- * pages and departments, small enough to load in a moment. */
-#define DEMO_USERS       250
-#define DEMO_DEPARTMENTS 8
-#define DEMO_RECORDS     6
-#define DEMO_SEED        1
-
 #define PULSE_INTERVAL_MS 120
 
 /* Side by side, the detail pane is this wide and the list takes the rest;
@@ -307,7 +300,6 @@ on_snapshot_loaded (GObject      *object,
     }
 
   g_set_object (&self->shown_query, info->query);
-  self->shown_has_details = ap_query_get_include_user_details (info->query);
   self->shown_snapshot_id = info->id;
   /* Reports made from it say when it was fetched. */
   g_clear_pointer (&self->fetched_at, g_date_time_unref);
@@ -1418,7 +1410,7 @@ ap_window_start_demo (ApWindow *self)
     }
 
   mock = ap_mock_server_new ();
-  ap_mock_server_set_dataset (mock, DEMO_USERS, DEMO_DEPARTMENTS, DEMO_RECORDS, DEMO_SEED);
+  ap_mock_server_set_demo_dataset (mock);
   ap_window_start_demo_with_server (self, mock);
 }
 

@@ -149,6 +149,14 @@ test_bad_values_not_echoed (void)
   assert_no_secret (error->message);
   g_clear_error (&error);
 
+  /* A C1 control (NEL) is a line break too, as it is for a query's search. */
+  g_clear_object (&app_key);
+  app_key = ap_credentials_new_api1 ("https://eu-api.mimecast.com", ACCESS_KEY, SECRET_KEY,
+                                     APP_ID, APP_KEY "\xc2\x85");
+  g_assert_false (ap_credentials_validate (app_key, &error));
+  g_assert_true (g_str_has_prefix (error->message, "Application Key: contains line breaks"));
+  g_clear_error (&error);
+
   /* A password pasted into the URL is not quoted back either. */
   url = ap_credentials_new_api2 ("https://admin:app-key-VALUE@eu-api.mimecast.com", "id",
                                  CLIENT_SECRET);
