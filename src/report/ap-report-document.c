@@ -305,7 +305,7 @@ ensure_render (ApReportDocument   *self,
   ap_report_layout (&self->render);
 
   self->n_pages = self->render.page;
-  self->render.n_pages = self->n_pages;
+  ap_render_set_n_pages (&self->render, self->n_pages);
   self->paginated = TRUE;
 }
 

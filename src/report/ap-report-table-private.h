@@ -16,11 +16,16 @@ G_BEGIN_DECLS
 
 #define AP_TABLE_MAX_COLUMNS 8
 
-typedef struct
+/* A text shaped for the report (ap-report-text.c): its glyphs and size. */
+typedef struct _ApShaped ApShaped;
+typedef struct _ApRenderText ApRenderText;
+
+/* Row backgrounds, drawn under the page's text */
+typedef enum
 {
-  double max_advance;
-  double line_height;
-} ApFontFit;
+  AP_RECT_ZEBRA,
+  AP_RECT_SPAN,
+} ApRectKind;
 
 typedef struct
 {
@@ -39,11 +44,10 @@ typedef struct
   gpointer              page_data;
 
   PangoContext         *context;
-  PangoLayout          *layout;
-  PangoLayout          *cells[AP_TABLE_MAX_COLUMNS];
-  PangoLayout          *seconds[AP_TABLE_MAX_COLUMNS];
-  PangoLayout          *span;
-  PangoLayout          *span_second;
+  ApRenderText         *text;
+  /* A row's texts that are not cached, between laying out and drawing */
+  ApShaped             *cells[AP_TABLE_MAX_COLUMNS];
+  ApShaped             *seconds[AP_TABLE_MAX_COLUMNS];
   ApChartPalette        palette;
 
   PangoFontDescription *title_font;
@@ -66,6 +70,7 @@ typedef struct
   double                y;
   guint                 page;
   guint                 n_pages;
+  double                page_number_width;
   const char           *running_head;
   char                 *footer;
 
@@ -74,9 +79,6 @@ typedef struct
   gboolean              measuring;
   GArray               *heights;
   guint                 height_index;
-
-  ApFontFit             cell_fit;
-  ApFontFit             small_fit;
 
   guint                 n_missing;
   char                 *missing_example;
@@ -92,11 +94,59 @@ void    ap_render_set_page      (ApRender           *r,
 void    ap_render_begin         (ApRender           *r);
 void    ap_render_end           (ApRender           *r);
 void    ap_render_new_page      (ApRender           *r);
+/* After pagination: the footer's "Page N of M" */
+void    ap_render_set_n_pages   (ApRender           *r,
+                                 guint               n_pages);
 void    ap_render_ensure_space  (ApRender           *r,
                                  double              height);
 void    ap_render_set_color     (cairo_t            *cr,
                                  const ApRgba       *color);
-/* Lays out @text wrapped to @width (<= 0: one line, no limit), draws it
+
+/* Text (ap-report-text.c) */
+void    ap_render_text_init     (ApRender           *r);
+void    ap_render_text_clear    (ApRender           *r);
+ApShaped *ap_shaped_new         (void);
+void    ap_shaped_free          (ApShaped           *self);
+double  ap_shaped_get_width     (const ApShaped     *self);
+double  ap_shaped_get_height    (const ApShaped     *self);
+guint   ap_shaped_get_n_lines   (const ApShaped     *self);
+/* @text in @font wrapped to @width (<= 0: one line, no limit). With
+ * @cache, from (or into) the cache, which ap_render_text_forget() empties;
+ * else shaped into @scratch (or a shared one when NULL), valid until
+ * @scratch is used again. (transfer none) */
+const ApShaped *ap_render_shape (ApRender                   *r,
+                                 const char                 *text,
+                                 const PangoFontDescription *font,
+                                 double                      width,
+                                 PangoAlignment              alignment,
+                                 gboolean                    cache,
+                                 ApShaped                   *scratch);
+void    ap_render_text_forget   (ApRender           *r);
+/* Measuring only: TRUE when @text is surely one line in @width, with the
+ * line's height in @height, known without shaping @text. */
+gboolean ap_render_fits_one_line (ApRender                   *r,
+                                  const PangoFontDescription *font,
+                                  const char                 *text,
+                                  double                      width,
+                                  double                     *height);
+/* Queues @shaped for the page when on a drawn page, its top left at x, y. */
+void    ap_render_draw_shaped   (ApRender           *r,
+                                 const ApShaped     *shaped,
+                                 const ApRgba       *color,
+                                 double              x,
+                                 double              y);
+/* Queues a row background for the page. */
+void    ap_render_fill_rect     (ApRender           *r,
+                                 ApRectKind          kind,
+                                 const ApRgba       *color,
+                                 double              x,
+                                 double              y,
+                                 double              width,
+                                 double              height);
+/* Draws what is queued: row backgrounds, then text. At the end of each
+ * page, and before anything is drawn directly over queued text. */
+void    ap_render_flush         (ApRender           *r);
+/* Shapes @text wrapped to @width (<= 0: one line, no limit), queues it
  * when on a drawn page and returns its height. */
 double  ap_render_text          (ApRender                   *r,
                                  const char                 *text,
@@ -106,6 +156,17 @@ double  ap_render_text          (ApRender                   *r,
                                  double                      y,
                                  double                      width,
                                  PangoAlignment              alignment);
+/* The same for a text that repeats on every page (column titles, the
+ * footer): shaped once. */
+double  ap_render_text_full     (ApRender                   *r,
+                                 const char                 *text,
+                                 const PangoFontDescription *font,
+                                 const ApRgba               *color,
+                                 double                      x,
+                                 double                      y,
+                                 double                      width,
+                                 PangoAlignment              alignment,
+                                 gboolean                    cache);
 double  ap_render_text_width    (ApRender                   *r,
                                  const char                 *text,
                                  const PangoFontDescription *font);
@@ -132,8 +193,6 @@ typedef struct
   double      x[AP_TABLE_MAX_COLUMNS];
   double      width[AP_TABLE_MAX_COLUMNS];
   double      header_height;
-  GHashTable *cache[AP_TABLE_MAX_COLUMNS];
-  guint       n_cached;
   guint       row;
   const char *running_head;
   gboolean    at_top;

@@ -16,9 +16,6 @@
 #define ALL_PAGES     G_MAXUINT
 #define CELL_PADDING  4.0
 #define ROW_PADDING   3.0
-/* Repeated cell texts (departments, counts, titles, dates) are laid out
- * once per table. */
-#define MAX_CACHED_CELLS 4096
 
 static const ApRgba zebra_color = { 0.955, 0.957, 0.965, 1.0 };
 static const ApRgba header_color = { 0.905, 0.910, 0.925, 1.0 };
@@ -72,7 +69,9 @@ ap_render_init (ApRender         *r,
 
   /* Its own font map (the default one belongs to the thread that made it),
    * and metrics that do not depend on the device: what is measured for the
-   * PDF is what a printer at any resolution draws. */
+   * PDF is what a printer at any resolution draws. Glyphs stay where the
+   * font puts them: positions rounded to whole points (pango's default, for
+   * screens) space letters unevenly on paper. */
   font_map = pango_cairo_font_map_new ();
   r->context = pango_font_map_create_context (font_map);
   g_object_unref (font_map);
@@ -82,28 +81,25 @@ ap_render_init (ApRender         *r,
   pango_cairo_context_set_font_options (r->context, options);
   cairo_font_options_destroy (options);
   pango_cairo_context_set_resolution (r->context, 72);
+  pango_context_set_round_glyph_positions (r->context, FALSE);
 
-  r->layout = pango_layout_new (r->context);
-  r->span = pango_layout_new (r->context);
-  r->span_second = pango_layout_new (r->context);
+  ap_render_text_init (r);
   for (guint i = 0; i < AP_TABLE_MAX_COLUMNS; i++)
     {
-      r->cells[i] = pango_layout_new (r->context);
-      r->seconds[i] = pango_layout_new (r->context);
+      r->cells[i] = ap_shaped_new ();
+      r->seconds[i] = ap_shaped_new ();
     }
 }
 
 void
 ap_render_clear (ApRender *r)
 {
-  g_clear_object (&r->layout);
-  g_clear_object (&r->span);
-  g_clear_object (&r->span_second);
   for (guint i = 0; i < AP_TABLE_MAX_COLUMNS; i++)
     {
-      g_clear_object (&r->cells[i]);
-      g_clear_object (&r->seconds[i]);
+      g_clear_pointer (&r->cells[i], ap_shaped_free);
+      g_clear_pointer (&r->seconds[i], ap_shaped_free);
     }
+  ap_render_text_clear (r);
   g_clear_object (&r->context);
   g_clear_pointer (&r->title_font, pango_font_description_free);
   g_clear_pointer (&r->heading_font, pango_font_description_free);
@@ -133,74 +129,6 @@ ap_render_set_page (ApRender           *r,
   g_array_set_size (r->heights, 0);
 }
 
-static void
-note_missing_glyphs (ApRender    *r,
-                     PangoLayout *layout)
-{
-  if (!r->measuring || pango_layout_get_unknown_glyphs_count (layout) == 0)
-    return;
-
-  if (r->n_missing++ == 0)
-    r->missing_example = g_strdup (pango_layout_get_text (layout));
-}
-
-/* Text */
-
-static double
-prepare_text (ApRender                   *r,
-              const char                 *text,
-              const PangoFontDescription *font,
-              double                      width,
-              PangoAlignment              alignment)
-{
-  int height;
-
-  pango_layout_set_font_description (r->layout, font);
-  pango_layout_set_alignment (r->layout, alignment);
-  pango_layout_set_width (r->layout, width > 0 ? (int) (width * PANGO_SCALE) : -1);
-  pango_layout_set_wrap (r->layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_text (r->layout, text, -1);
-  pango_layout_get_size (r->layout, NULL, &height);
-  note_missing_glyphs (r, r->layout);
-
-  return (double) height / PANGO_SCALE;
-}
-
-double
-ap_render_text_width (ApRender                   *r,
-                      const char                 *text,
-                      const PangoFontDescription *font)
-{
-  int width;
-
-  prepare_text (r, text, font, -1, PANGO_ALIGN_LEFT);
-  pango_layout_get_size (r->layout, &width, NULL);
-
-  return (double) width / PANGO_SCALE;
-}
-
-double
-ap_render_text (ApRender                   *r,
-                const char                 *text,
-                const PangoFontDescription *font,
-                const ApRgba               *color,
-                double                      x,
-                double                      y,
-                double                      width,
-                PangoAlignment              alignment)
-{
-  double height = prepare_text (r, text, font, width, alignment);
-
-  if (r->cr != NULL)
-    {
-      ap_render_set_color (r->cr, color);
-      cairo_move_to (r->cr, x, y);
-      pango_cairo_show_layout (r->cr, r->layout);
-    }
-
-  return height;
-}
-
 /* Pages */
 
 static void
@@ -211,6 +139,24 @@ update_target (ApRender *r)
 
   r->cr = r->target_cr != NULL && (r->target == ALL_PAGES || r->target == r->page)
           ? r->target_cr : NULL;
+}
+
+static char *
+format_page_number (guint page,
+                    guint n_pages)
+{
+  /* Translators: the page number in the PDF report's footer */
+  return g_strdup_printf (_("Page %u of %u"), page, n_pages);
+}
+
+void
+ap_render_set_n_pages (ApRender *r,
+                       guint     n_pages)
+{
+  g_autofree char *widest = format_page_number (n_pages, n_pages);
+
+  r->n_pages = n_pages;
+  r->page_number_width = ap_render_text_width (r, widest, r->small_font);
 }
 
 static void
@@ -229,19 +175,21 @@ draw_footer (ApRender *r)
   cairo_line_to (r->cr, r->left + r->width, y - 6);
   cairo_stroke (r->cr);
 
-  /* Translators: the page number in the PDF report's footer */
-  page = g_strdup_printf (_("Page %u of %u"), r->page, r->n_pages);
+  page = format_page_number (r->page, r->n_pages);
   page_width = ap_render_text_width (r, page, r->small_font);
   ap_render_text (r, page, r->small_font, &r->palette.dim_foreground,
                   r->left + r->width - page_width, y, -1, PANGO_ALIGN_LEFT);
-  ap_render_text (r, r->footer, r->small_font, &r->palette.dim_foreground, r->left, y,
-                  r->width - page_width - 24, PANGO_ALIGN_LEFT);
+  /* The footer's width leaves room for the widest page number, so it is
+   * shaped once. */
+  ap_render_text_full (r, r->footer, r->small_font, &r->palette.dim_foreground, r->left, y,
+                       r->width - r->page_number_width - 24, PANGO_ALIGN_LEFT, TRUE);
 }
 
 static void
 page_done (ApRender *r)
 {
   draw_footer (r);
+  ap_render_flush (r);
   if (r->cr != NULL && r->target == ALL_PAGES && r->page_done != NULL &&
       !r->page_done (r->page, r->users_drawn, r->page_data))
     r->stop = TRUE;
@@ -284,8 +232,9 @@ ap_render_new_page (ApRender *r)
 
   if (r->running_head != NULL)
     {
-      r->y += ap_render_text (r, r->running_head, r->small_font, &r->palette.dim_foreground,
-                              r->left, r->y, r->width, PANGO_ALIGN_LEFT);
+      r->y += ap_render_text_full (r, r->running_head, r->small_font,
+                                   &r->palette.dim_foreground, r->left, r->y, r->width,
+                                   PANGO_ALIGN_LEFT, TRUE);
       r->y += 6;
     }
 }
@@ -341,10 +290,11 @@ table_draw_header (ApRender *r,
       cairo_fill (r->cr);
 
       for (guint i = 0; i < table->n_columns; i++)
-        ap_render_text (r, table->columns[i].title, r->cell_bold_font, &r->palette.foreground,
-                        table->x[i] + CELL_PADDING, r->y + ROW_PADDING,
-                        table->width[i] - 2 * CELL_PADDING,
-                        table->columns[i].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+        ap_render_text_full (r, table->columns[i].title, r->cell_bold_font,
+                             &r->palette.foreground, table->x[i] + CELL_PADDING,
+                             r->y + ROW_PADDING, table->width[i] - 2 * CELL_PADDING,
+                             table->columns[i].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT,
+                             TRUE);
     }
 
   r->y += table->header_height;
@@ -363,19 +313,6 @@ widest_word (ApRender   *r,
     widest = MAX (widest, ap_render_text_width (r, words[i], r->cell_bold_font));
 
   return widest;
-}
-
-static void
-configure_cell (ApRender      *r,
-                PangoLayout   *layout,
-                const PangoFontDescription *font,
-                double         width,
-                PangoAlignment alignment)
-{
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_alignment (layout, alignment);
-  pango_layout_set_width (layout, (int) (MAX (width, 1) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
 }
 
 void
@@ -422,22 +359,13 @@ ap_table_begin (ApRender       *r,
       if (!columns[i].numeric)
         table->width[i] = text_space * columns[i].weight / total_weight;
       x += table->width[i];
-      table->cache[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
-      height = prepare_text (r, table->columns[i].title, r->cell_bold_font,
-                             table->width[i] - 2 * CELL_PADDING,
-                             columns[i].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+      height = ap_shaped_get_height (
+        ap_render_shape (r, table->columns[i].title, r->cell_bold_font,
+                         table->width[i] - 2 * CELL_PADDING,
+                         columns[i].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT, TRUE, NULL));
       table->header_height = MAX (table->header_height, height + 2 * ROW_PADDING);
-
-      configure_cell (r, r->cells[i], r->cell_font, table->width[i] - 2 * CELL_PADDING,
-                      columns[i].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-      configure_cell (r, r->seconds[i], r->small_font, table->width[i] - 2 * CELL_PADDING,
-                      PANGO_ALIGN_LEFT);
     }
-  configure_cell (r, r->span, r->cell_bold_font, r->width - 2 * CELL_PADDING,
-                  PANGO_ALIGN_LEFT);
-  configure_cell (r, r->span_second, r->small_font, r->width - 2 * CELL_PADDING,
-                  PANGO_ALIGN_LEFT);
 
   /* A header alone at the foot of a page helps nobody; a table that
    * starts on a new page says what it continues. */
@@ -466,8 +394,8 @@ ap_table_end (ApRender *r,
   clear_row (table);
   g_clear_pointer (&table->group_text, g_free);
   g_clear_pointer (&table->group_secondary, g_free);
-  for (guint i = 0; i < table->n_columns; i++)
-    g_clear_pointer (&table->cache[i], g_hash_table_unref);
+  /* Flushed here, as the next table's texts differ */
+  ap_render_text_forget (r);
   r->running_head = NULL;
   r->y += 14;
 }
@@ -533,105 +461,21 @@ ap_table_set_span (ApTable    *table,
   table->group_secondary = g_strdup (secondary);
 }
 
-/* The layout for @text in @layout's settings, from the cache when it
- * repeats; its height in points. */
-static PangoLayout *
-cell_layout (ApRender    *r,
-             ApTable     *table,
-             guint        column,
-             PangoLayout *layout,
-             const char  *text,
-             gboolean     cacheable,
-             double      *height)
-{
-  PangoLayout *cached = NULL;
-  int h;
-
-  if (cacheable)
-    cached = g_hash_table_lookup (table->cache[column], text);
-
-  if (cached != NULL)
-    layout = cached;
-  else
-    {
-      pango_layout_set_text (layout, text, -1);
-      note_missing_glyphs (r, layout);
-      if (cacheable && table->n_cached < MAX_CACHED_CELLS)
-        {
-          layout = pango_layout_copy (layout);
-          g_hash_table_insert (table->cache[column], g_strdup (text), layout);
-          table->n_cached++;
-        }
-    }
-
-  pango_layout_get_size (layout, NULL, &h);
-  *height = (double) h / PANGO_SCALE;
-
-  return layout;
-}
-
-/* Measuring only: a Latin text (ASCII, Latin-1, Latin Extended-A: glyphs
- * every font we ask for has, so its line is as tall as any other) that
- * fits even if every
- * character were the widest one is one line, known without shaping it.
- * This halves the shaping of a large report: most names and addresses
- * are then shaped once, to be drawn. */
-static gboolean
-fits_one_line (ApRender                   *r,
-               ApFontFit                  *fit,
-               const PangoFontDescription *font,
-               const char                 *text,
-               double                      width,
-               double                     *height)
-{
-  gsize len = 0;
-
-  if (!r->measuring)
-    return FALSE;
-
-  if (fit->line_height == 0)
-    {
-      for (gunichar c = ' '; c < 0x180; c++)
-        {
-          char one[8] = { 0 };
-
-          if (c >= 0x7f && c < 0xa0)
-            continue;
-          g_unichar_to_utf8 (c, one);
-          fit->max_advance = MAX (fit->max_advance, ap_render_text_width (r, one, font));
-        }
-      fit->max_advance *= 1.02;   /* kerning, rounding */
-      fit->line_height = prepare_text (r, "Ag", font, -1, PANGO_ALIGN_LEFT);
-    }
-
-  for (const char *p = text; *p != '\0'; len++)
-    {
-      gunichar c;
-
-      if ((guchar) *p < 0x80)
-        c = (guchar) *p++;
-      else
-        {
-          c = g_utf8_get_char (p);
-          p = g_utf8_next_char (p);
-        }
-      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c >= 0x180)
-        return FALSE;
-    }
-
-  if (len * fit->max_advance > width)
-    return FALSE;
-
-  *height = fit->line_height;
-  return TRUE;
-}
-
 typedef struct
 {
-  PangoLayout *main[AP_TABLE_MAX_COLUMNS];
-  PangoLayout *second[AP_TABLE_MAX_COLUMNS];
-  double       main_height[AP_TABLE_MAX_COLUMNS];
+  const ApShaped *main[AP_TABLE_MAX_COLUMNS];
+  const ApShaped *second[AP_TABLE_MAX_COLUMNS];
 } RowLayouts;
+
+static double
+cell_width (ApRender *r,
+            ApTable  *table,
+            guint     column)
+{
+  double width = table->span_text != NULL ? r->width : table->width[column];
+
+  return MAX (width - 2 * CELL_PADDING, 1);
+}
 
 static double
 layout_row (ApRender   *r,
@@ -644,48 +488,53 @@ layout_row (ApRender   *r,
 
   if (table->span_text != NULL)
     {
-      double h1 = 0, h2 = 0;
+      double h2 = 0;
 
-      row->main[0] = cell_layout (r, table, 0, r->span, table->span_text, FALSE, &h1);
+      row->main[0] = ap_render_shape (r, table->span_text, r->cell_bold_font,
+                                      cell_width (r, table, 0), PANGO_ALIGN_LEFT, FALSE,
+                                      r->cells[0]);
       if (table->span_secondary != NULL)
-        row->second[0] = cell_layout (r, table, 0, r->span_second, table->span_secondary,
-                                      FALSE, &h2);
-      row->main_height[0] = h1;
-      return h1 + h2 + 2 * ROW_PADDING + 2;
+        {
+          row->second[0] = ap_render_shape (r, table->span_secondary, r->small_font,
+                                            cell_width (r, table, 0), PANGO_ALIGN_LEFT, FALSE,
+                                            r->seconds[0]);
+          h2 = ap_shaped_get_height (row->second[0]);
+        }
+      return ap_shaped_get_height (row->main[0]) + h2 + 2 * ROW_PADDING + 2;
     }
 
   for (guint i = 0; i < table->n_columns; i++)
     {
+      const char *text = table->text[i];
+      const char *secondary = table->secondary[i];
+      double width = cell_width (r, table, i);
       double h1 = 0, h2 = 0;
 
-      double cell_width = table->width[i] - 2 * CELL_PADDING;
-
-      if (table->text[i] == NULL || table->text[i][0] == '\0')
+      if (text == NULL || text[0] == '\0')
         continue;
 
-      if (table->cacheable[i] ||
-          !fits_one_line (r, &r->cell_fit, r->cell_font, table->text[i], cell_width, &h1))
-        row->main[i] = cell_layout (r, table, i, r->cells[i], table->text[i],
-                                    table->cacheable[i], &h1);
-      if (table->secondary[i] != NULL && table->secondary[i][0] != '\0' &&
-          fits_one_line (r, &r->small_fit, r->small_font, table->secondary[i], cell_width, &h2))
-        ;
-      else if (table->secondary[i] != NULL && table->secondary[i][0] != '\0')
+      if (table->cacheable[i] || !ap_render_fits_one_line (r, r->cell_font, text, width, &h1))
+        {
+          row->main[i] = ap_render_shape (r, text, r->cell_font, width,
+                                          table->columns[i].numeric ? PANGO_ALIGN_RIGHT
+                                                                    : PANGO_ALIGN_LEFT,
+                                          table->cacheable[i], r->cells[i]);
+          h1 = ap_shaped_get_height (row->main[i]);
+        }
+
+      if (secondary != NULL && secondary[0] != '\0' &&
+          !ap_render_fits_one_line (r, r->small_font, secondary, width, &h2))
         {
           /* An address has no spaces to wrap at: a smaller size keeps all
            * but the most extreme on one line, where it reads and copies
            * whole; past that it wraps between characters. */
-          pango_layout_set_font_description (r->seconds[i], r->small_font);
-          row->second[i] = cell_layout (r, table, i, r->seconds[i], table->secondary[i], FALSE,
-                                        &h2);
-          if (pango_layout_get_line_count (row->second[i]) > 1)
-            {
-              pango_layout_set_font_description (r->seconds[i], r->tiny_font);
-              row->second[i] = cell_layout (r, table, i, r->seconds[i], table->secondary[i],
-                                            FALSE, &h2);
-            }
+          row->second[i] = ap_render_shape (r, secondary, r->small_font, width,
+                                            PANGO_ALIGN_LEFT, FALSE, r->seconds[i]);
+          if (ap_shaped_get_n_lines (row->second[i]) > 1)
+            row->second[i] = ap_render_shape (r, secondary, r->tiny_font, width,
+                                              PANGO_ALIGN_LEFT, FALSE, r->seconds[i]);
+          h2 = ap_shaped_get_height (row->second[i]);
         }
-      row->main_height[i] = h1;
       height = MAX (height, h1 + h2);
     }
 
@@ -700,12 +549,10 @@ draw_row (ApRender   *r,
 {
   gboolean span = table->span_text != NULL;
 
-  if (span || table->row % 2 == 1)
-    {
-      ap_render_set_color (r->cr, span ? &span_color : &zebra_color);
-      cairo_rectangle (r->cr, r->left, r->y, r->width, height);
-      cairo_fill (r->cr);
-    }
+  if (span)
+    ap_render_fill_rect (r, AP_RECT_SPAN, &span_color, r->left, r->y, r->width, height);
+  else if (table->row % 2 == 1)
+    ap_render_fill_rect (r, AP_RECT_ZEBRA, &zebra_color, r->left, r->y, r->width, height);
 
   for (guint i = 0; i < table->n_columns; i++)
     {
@@ -715,15 +562,10 @@ draw_row (ApRender   *r,
       if (row->main[i] == NULL)
         continue;
 
-      ap_render_set_color (r->cr, &r->palette.foreground);
-      cairo_move_to (r->cr, x, y);
-      pango_cairo_show_layout (r->cr, row->main[i]);
+      ap_render_draw_shaped (r, row->main[i], &r->palette.foreground, x, y);
       if (row->second[i] != NULL)
-        {
-          ap_render_set_color (r->cr, &r->palette.dim_foreground);
-          cairo_move_to (r->cr, x, y + row->main_height[i]);
-          pango_cairo_show_layout (r->cr, row->second[i]);
-        }
+        ap_render_draw_shaped (r, row->second[i], &r->palette.dim_foreground, x,
+                               y + ap_shaped_get_height (row->main[i]));
     }
 }
 
