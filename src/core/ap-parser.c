@@ -1471,18 +1471,12 @@ read_data (Reader *r)
 
   r->have_data = TRUE;
 
-  /* Once Mimecast said the request failed, the users are not wanted;
-   * they are still checked to be well-formed JSON. */
+  /* Once Mimecast said the request failed, the users are not wanted, and
+   * the skim leaves their shape to ap_parser_parse_page(): either way the
+   * value is only checked to be well-formed JSON, whatever its type, so
+   * that a refusal explains itself even when "data" is not a list. */
   if (!r->build || r->have_fail)
-    {
-      if (*r->p != '[' && *r->p != 'n')
-        {
-          if (!skip_value (r))
-            return FALSE;
-          return fail_value (r, _("expected a list"));
-        }
-      return skip_value (r);
-    }
+    return skip_value (r);
 
   if (!expect_container (r, '[', &is_null))
     return FALSE;
@@ -1501,6 +1495,9 @@ read_data (Reader *r)
                          _("The server sent more than %u users in one page, though Mimecast "
                            "sends at most %u; the app stopped reading it. Check the base URL."),
                          (guint) AP_PARSER_MAX_USERS_PER_PAGE, (guint) AP_PARSER_PAGE_SIZE_LIMIT);
+          /* Data that does not fit, like a wrong type: a "fail" entry
+           * further on explains it better. */
+          r->error_is_value = TRUE;
           return FALSE;
         }
       path_set_index (r, index++);

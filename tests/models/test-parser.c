@@ -441,6 +441,20 @@ test_fail (void)
   assert_parse_error ("{\"data\":[{\"numCorrect\":-4}],"
                       "\"fail\":[{\"errors\":[{\"code\":\"c\",\"message\":\"m\"}]}]}",
                       AP_ERROR_API_FAILURE, "Mimecast refused the request: m (c)");
+  /* also when "data" is not even a list, or holds more users than a page
+   * may (both found by tests/models/test-parser-differential.c) */
+  assert_parse_error ("{\"data\":{},\"fail\":[{\"errors\":[{\"code\":\"c\",\"message\":\"m\"}]}]}",
+                      AP_ERROR_API_FAILURE, "Mimecast refused the request: m (c)");
+  assert_parse_error ("{\"meta\":{\"status\":401},\"data\":\"x\"}",
+                      AP_ERROR_API_FAILURE, "Mimecast refused the request (status 401)");
+  {
+    g_autoptr(GString) json = g_string_new ("{\"data\":[{}");
+
+    for (guint i = 0; i < AP_PARSER_MAX_USERS_PER_PAGE; i++)
+      g_string_append (json, ",{}");
+    g_string_append (json, "],\"fail\":[{\"errors\":[{\"code\":\"c\",\"message\":\"m\"}]}]}");
+    assert_parse_error (json->str, AP_ERROR_API_FAILURE, "Mimecast refused the request: m (c)");
+  }
   /* but malformed JSON is malformed, failure or not */
   {
     g_autofree char *message =
