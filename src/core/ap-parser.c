@@ -162,6 +162,7 @@ ap_json_check_nesting (const char *data,
 {
   const char *p, *end;
   guint depth = 0;
+  gboolean top_seen = FALSE;  /* a top-level value has begun */
 
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -184,6 +185,7 @@ ap_json_check_nesting (const char *data,
       switch (*p)
         {
         case '"':
+          top_seen = TRUE;
           /* A bracket inside a string is text, and so is a quote after a
            * backslash: only an unescaped quote ends the string. */
           for (q = p + 1; q < end; q++)
@@ -198,6 +200,17 @@ ap_json_check_nesting (const char *data,
 
         case '[':
         case '{':
+          /* json-glib 1.6 reads a second top-level value after the first
+           * and leaks the first: no reply is two values, so neither is read. */
+          if (depth == 0 && top_seen)
+            {
+              g_set_error (error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
+                           _("The server's reply holds more than one JSON value at byte %"
+                             PRIu64 ", which no Mimecast reply does; it was not read"),
+                           (uint64_t) (p - data));
+              return FALSE;
+            }
+          top_seen = TRUE;
           if (++depth > max_depth)
             {
               g_set_error (error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
@@ -215,10 +228,14 @@ ap_json_check_nesting (const char *data,
           break;
 
         default:
-          /* Skip bytes that cannot change the depth in bulk. */
+          if (depth == 0 && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            top_seen = TRUE;
+          /* Skip bytes that cannot change the depth in bulk (at the top
+           * level, only whitespace, so that a value there is seen). */
           q = p + 1;
-          while (q < end && *q != '"' && *q != '[' && *q != '{' && *q != ']' && *q != '}')
-            q++;
+          if (depth > 0)
+            while (q < end && *q != '"' && *q != '[' && *q != '{' && *q != ']' && *q != '}')
+              q++;
           p = q;
           continue;
         }

@@ -63,10 +63,12 @@ gboolean ap_parser_parse_time       (const char   *text,
                                      gint64       *unix_time);
 
 /* Guard for anything handed to json-glib (which overflows its stack on deep
- * nesting): FALSE with AP_ERROR_INVALID_RESPONSE when @data nests deeper
- * than @max_depth, or AP_ERROR_RESPONSE_TOO_LARGE when it is over
- * AP_PARSER_MAX_BODY_SIZE. Strings (with escaped quotes) are skipped
- * correctly. It checks depth only, not that @data is valid JSON. */
+ * nesting, and leaks all but the last of several top-level values): FALSE
+ * with AP_ERROR_INVALID_RESPONSE when @data nests deeper than @max_depth or
+ * has an object or list after a first top-level value, or
+ * AP_ERROR_RESPONSE_TOO_LARGE when it is over AP_PARSER_MAX_BODY_SIZE.
+ * Strings (with escaped quotes) are skipped correctly. It checks only that,
+ * not that @data is valid JSON. */
 gboolean ap_json_check_nesting      (const char   *data,
                                      gsize         length,
                                      guint         max_depth,

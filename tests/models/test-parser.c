@@ -912,6 +912,22 @@ test_check_nesting (void)
   g_assert_true (ap_json_check_nesting ("", 0, 1, NULL));
   g_assert_true (ap_json_check_nesting (valid_page, strlen (valid_page), AP_PARSER_MAX_DEPTH,
                                         NULL));
+
+  /* json-glib 1.6 leaks the first of two top-level values (found by
+   * tests/fuzz/fuzz-credentials.c through the keyring reader): the guard
+   * refuses an object or list after a first value, and only that */
+  g_assert_false (ap_json_check_nesting ("[][]", 4, 64, &error));
+  g_assert_error (error, AP_ERROR, AP_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (error->message, ==, "The server's reply holds more than one JSON value at "
+                                       "byte 2, which no Mimecast reply does; it was not read");
+  g_clear_error (&error);
+  g_assert_false (ap_json_check_nesting ("{} \n{\"a\":1}", 12, 64, NULL));
+  g_assert_false (ap_json_check_nesting ("1 []", 4, 64, NULL));
+  g_assert_false (ap_json_check_nesting ("\"[\"{}", 5, 64, NULL));
+  g_assert_false (ap_json_check_nesting ("null{}", 6, 64, NULL));
+  g_assert_true (ap_json_check_nesting (" \t\r\n{\"a\":[[],{}]} \n", 19, 64, NULL));
+  g_assert_true (ap_json_check_nesting ("{}}", 3, 64, NULL));
+  g_assert_true (ap_json_check_nesting ("1 2", 3, 64, NULL));
 }
 
 static gpointer
