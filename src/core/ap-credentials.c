@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ap-core-enums.h"
 #include "ap-credentials.h"
 #include "ap-error.h"
 #include "ap-parser.h"
@@ -140,7 +141,7 @@ ap_credentials_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_MODE:
-      g_value_set_int (value, self->mode);
+      g_value_set_enum (value, self->mode);
       break;
     case PROP_BASE_URL:
       g_value_set_string (value, self->base_url);
@@ -159,8 +160,8 @@ ap_credentials_class_init (ApCredentialsClass *klass)
   object_class->get_property = ap_credentials_get_property;
 
   properties[PROP_MODE] =
-    g_param_spec_int ("mode", NULL, NULL, AP_AUTH_MODE_API2, AP_AUTH_MODE_API1, AP_AUTH_MODE_API2,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("mode", NULL, NULL, AP_TYPE_AUTH_MODE, AP_AUTH_MODE_API2,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BASE_URL] =
     g_param_spec_string ("base-url", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

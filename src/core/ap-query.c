@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ap-core-enums.h"
 #include "ap-error.h"
 #include "ap-query.h"
 #include "ap-text-private.h"
@@ -100,7 +101,7 @@ ap_query_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SEARCH_FIELD:
-      g_value_set_int (value, self->search_field);
+      g_value_set_enum (value, self->search_field);
       break;
     case PROP_SEARCH_VALUE:
       g_value_set_string (value, self->search_value);
@@ -109,7 +110,7 @@ ap_query_get_property (GObject    *object,
       g_value_set_boxed (value, self->attribute_ids);
       break;
     case PROP_VIDEO_COUNT:
-      g_value_set_int (value, self->video_count);
+      g_value_set_enum (value, self->video_count);
       break;
     case PROP_INCLUDE_USER_DETAILS:
       g_value_set_boolean (value, self->include_user_details);
@@ -133,7 +134,7 @@ ap_query_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SEARCH_FIELD:
-      ap_query_set_search (self, g_value_get_int (value), self->search_value);
+      ap_query_set_search (self, g_value_get_enum (value), self->search_value);
       break;
     case PROP_SEARCH_VALUE:
       ap_query_set_search (self, self->search_field, g_value_get_string (value));
@@ -142,7 +143,7 @@ ap_query_set_property (GObject      *object,
       ap_query_set_attribute_ids (self, g_value_get_boxed (value));
       break;
     case PROP_VIDEO_COUNT:
-      ap_query_set_video_count (self, g_value_get_int (value));
+      ap_query_set_video_count (self, g_value_get_enum (value));
       break;
     case PROP_INCLUDE_USER_DETAILS:
       ap_query_set_include_user_details (self, g_value_get_boolean (value));
@@ -165,10 +166,9 @@ ap_query_class_init (ApQueryClass *klass)
   object_class->set_property = ap_query_set_property;
 
   properties[PROP_SEARCH_FIELD] =
-    g_param_spec_int ("search-field", NULL, NULL,
-                      AP_SEARCH_FIELD_NONE, AP_SEARCH_FIELD_CUSTOM_ATTRIBUTE,
-                      AP_SEARCH_FIELD_NONE,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("search-field", NULL, NULL,
+                       AP_TYPE_SEARCH_FIELD, AP_SEARCH_FIELD_NONE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SEARCH_VALUE] =
     g_param_spec_string ("search-value", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -176,9 +176,9 @@ ap_query_class_init (ApQueryClass *klass)
     g_param_spec_boxed ("attribute-ids", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VIDEO_COUNT] =
-    g_param_spec_int ("video-count", NULL, NULL,
-                      AP_VIDEO_COUNT_ALL, AP_VIDEO_COUNT_4_OR_MORE, AP_VIDEO_COUNT_ALL,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("video-count", NULL, NULL,
+                       AP_TYPE_VIDEO_COUNT, AP_VIDEO_COUNT_ALL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_INCLUDE_USER_DETAILS] =
     g_param_spec_boolean ("include-user-details", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

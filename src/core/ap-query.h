@@ -32,8 +32,8 @@ typedef enum
 #define AP_TYPE_QUERY (ap_query_get_type ())
 G_DECLARE_FINAL_TYPE (ApQuery, ap_query, AP, QUERY, GObject)
 
-/* Properties: "search-field" (enum as int), "search-value" (string),
- * "attribute-ids" (GStrv), "video-count" (int), "include-user-details"
+/* Properties: "search-field" (ApSearchField), "search-value" (string),
+ * "attribute-ids" (GStrv), "video-count" (ApVideoCount), "include-user-details"
  * (boolean, default FALSE as in the API), "page-size" (uint, default 500). */
 
 ApQuery            *ap_query_new                      (void);

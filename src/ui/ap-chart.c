@@ -9,6 +9,7 @@
 
 #include "ap-chart-private.h"
 #include "ap-chart-render.h"
+#include "ap-ui-enums.h"
 
 #define BREAKDOWN_MIN_SIZE 120
 #define BREAKDOWN_NAT_SIZE 200
@@ -474,7 +475,7 @@ ap_chart_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_KIND:
-      g_value_set_int (value, self->kind);
+      g_value_set_enum (value, self->kind);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -492,7 +493,7 @@ ap_chart_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_KIND:
-      self->kind = g_value_get_int (value);
+      self->kind = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -529,11 +530,10 @@ ap_chart_class_init (ApChartClass *klass)
   widget_class->snapshot = ap_chart_snapshot;
   widget_class->measure = ap_chart_measure;
 
-  /* An int rather than an enum type: ApChartKind has no registered GType */
   properties[PROP_KIND] =
-    g_param_spec_int ("kind", NULL, NULL,
-                      AP_CHART_KIND_BREAKDOWN, AP_CHART_KIND_LEGEND, AP_CHART_KIND_BREAKDOWN,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("kind", NULL, NULL,
+                       AP_TYPE_CHART_KIND, AP_CHART_KIND_BREAKDOWN,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[DEPARTMENT_ACTIVATED] =

@@ -1030,12 +1030,6 @@ on_department_activated (ApWindow   *self,
 }
 
 static void
-on_selected_user_changed (ApWindow *self)
-{
-  ap_user_detail_set_user (self->user_detail, ap_users_view_get_selected_user (self->users_view));
-}
-
-static void
 on_user_activated (ApWindow *self,
                    ApUser   *user)
 {
@@ -1324,7 +1318,6 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_query_bar_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_selected_user_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_user_activated);
 
   _ap_window_class_init_actions (widget_class);

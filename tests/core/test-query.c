@@ -7,6 +7,8 @@
 #include <locale.h>
 #include <string.h>
 
+#include "ap-core-enums.h"
+#include "ap-credentials.h"
 #include "ap-error.h"
 #include "ap-query.h"
 
@@ -230,6 +232,46 @@ test_properties_notify (void)
   g_assert_cmpuint (notified (counts, "search-field"), ==, 2);
 }
 
+/* Enum properties are typed, so a .ui file or a GValue names them by nick. */
+static void
+assert_enum_property (GType       type,
+                      const char *name,
+                      GType       enum_type,
+                      const char *nick,
+                      int         value)
+{
+  g_autoptr(GTypeClass) klass = g_type_class_ref (type);
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), name);
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (enum_type);
+  GEnumValue *found;
+
+  g_assert_nonnull (pspec);
+  g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (pspec) == enum_type);
+  found = g_enum_get_value_by_nick (enum_class, nick);
+  g_assert_nonnull (found);
+  g_assert_cmpint (found->value, ==, value);
+}
+
+static void
+test_enum_properties (void)
+{
+  g_autoptr(ApQuery) query = ap_query_new ();
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  assert_enum_property (AP_TYPE_QUERY, "search-field", AP_TYPE_SEARCH_FIELD,
+                        "custom-attribute", AP_SEARCH_FIELD_CUSTOM_ATTRIBUTE);
+  assert_enum_property (AP_TYPE_QUERY, "video-count", AP_TYPE_VIDEO_COUNT,
+                        "4-or-more", AP_VIDEO_COUNT_4_OR_MORE);
+  assert_enum_property (AP_TYPE_CREDENTIALS, "mode", AP_TYPE_AUTH_MODE,
+                        "api1", AP_AUTH_MODE_API1);
+
+  g_value_init (&value, AP_TYPE_VIDEO_COUNT);
+  g_value_set_enum (&value, AP_VIDEO_COUNT_3);
+  g_object_set_property (G_OBJECT (query), "video-count", &value);
+  g_assert_cmpint (ap_query_get_video_count (query), ==, AP_VIDEO_COUNT_3);
+}
+
 static void
 test_copy (void)
 {
@@ -445,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/ap/query/attribute-rules", test_attribute_rules);
   g_test_add_func ("/ap/query/page-size", test_page_size);
   g_test_add_func ("/ap/query/properties-notify", test_properties_notify);
+  g_test_add_func ("/ap/query/enum-properties", test_enum_properties);
   g_test_add_func ("/ap/query/copy", test_copy);
   g_test_add_func ("/ap/query/body-minimal", test_body_minimal);
   g_test_add_func ("/ap/query/body-full", test_body_full);
