@@ -21,6 +21,7 @@
 #define BAR_LABEL_SHARE     0.32
 #define BAR_RADIUS          3.0
 #define SEGMENT_TEXT_PAD    4.0
+#define BADGE_PAD           3.0
 #define LEGEND_SWATCH       12.0
 #define LEGEND_SWATCH_GAP   6.0
 #define LEGEND_ITEM_GAP     18.0
@@ -596,6 +597,92 @@ rounded_rect (cairo_t *cr,
   cairo_close_path (cr);
 }
 
+/* Each part's share on its segment. One that does not fit at the
+ * labels' size is set smaller; one that does not fit even so sits on a
+ * badge of its colour centred on its segment, over its neighbours, unless
+ * that would cover another label or another narrow part (two narrow parts
+ * side by side: then neither has a label, as before). */
+static void
+draw_segment_labels (cairo_t                    *cr,
+                     const ApChartPalette       *palette,
+                     const PangoFontDescription *font,
+                     const guint64               counts[3],
+                     const guint                 shares[3],
+                     const double                x0[3],
+                     const double                x1[3],
+                     double                      bar_start,
+                     double                      bar_end,
+                     double                      bar_y)
+{
+  g_autoptr(PangoFontDescription) smaller = NULL;
+  PangoLayout *layouts[3] = { NULL };
+  double left[3], right[3];
+  gboolean badge[3] = { FALSE };
+  guint64 total = counts[0] + counts[1] + counts[2];
+
+  smaller = pango_font_description_copy (font);
+  pango_font_description_set_absolute_size (smaller,
+                                            pango_font_description_get_size (font) * 0.8);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *text = NULL;
+      double width = x1[i] - x0[i];
+      double center = (x0[i] + x1[i]) / 2.0;
+      int tw;
+
+      if (counts[i] == 0)
+        continue;
+
+      text = ap_chart_format_percent (counts[i], total, shares[i]);
+      layouts[i] = create_layout (cr, font, text);
+      pango_layout_get_pixel_size (layouts[i], &tw, NULL);
+      if (tw + 2 * SEGMENT_TEXT_PAD > width)
+        {
+          pango_layout_set_font_description (layouts[i], smaller);
+          pango_layout_get_pixel_size (layouts[i], &tw, NULL);
+          badge[i] = tw + 2 * SEGMENT_TEXT_PAD > width;
+        }
+      left[i] = center - tw / 2.0 - (badge[i] ? BADGE_PAD : 0);
+      right[i] = center + tw / 2.0 + (badge[i] ? BADGE_PAD : 0);
+      if (badge[i] && left[i] < bar_start)
+        right[i] += bar_start - left[i], left[i] = bar_start;
+      if (badge[i] && right[i] > bar_end)
+        left[i] -= right[i] - bar_end, right[i] = bar_end;
+    }
+
+  /* A badge covers wide neighbours only: never another label, nor a part
+   * too narrow for its own. */
+  for (guint i = 0; i < 3; i++)
+    for (guint j = 0; j < 3 && badge[i] && layouts[i] != NULL; j++)
+      if (j != i && counts[j] > 0 &&
+          ((left[i] < right[j] && left[j] < right[i] && !badge[j]) ||
+           (badge[j] && left[i] < x1[j] && x0[j] < right[i])))
+        g_clear_object (&layouts[i]);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      int tw, th;
+
+      if (layouts[i] == NULL)
+        continue;
+
+      pango_layout_get_pixel_size (layouts[i], &tw, &th);
+      if (badge[i])
+        {
+          /* A little taller than the bar, so it reads as the part's label */
+          rounded_rect (cr, left[i], bar_y - 2, right[i] - left[i], BAR_HEIGHT + 4,
+                        BAR_RADIUS + 1, BAR_RADIUS + 1);
+          set_source (cr, part_color (palette, i));
+          cairo_fill (cr);
+        }
+      set_source_on (cr, part_color (palette, i));
+      cairo_move_to (cr, (left[i] + right[i] - tw) / 2.0, bar_y + (BAR_HEIGHT - th) / 2.0);
+      pango_cairo_show_layout (cr, layouts[i]);
+      g_clear_object (&layouts[i]);
+    }
+}
+
 void
 ap_chart_render_stacked_bars (cairo_t                    *cr,
                               const ApChartPalette       *palette,
@@ -715,6 +802,7 @@ ap_chart_render_stacked_bars (cairo_t                    *cr,
           /* A 1 px gap between parts keeps them apart without colour */
           if (!last && sx1 - sx0 > 2)
             sx1 -= 1;
+          x1[i] = sx1;
 
           rounded_rect (cr, sx0, row_y + bar_top, MAX (sx1 - sx0, 1.0), BAR_HEIGHT,
                         first ? BAR_RADIUS : 0, last ? BAR_RADIUS : 0);
@@ -727,22 +815,10 @@ ap_chart_render_stacked_bars (cairo_t                    *cr,
               cairo_stroke (cr);
             }
           cairo_new_path (cr);
-
-          {
-            g_autofree char *text = ap_chart_format_percent (counts[i], total, shares[i]);
-            g_autoptr(PangoLayout) layout = create_layout (cr, small_font, text);
-            int tw, th;
-
-            pango_layout_get_pixel_size (layout, &tw, &th);
-            if (tw + 2 * SEGMENT_TEXT_PAD <= sx1 - sx0)
-              {
-                set_source_on (cr, color);
-                cairo_move_to (cr, sx0 + (sx1 - sx0 - tw) / 2.0,
-                               row_y + (AP_CHART_BAR_ROW_HEIGHT - th) / 2.0);
-                pango_cairo_show_layout (cr, layout);
-              }
-          }
         }
+
+      draw_segment_labels (cr, palette, small_font, counts, shares, x0, x1, g.bar_x,
+                           g.bar_x + g.bar_width, row_y + bar_top);
     }
 
   cairo_restore (cr);

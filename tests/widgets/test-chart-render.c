@@ -258,6 +258,47 @@ test_stacked_bars_render (void)
   cairo_surface_destroy (surface);
 }
 
+/* A part too narrow for its share still shows it: set smaller, or on a
+ * badge of its colour over the neighbours. Measured by the incorrect
+ * colour's pixels, which a badge adds beyond the segment itself. */
+static void
+test_stacked_bars_narrow_labels (void)
+{
+  static const ApChartSeries narrow[] = {
+    { "Wide", 50, 40, 10 },
+    { "Narrow", 50, 3, 47 },
+    { "Two narrow", 94, 3, 3 },
+  };
+  g_autoptr(PangoFontDescription) font = test_font ();
+  double height = ap_chart_stacked_bars_get_height (1);
+  ApChartPalette palette;
+  guint segment_only, labelled[G_N_ELEMENTS (narrow)];
+
+  ap_chart_palette_init (&palette, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (narrow); i++)
+    {
+      cairo_surface_t *surface;
+      cairo_t *cr;
+
+      surface = white_surface (500, height, &cr);
+      ap_chart_render_stacked_bars (cr, &palette, font, 0, 0, 500, height, &narrow[i], 1, -1,
+                                    AP_CHART_PART_NONE);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      labelled[i] = count_pixels (surface, &palette).incorrect;
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+
+  /* 3 % of a bar of about 330 px, 18 px tall: about 180 px of red */
+  segment_only = 0.03 * 330 * 18;
+  g_test_message ("incorrect pixels: wide %u, narrow %u, two narrow %u (segment %u)",
+                  labelled[0], labelled[1], labelled[2], segment_only);
+  g_assert_cmpuint (labelled[1], >, 2 * segment_only);
+  /* Two narrow parts side by side: no badge covers the other part. */
+  g_assert_cmpuint (labelled[2], >=, segment_only / 2);
+  g_assert_cmpuint (labelled[2], <, 2 * segment_only);
+}
+
 static void
 test_percentages (void)
 {
@@ -440,6 +481,8 @@ main (int   argc,
   g_test_add_func ("/ap/chart-render/breakdown-hit-test", test_breakdown_hit_test);
   g_test_add_func ("/ap/chart-render/stacked-bars-hit-test", test_stacked_bars_hit_test);
   g_test_add_func ("/ap/chart-render/stacked-bars-render", test_stacked_bars_render);
+  g_test_add_func ("/ap/chart-render/stacked-bars-narrow-labels",
+                   test_stacked_bars_narrow_labels);
   g_test_add_func ("/ap/chart-render/percentages", test_percentages);
   g_test_add_func ("/ap/chart-render/palette-contrast", test_palette_contrast);
   g_test_add_func ("/ap/chart-render/pdf-surface", test_pdf_surface);
