@@ -22,7 +22,6 @@ struct _ApPeopleList
   ApArrayModel  *store;
   ApRampModel   *ramp;
   GtkSortListModel *sorted;
-  guint          ramp_id;
 
   GtkLabel      *title_label;
   GtkLabel      *count_label;
@@ -160,35 +159,11 @@ compare_correct (gconstpointer a, gconstpointer b, gpointer data)
 
 /* GTK 4.8's list views build about 200 rows at once, each with six cells:
  * some 60 ms of the main thread. As in the Users view, an ApRampModel lets
- * 25 rows in a frame until the screen is full, then everything. */
-#define RAMP_STEP 25
+ * a few rows in a frame until the screen is full, then everything; and
+ * only while the list is on screen: a list on a page nobody looks at has
+ * no rows, so handing it new people costs next to nothing. */
+#define RAMP_STEP 3
 #define RAMP_END 200
-
-static gboolean
-ramp_tick (GtkWidget     *widget,
-           GdkFrameClock *frame_clock,
-           gpointer       user_data)
-{
-  ApPeopleList *self = user_data;
-  guint size = ap_ramp_model_get_limit (self->ramp) + RAMP_STEP;
-
-  if (size < RAMP_END)
-    {
-      ap_ramp_model_set_limit (self->ramp, size);
-      return G_SOURCE_CONTINUE;
-    }
-  self->ramp_id = 0;
-  ap_ramp_model_set_limit (self->ramp, G_MAXUINT);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-restart_ramp (ApPeopleList *self)
-{
-  ap_ramp_model_set_limit (self->ramp, RAMP_STEP);
-  if (self->ramp_id == 0)
-    self->ramp_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->view), ramp_tick, self, NULL);
-}
 
 /* ---- life cycle -------------------------------------------------------- */
 
@@ -198,11 +173,6 @@ ap_people_list_dispose (GObject *object)
   ApPeopleList *self = AP_PEOPLE_LIST (object);
   GtkWidget *child;
 
-  if (self->ramp_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->view), self->ramp_id);
-      self->ramp_id = 0;
-    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->users, g_ptr_array_unref);
@@ -307,7 +277,7 @@ ap_people_list_init (ApPeopleList *self)
   ap_table_add_column (self->view, _("Incorrect"), text_incorrect, compare_incorrect, TRUE,
                        FALSE);
   ap_table_add_column (self->view, _("Correct"), text_correct, compare_correct, TRUE, FALSE);
-  self->ramp = ap_ramp_model_new (G_LIST_MODEL (self->store), RAMP_STEP);
+  self->ramp = ap_ramp_model_new (G_LIST_MODEL (self->store), 0);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->ramp)),
                                           g_object_ref (gtk_column_view_get_sorter (self->view)));
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
@@ -315,6 +285,7 @@ ap_people_list_init (ApPeopleList *self)
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
+  ap_ramp_model_drive (self->ramp, GTK_WIDGET (self->view), RAMP_STEP, RAMP_END);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
   gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_widget_set_margin_bottom (scrolled, 12);
@@ -377,14 +348,14 @@ ap_people_list_set_users (ApPeopleList *self,
 
       for (guint i = 0; i < AP_PEOPLE_LIST_SHOWN_MAX; i++)
         g_ptr_array_add (shown, g_ptr_array_index (users, i));
+      ap_ramp_model_restart (self->ramp);
       gtk_sort_list_model_set_sorter (self->sorted, NULL);
-      restart_ramp (self);
       ap_array_model_set (self->store, shown);
     }
   else
     {
+      ap_ramp_model_restart (self->ramp);
       gtk_sort_list_model_set_sorter (self->sorted, gtk_column_view_get_sorter (self->view));
-      restart_ramp (self);
       ap_array_model_set (self->store, users);
     }
 

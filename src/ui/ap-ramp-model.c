@@ -21,6 +21,12 @@ struct _ApRampModel
   guint       emit_n;
   guint       shift_from;
   guint       shift;
+
+  /* ap_ramp_model_drive () */
+  GtkWidget  *widget;
+  guint       tick_id;
+  guint       step;
+  guint       end;
 };
 
 static GType
@@ -135,9 +141,62 @@ on_items_changed (ApRampModel *self,
 }
 
 static void
+stop_ticking (ApRampModel *self)
+{
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (self->widget, self->tick_id);
+      self->tick_id = 0;
+    }
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  ApRampModel *self = user_data;
+  guint limit = self->limit + self->step;
+
+  if (limit < self->end)
+    {
+      ap_ramp_model_set_limit (self, limit);
+      return G_SOURCE_CONTINUE;
+    }
+  self->tick_id = 0;
+  ap_ramp_model_set_limit (self, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_ticking (ApRampModel *self)
+{
+  if (self->tick_id == 0 && self->limit != G_MAXUINT && gtk_widget_get_mapped (self->widget))
+    self->tick_id = gtk_widget_add_tick_callback (self->widget, on_tick, self, NULL);
+}
+
+static void
+on_widget_gone (gpointer  data,
+                GObject  *where_the_widget_was)
+{
+  ApRampModel *self = data;
+
+  self->widget = NULL;
+  self->tick_id = 0;
+}
+
+static void
 ap_ramp_model_dispose (GObject *object)
 {
   ApRampModel *self = AP_RAMP_MODEL (object);
+
+  if (self->widget != NULL)
+    {
+      stop_ticking (self);
+      g_signal_handlers_disconnect_by_data (self->widget, self);
+      g_object_weak_unref (G_OBJECT (self->widget), on_widget_gone, self);
+      self->widget = NULL;
+    }
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
@@ -201,4 +260,34 @@ ap_ramp_model_get_limit (ApRampModel *self)
   g_return_val_if_fail (AP_IS_RAMP_MODEL (self), 0);
 
   return self->limit;
+}
+
+void
+ap_ramp_model_drive (ApRampModel *self,
+                     GtkWidget   *widget,
+                     guint        step,
+                     guint        end)
+{
+  g_return_if_fail (AP_IS_RAMP_MODEL (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (self->widget == NULL);
+  g_return_if_fail (step > 0);
+
+  self->widget = widget;
+  self->step = step;
+  self->end = end;
+  g_object_weak_ref (G_OBJECT (widget), on_widget_gone, self);
+  g_signal_connect_object (widget, "map", G_CALLBACK (start_ticking), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (widget, "unmap", G_CALLBACK (stop_ticking), self, G_CONNECT_SWAPPED);
+  start_ticking (self);
+}
+
+void
+ap_ramp_model_restart (ApRampModel *self)
+{
+  g_return_if_fail (AP_IS_RAMP_MODEL (self));
+  g_return_if_fail (self->widget != NULL);
+
+  ap_ramp_model_set_limit (self, 0);
+  start_ticking (self);
 }

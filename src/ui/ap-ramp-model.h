@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -19,5 +19,16 @@ ApRampModel *ap_ramp_model_new       (GListModel  *model,
 void         ap_ramp_model_set_limit (ApRampModel *self,
                                       guint        limit);
 guint        ap_ramp_model_get_limit (ApRampModel *self);
+
+/* Lets @step more items in at each frame of @widget while it is mapped,
+ * everything once @end would be reached; nothing moves while @widget is
+ * not on screen. (transfer none) @widget: the list showing the items, not
+ * kept alive by the ramp. */
+void         ap_ramp_model_drive     (ApRampModel *self,
+                                      GtkWidget   *widget,
+                                      guint        step,
+                                      guint        end);
+/* No items, then @step more at each frame from the next one on. */
+void         ap_ramp_model_restart   (ApRampModel *self);
 
 G_END_DECLS

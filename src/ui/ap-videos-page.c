@@ -10,6 +10,7 @@
 #include "ap-chart-render.h"
 #include "ap-people-list.h"
 #include "ap-table-private.h"
+#include "ap-ramp-model.h"
 #include "ap-videos-page.h"
 
 /* ---- the chart: viewed / not viewed per title -------------------------- */
@@ -251,6 +252,7 @@ struct _ApVideosPage
 
   ApAnalysis    *analysis;
   GtkSortListModel *sorted;
+  ApRampModel   *ramp;          /* the rows the table shows, a few more a frame */
 
   GtkStack      *stack;
   GtkColumnView *view;
@@ -414,6 +416,7 @@ ap_videos_page_dispose (GObject *object)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_object (&self->ramp);
   g_clear_object (&self->sorted);
   g_clear_pointer (&self->analysis, ap_analysis_unref);
 
@@ -500,11 +503,16 @@ ap_videos_page_init (ApVideosPage *self)
   ap_table_add_column (self->view, _("Status"), text_statuses, NULL, FALSE, TRUE);
   self->sorted = gtk_sort_list_model_new (NULL,
                                           g_object_ref (gtk_column_view_get_sorter (self->view)));
-  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
+  /* GTK 4.8 builds a row's eight cells at once; 20 rows at a time took
+   * 7-10 ms of the frame that handed a new analysis over, on a page maybe
+   * not even shown. The rows come in a few a frame, only on screen. */
+  self->ramp = ap_ramp_model_new (G_LIST_MODEL (self->sorted), 0);
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->ramp)));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
+  ap_ramp_model_drive (self->ramp, GTK_WIDGET (self->view), 4, 40);
   g_signal_connect_swapped (self->view, "activate", G_CALLBACK (on_activate), self);
   /* Unsorted, the rows keep the analysis's order: the most not viewed first */
   table_card = gtk_scrolled_window_new ();
@@ -547,6 +555,7 @@ ap_videos_page_set_analysis (ApVideosPage *self,
   n = analysis != NULL ? ap_analysis_get_n_videos (analysis) : 0;
 
   rows = analysis != NULL ? ap_analysis_row_list_videos (analysis) : NULL;
+  ap_ramp_model_restart (self->ramp);
   gtk_sort_list_model_set_model (self->sorted, rows);
   ap_videos_chart_set_analysis (self->chart, analysis);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "data" : "empty");

@@ -185,11 +185,75 @@ test_random (void)
   fixture_clear (&f);
 }
 
+static gboolean
+on_give_up (gpointer user_data)
+{
+  g_error ("the ramp did not reach its end in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Driven by a widget's frames: nothing moves while the widget is off
+ * screen; on screen a few more items a frame, every emission consistent,
+ * then everything. A restart empties it and it ramps up again. */
+static void
+test_drive (void)
+{
+  GtkWidget *window;
+  GtkWidget *label;
+  guint timeout;
+  guint last = 0;
+  Fixture f;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  fixture_init (&f, 50, 0);
+  window = gtk_window_new ();
+  label = gtk_label_new ("list");
+  gtk_window_set_child (GTK_WINDOW (window), label);
+  ap_ramp_model_drive (f.ramp, label, 3, 12);
+
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (ap_ramp_model_get_limit (f.ramp), ==, 0);
+  g_assert_cmpuint (f.mirror->len, ==, 0);
+
+  timeout = g_timeout_add_seconds (20, on_give_up, NULL);
+  for (guint round = 0; round < 2; round++)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      while (ap_ramp_model_get_limit (f.ramp) != G_MAXUINT)
+        {
+          g_main_context_iteration (NULL, TRUE);
+          /* Never more than one step a frame, until the end lets all in. */
+          if (ap_ramp_model_get_limit (f.ramp) != G_MAXUINT)
+            g_assert_cmpuint (f.mirror->len, <=, last + 3);
+          last = f.mirror->len;
+          assert_prefix (&f);
+        }
+      assert_prefix (&f);
+      g_assert_cmpuint (f.mirror->len, ==, 50);
+
+      ap_ramp_model_restart (f.ramp);
+      g_assert_cmpuint (f.mirror->len, ==, 0);
+      last = 0;
+    }
+  g_source_remove (timeout);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ap/ramp-model/drive", test_drive);
 
   g_test_add_func ("/ap/ramp-model/insertions", test_insertions);
   g_test_add_func ("/ap/ramp-model/removals", test_removals);
