@@ -2288,6 +2288,82 @@ ap_history_compare_finish (ApHistory     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  GArray *points;
+  GStrv   departments;
+} TrendResult;
+
+static void
+trend_result_free (TrendResult *result)
+{
+  g_clear_pointer (&result->points, g_array_unref);
+  g_clear_pointer (&result->departments, g_strfreev);
+  g_free (result);
+}
+
+static void
+trend_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  TrendResult *result = g_new0 (TrendResult, 1);
+  GError *error = NULL;
+
+  result->points = ap_history_trend (source_object, data->id, data->department, &error);
+  if (result->points != NULL)
+    result->departments = ap_history_list_departments (source_object, data->id, &error);
+  if (error != NULL)
+    {
+      trend_result_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) trend_result_free);
+}
+
+void
+ap_history_trend_async (ApHistory          *self,
+                        gint64              id,
+                        const char         *department,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AsyncData *data;
+
+  g_return_if_fail (AP_IS_HISTORY (self));
+
+  task = new_task (self, ap_history_trend_async, cancellable, callback, user_data, &data);
+  data->id = id;
+  data->department = g_strdup (department);
+  g_task_run_in_thread (task, trend_thread);
+}
+
+GArray *
+ap_history_trend_finish (ApHistory     *self,
+                         GAsyncResult  *result,
+                         GStrv         *departments,
+                         GError       **error)
+{
+  TrendResult *trend;
+  GArray *points;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  trend = g_task_propagate_pointer (G_TASK (result), error);
+  if (trend == NULL)
+    return NULL;
+  points = g_steal_pointer (&trend->points);
+  if (departments != NULL)
+    *departments = g_steal_pointer (&trend->departments);
+  trend_result_free (trend);
+  return points;
+}
+
 static void
 user_history_thread (GTask        *task,
                      gpointer      source_object,

@@ -219,6 +219,20 @@ ApHistoryComparison *ap_history_compare_finish (ApHistory        *self,
                                               GAsyncResult       *result,
                                               GError            **error);
 
+/* ap_history_trend() on a worker. finish: (transfer full) GArray of
+ * ApTrendPoint; @departments (out) (optional) the snapshot's departments,
+ * sorted, to choose from. */
+void            ap_history_trend_async       (ApHistory          *self,
+                                              gint64              id,
+                                              const char         *department,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+GArray         *ap_history_trend_finish      (ApHistory          *self,
+                                              GAsyncResult       *result,
+                                              GStrv              *departments,
+                                              GError            **error);
+
 void            ap_history_user_history_async  (ApHistory          *self,
                                                 gint64              id,
                                                 const char         *email,

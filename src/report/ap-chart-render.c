@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "ap-chart-render.h"
+#include "ap-chart-render-private.h"
 
 #define RING_PADDING        6.0   /* room for the highlighted part to grow outwards */
 #define RING_THICKNESS      0.30  /* of the outer radius */
@@ -959,4 +959,143 @@ ap_chart_legend_get_width (const PangoFontDescription *font)
   width = legend_layout (cr, &palette, font, 0, 0, FALSE, NULL);
   cairo_destroy (cr);
   return width;
+}
+
+/* ---- hover layers -------------------------------------------------------- */
+
+/* What the widget draws over its cached base render as the pointer moves:
+ * the hovered part alone, as the base would have drawn it highlighted. */
+
+void
+ap_chart_render_breakdown_highlight (cairo_t              *cr,
+                                     const ApChartPalette *palette,
+                                     double                x,
+                                     double                y,
+                                     double                width,
+                                     double                height,
+                                     guint64               correct,
+                                     guint64               incorrect,
+                                     guint64               not_watched,
+                                     ApChartPart           highlighted)
+{
+  guint64 counts[3] = { correct, incorrect, not_watched };
+  double start[3], end[3];
+  double a0, a1, outer;
+  guint n_nonzero = 0;
+  RingGeometry g;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (palette != NULL);
+
+  if (highlighted < AP_CHART_PART_CORRECT || highlighted > AP_CHART_PART_NOT_WATCHED ||
+      counts[highlighted] == 0 || !ring_geometry (width, height, &g))
+    return;
+
+  ring_angles (correct, incorrect, not_watched, start, end);
+  for (guint i = 0; i < 3; i++)
+    if (counts[i] > 0)
+      n_nonzero++;
+
+  a0 = start[highlighted];
+  a1 = end[highlighted];
+  outer = g.outer + MIN (RING_HIGHLIGHT_GROW, RING_PADDING);
+  if (n_nonzero > 1 && a1 - a0 > 3 * (RING_GAP / g.outer))
+    {
+      a0 += RING_GAP / g.outer;
+      a1 -= RING_GAP / g.outer;
+    }
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_new_path (cr);
+  cairo_arc (cr, g.cx, g.cy, outer, a0, a1);
+  cairo_arc_negative (cr, g.cx, g.cy, g.inner, a1, a0);
+  cairo_close_path (cr);
+  set_source (cr, part_color (palette, highlighted));
+  cairo_fill_preserve (cr);
+  set_source (cr, &palette->highlight);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+void
+ap_chart_render_stacked_bars_highlight (cairo_t              *cr,
+                                        const ApChartPalette *palette,
+                                        double                x,
+                                        double                y,
+                                        double                width,
+                                        double                height,
+                                        const ApChartSeries  *series,
+                                        guint                 n_series,
+                                        int                   highlighted_row,
+                                        ApChartPart           highlighted_part)
+{
+  double bar_top = (AP_CHART_BAR_ROW_HEIGHT - BAR_HEIGHT) / 2.0;
+  double row_y = highlighted_row * AP_CHART_BAR_ROW_HEIGHT;
+  const ApChartSeries *s;
+  double x0[3], x1[3];
+  BarGeometry g;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (palette != NULL);
+
+  if (highlighted_row < 0 || (guint) highlighted_row >= n_series || row_y > height)
+    return;
+
+  s = &series[highlighted_row];
+  bar_geometry (width, &g);
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  /* A tint over the row: the base under it stays as it was drawn */
+  rounded_rect (cr, 0, row_y + 1, width, AP_CHART_BAR_ROW_HEIGHT - 2, 4, 4);
+  set_source (cr, &palette->grid);
+  cairo_fill (cr);
+
+  if (highlighted_part >= AP_CHART_PART_CORRECT && highlighted_part <= AP_CHART_PART_NOT_WATCHED &&
+      g.bar_width > 0 && s->correct + s->incorrect + s->not_watched > 0)
+    {
+      bar_segments (s, g.bar_x, g.bar_width, x0, x1);
+      if (x1[highlighted_part] > x0[highlighted_part])
+        {
+          cairo_rectangle (cr, x0[highlighted_part], row_y + bar_top,
+                           MAX (x1[highlighted_part] - x0[highlighted_part], 1.0), BAR_HEIGHT);
+          set_source (cr, &palette->highlight);
+          cairo_set_line_width (cr, 2.0);
+          cairo_stroke (cr);
+        }
+    }
+  cairo_restore (cr);
+}
+
+/* For the other chart files of this layer (ap-chart-trend.c) */
+
+PangoLayout *
+ap_chart_create_layout (cairo_t                    *cr,
+                        const PangoFontDescription *font,
+                        const char                 *text)
+{
+  return create_layout (cr, font, text);
+}
+
+PangoFontDescription *
+ap_chart_scaled_font (cairo_t                    *cr,
+                      const PangoFontDescription *font,
+                      double                      scale)
+{
+  return scaled_font (font, font_pixel_size (cr, font) * scale, PANGO_WEIGHT_NORMAL);
+}
+
+const ApRgba *
+ap_chart_palette_get_part_color (const ApChartPalette *palette,
+                                 ApChartPart           part)
+{
+  return part_color (palette, part);
+}
+
+cairo_t *
+ap_chart_create_measure_context (void)
+{
+  return create_measure_context ();
 }

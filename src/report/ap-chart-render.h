@@ -130,4 +130,27 @@ char  *ap_chart_describe_counts            (guint64                correct,
                                             guint64                incorrect,
                                             guint64                not_watched);
 
+/* The hovered part alone, drawn over a base render made with no
+ * highlight: the widget caches its base and redraws only this on motion. */
+void   ap_chart_render_breakdown_highlight (cairo_t               *cr,
+                                            const ApChartPalette  *palette,
+                                            double                 x,
+                                            double                 y,
+                                            double                 width,
+                                            double                 height,
+                                            guint64                correct,
+                                            guint64                incorrect,
+                                            guint64                not_watched,
+                                            ApChartPart            highlighted);
+void   ap_chart_render_stacked_bars_highlight (cairo_t            *cr,
+                                            const ApChartPalette  *palette,
+                                            double                 x,
+                                            double                 y,
+                                            double                 width,
+                                            double                 height,
+                                            const ApChartSeries   *series,
+                                            guint                  n_series,
+                                            int                    highlighted_row,
+                                            ApChartPart            highlighted_part);
+
 G_END_DECLS

@@ -6,15 +6,19 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "ap-chart-private.h"
 #include "ap-chart-render.h"
+#include "ap-chart-trend.h"
 #include "ap-ui-enums.h"
 
 #define BREAKDOWN_MIN_SIZE 120
 #define BREAKDOWN_NAT_SIZE 200
 #define BARS_MIN_WIDTH     240
 #define BARS_NAT_WIDTH     480
+#define TREND_MIN_HEIGHT   140
+#define TREND_NAT_HEIGHT   200
 
 struct _ApChart
 {
@@ -31,6 +35,17 @@ struct _ApChart
    * into @names */
   GArray      *series;
   GPtrArray   *names;
+
+  /* TREND: ApChartTrendPoint, oldest first */
+  GArray      *trend;
+
+  /* Sysprof's way: the chart without any hover, rendered once per size,
+   * style and data, and replayed as it is under the hover layer, which
+   * alone is drawn again as the pointer moves. */
+  GskRenderNode *base;
+  int          base_width;
+  int          base_height;
+  gboolean     base_dark;
 
   double       pointer_x;
   double       pointer_y;
@@ -64,6 +79,36 @@ static const PangoFontDescription *
 widget_font (ApChart *self)
 {
   return pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self)));
+}
+
+/* The data, the size or the style changed: the base is drawn anew. */
+static void
+invalidate_base (ApChart *self)
+{
+  g_clear_pointer (&self->base, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static int
+hit_trend (ApChart *self,
+           double   x,
+           double   y)
+{
+  return ap_chart_trend_hit_test (widget_font (self), gtk_widget_get_width (GTK_WIDGET (self)),
+                                  gtk_widget_get_height (GTK_WIDGET (self)),
+                                  (const ApChartTrendPoint *) self->trend->data, self->trend->len,
+                                  x, y);
+}
+
+/* The number of rows (departments, snapshots) keys move through */
+static int
+n_focus_rows (ApChart *self)
+{
+  if (self->kind == AP_CHART_KIND_DEPARTMENTS)
+    return self->series->len;
+  if (self->kind == AP_CHART_KIND_TREND)
+    return self->trend->len;
+  return 0;
 }
 
 static int
@@ -124,6 +169,26 @@ update_accessible (ApChart *self)
             if (text->len > 0)
               g_string_append (text, "; ");
             g_string_append (text, row);
+          }
+        if (text->len == 0)
+          g_string_append (text, _("No data"));
+        description = g_string_free (text, FALSE);
+      }
+      break;
+
+    case AP_CHART_KIND_TREND:
+      {
+        GString *text = g_string_new (NULL);
+
+        label = _("Trend of the results over the saved fetches");
+        for (guint i = 0; i < self->trend->len; i++)
+          {
+            g_autofree char *point =
+              ap_chart_describe_trend_point (&g_array_index (self->trend, ApChartTrendPoint, i));
+
+            if (text->len > 0)
+              g_string_append (text, "; ");
+            g_string_append (text, point);
           }
         if (text->len == 0)
           g_string_append (text, _("No data"));
@@ -221,7 +286,7 @@ on_summary_changed (ApChart *self)
   update_accessible (self);
   if (old_len != self->series->len)
     gtk_widget_queue_resize (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_base (self);
 }
 
 static void
@@ -235,38 +300,36 @@ activate_row (ApChart *self,
                  g_array_index (self->series, ApChartSeries, row).label);
 }
 
+/* Everything but the hover: what the cache keeps. */
 static void
-draw (ApChart *self,
-      cairo_t *cr,
-      double   width,
-      double   height,
-      gboolean dark)
+draw_base (ApChart *self,
+           cairo_t *cr,
+           double   width,
+           double   height,
+           gboolean dark)
 {
   const PangoFontDescription *font = widget_font (self);
   ApChartPalette palette;
-  ApChartPart part = AP_CHART_PART_NONE;
-  int row = -1;
 
   ap_chart_palette_init (&palette, dark);
 
   switch (self->kind)
     {
     case AP_CHART_KIND_BREAKDOWN:
-      if (self->pointer_inside)
-        part = hit_part (self, self->pointer_x, self->pointer_y);
       ap_chart_render_breakdown (cr, &palette, font, 0, 0, width, height,
-                                 self->correct, self->incorrect, self->not_watched, part);
+                                 self->correct, self->incorrect, self->not_watched,
+                                 AP_CHART_PART_NONE);
       break;
 
     case AP_CHART_KIND_DEPARTMENTS:
-      if (self->pointer_inside)
-        row = hit_row (self, self->pointer_x, self->pointer_y, &part);
-      /* Only keyboard focus shows a row; a click's focus does not linger */
-      if (row < 0 && gtk_widget_has_visible_focus (GTK_WIDGET (self)))
-        row = self->focus_row;
       ap_chart_render_stacked_bars (cr, &palette, font, 0, 0, width, height,
                                     (const ApChartSeries *) self->series->data,
-                                    self->series->len, row, part);
+                                    self->series->len, -1, AP_CHART_PART_NONE);
+      break;
+
+    case AP_CHART_KIND_TREND:
+      ap_chart_render_trend (cr, &palette, font, 0, 0, width, height,
+                             (const ApChartTrendPoint *) self->trend->data, self->trend->len);
       break;
 
     case AP_CHART_KIND_LEGEND:
@@ -279,6 +342,67 @@ draw (ApChart *self,
     }
 }
 
+/* The part, row or snapshot under the pointer, or the one keyboard focus
+ * is on (a click's focus does not linger); FALSE when there is none. */
+static gboolean
+find_highlight (ApChart     *self,
+                int         *row,
+                ApChartPart *part)
+{
+  *row = -1;
+  *part = AP_CHART_PART_NONE;
+
+  switch (self->kind)
+    {
+    case AP_CHART_KIND_BREAKDOWN:
+      if (self->pointer_inside)
+        *part = hit_part (self, self->pointer_x, self->pointer_y);
+      return *part != AP_CHART_PART_NONE;
+
+    case AP_CHART_KIND_DEPARTMENTS:
+    case AP_CHART_KIND_TREND:
+      if (self->pointer_inside)
+        *row = self->kind == AP_CHART_KIND_TREND
+               ? hit_trend (self, self->pointer_x, self->pointer_y)
+               : hit_row (self, self->pointer_x, self->pointer_y, part);
+      if (*row < 0 && gtk_widget_has_visible_focus (GTK_WIDGET (self)))
+        *row = self->focus_row;
+      return *row >= 0 && *row < n_focus_rows (self);
+
+    case AP_CHART_KIND_LEGEND:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+draw_highlight (ApChart *self,
+                cairo_t *cr,
+                double   width,
+                double   height,
+                gboolean dark)
+{
+  ApChartPalette palette;
+  ApChartPart part;
+  int row;
+
+  if (!find_highlight (self, &row, &part))
+    return;
+
+  ap_chart_palette_init (&palette, dark);
+  if (self->kind == AP_CHART_KIND_BREAKDOWN)
+    ap_chart_render_breakdown_highlight (cr, &palette, 0, 0, width, height, self->correct,
+                                         self->incorrect, self->not_watched, part);
+  else if (self->kind == AP_CHART_KIND_DEPARTMENTS)
+    ap_chart_render_stacked_bars_highlight (cr, &palette, 0, 0, width, height,
+                                            (const ApChartSeries *) self->series->data,
+                                            self->series->len, row, part);
+  else
+    ap_chart_render_trend_highlight (cr, &palette, widget_font (self), 0, 0, width, height,
+                                     (const ApChartTrendPoint *) self->trend->data,
+                                     self->trend->len, row);
+}
+
 static void
 ap_chart_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -286,14 +410,37 @@ ap_chart_snapshot (GtkWidget   *widget,
   ApChart *self = AP_CHART (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  gboolean dark = is_dark ();
+  ApChartPart part;
+  int row;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
     return;
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw (self, cr, width, height, is_dark ());
-  cairo_destroy (cr);
+  if (self->base == NULL || self->base_width != width || self->base_height != height ||
+      self->base_dark != dark)
+    {
+      GtkSnapshot *base = gtk_snapshot_new ();
+
+      g_clear_pointer (&self->base, gsk_render_node_unref);
+      cr = gtk_snapshot_append_cairo (base, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      draw_base (self, cr, width, height, dark);
+      cairo_destroy (cr);
+      self->base = gtk_snapshot_free_to_node (base);
+      self->base_width = width;
+      self->base_height = height;
+      self->base_dark = dark;
+    }
+  if (self->base != NULL)
+    gtk_snapshot_append_node (snapshot, self->base);
+
+  if (find_highlight (self, &row, &part))
+    {
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      draw_highlight (self, cr, width, height, dark);
+      cairo_destroy (cr);
+    }
 }
 
 static void
@@ -323,6 +470,19 @@ ap_chart_measure (GtkWidget      *widget,
       else
         {
           *minimum = *natural = (int) ceil (ap_chart_stacked_bars_get_height (self->series->len));
+        }
+      break;
+
+    case AP_CHART_KIND_TREND:
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        {
+          *minimum = BARS_MIN_WIDTH;
+          *natural = BARS_NAT_WIDTH;
+        }
+      else
+        {
+          *minimum = TREND_MIN_HEIGHT;
+          *natural = TREND_NAT_HEIGHT;
         }
       break;
 
@@ -373,20 +533,30 @@ on_key_pressed (ApChart               *self,
                 GdkModifierType        state,
                 GtkEventControllerKey *controller)
 {
-  int n = self->series->len;
+  int n = n_focus_rows (self);
   int row = self->focus_row;
+  gboolean trend = self->kind == AP_CHART_KIND_TREND;
 
-  if (self->kind != AP_CHART_KIND_DEPARTMENTS || n == 0)
+  if (n == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  /* Departments are rows, snapshots run left to right */
+  if (keyval == (trend ? GDK_KEY_Left : GDK_KEY_Up) ||
+      keyval == (trend ? GDK_KEY_KP_Left : GDK_KEY_KP_Up))
+    keyval = GDK_KEY_Up;
+  else if (keyval == (trend ? GDK_KEY_Right : GDK_KEY_Down) ||
+           keyval == (trend ? GDK_KEY_KP_Right : GDK_KEY_KP_Down))
+    keyval = GDK_KEY_Down;
+  else if (keyval == GDK_KEY_Up || keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Up ||
+           keyval == GDK_KEY_KP_Down)
     return GDK_EVENT_PROPAGATE;
 
   switch (keyval)
     {
     case GDK_KEY_Up:
-    case GDK_KEY_KP_Up:
       row = row <= 0 ? 0 : row - 1;
       break;
     case GDK_KEY_Down:
-    case GDK_KEY_KP_Down:
       row = row < 0 ? 0 : MIN (row + 1, n - 1);
       break;
     case GDK_KEY_Home:
@@ -399,6 +569,8 @@ on_key_pressed (ApChart               *self,
     case GDK_KEY_KP_Enter:
     case GDK_KEY_ISO_Enter:
     case GDK_KEY_space:
+      if (trend)
+        return GDK_EVENT_PROPAGATE;
       activate_row (self, row < 0 ? 0 : row);
       return GDK_EVENT_STOP;
     default:
@@ -409,6 +581,8 @@ on_key_pressed (ApChart               *self,
     {
       self->focus_row = row;
       gtk_widget_queue_draw (GTK_WIDGET (self));
+      /* The tooltip follows the keyboard to the new row */
+      gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
     }
   return GDK_EVENT_STOP;
 }
@@ -416,8 +590,8 @@ on_key_pressed (ApChart               *self,
 static void
 on_focus_changed (ApChart *self)
 {
-  if (self->focus_row < 0 && self->series->len > 0)
-    self->focus_row = 0;
+  if (self->focus_row < 0 && n_focus_rows (self) > 0)
+    self->focus_row = self->kind == AP_CHART_KIND_TREND ? n_focus_rows (self) - 1 : 0;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -433,6 +607,10 @@ on_query_tooltip (ApChart    *self,
   if (keyboard_mode && self->kind == AP_CHART_KIND_DEPARTMENTS && self->focus_row >= 0 &&
       (guint) self->focus_row < self->series->len)
     text = describe_series (&g_array_index (self->series, ApChartSeries, self->focus_row));
+  else if (keyboard_mode && self->kind == AP_CHART_KIND_TREND && self->focus_row >= 0 &&
+           (guint) self->focus_row < self->trend->len)
+    text = ap_chart_describe_trend_point (&g_array_index (self->trend, ApChartTrendPoint,
+                                                          self->focus_row));
   else
     text = _ap_chart_dup_tooltip_at (self, x, y);
 
@@ -441,6 +619,15 @@ on_query_tooltip (ApChart    *self,
 
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
+}
+
+/* A new font or colours: the base is drawn again */
+static void
+ap_chart_css_changed (GtkWidget         *widget,
+                      GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (ap_chart_parent_class)->css_changed (widget, change);
+  invalidate_base (AP_CHART (widget));
 }
 
 static void
@@ -460,6 +647,8 @@ ap_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->series, g_array_unref);
   g_clear_pointer (&self->names, g_ptr_array_unref);
+  g_clear_pointer (&self->trend, g_array_unref);
+  g_clear_pointer (&self->base, gsk_render_node_unref);
 
   G_OBJECT_CLASS (ap_chart_parent_class)->finalize (object);
 }
@@ -507,8 +696,10 @@ ap_chart_constructed (GObject *object)
 
   G_OBJECT_CLASS (ap_chart_parent_class)->constructed (object);
 
-  /* Only the department bars can be activated, so only they take focus */
-  gtk_widget_set_focusable (GTK_WIDGET (self), self->kind == AP_CHART_KIND_DEPARTMENTS);
+  /* The department bars can be activated, the snapshots of a trend read
+   * one by one: only they take focus */
+  gtk_widget_set_focusable (GTK_WIDGET (self), self->kind == AP_CHART_KIND_DEPARTMENTS ||
+                                               self->kind == AP_CHART_KIND_TREND);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), self->kind != AP_CHART_KIND_LEGEND);
   if (self->kind == AP_CHART_KIND_DEPARTMENTS)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
@@ -529,6 +720,7 @@ ap_chart_class_init (ApChartClass *klass)
 
   widget_class->snapshot = ap_chart_snapshot;
   widget_class->measure = ap_chart_measure;
+  widget_class->css_changed = ap_chart_css_changed;
 
   properties[PROP_KIND] =
     g_param_spec_enum ("kind", NULL, NULL,
@@ -552,6 +744,7 @@ ap_chart_init (ApChart *self)
 
   self->series = g_array_new (FALSE, FALSE, sizeof (ApChartSeries));
   self->names = g_ptr_array_new_with_free_func (g_free);
+  self->trend = g_array_new (FALSE, FALSE, sizeof (ApChartTrendPoint));
   self->focus_row = -1;
 
   controller = gtk_event_controller_motion_new ();
@@ -577,13 +770,13 @@ ap_chart_init (ApChart *self)
   g_signal_connect_swapped (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (invalidate_base), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
 ap_chart_new (ApChartKind kind)
 {
-  g_return_val_if_fail (kind >= AP_CHART_KIND_BREAKDOWN && kind <= AP_CHART_KIND_LEGEND, NULL);
+  g_return_val_if_fail (kind >= AP_CHART_KIND_BREAKDOWN && kind <= AP_CHART_KIND_TREND, NULL);
 
   return g_object_new (AP_TYPE_CHART, "kind", kind, NULL);
 }
@@ -604,7 +797,27 @@ ap_chart_set_counts (ApChart *self,
   self->incorrect = incorrect;
   self->not_watched = not_watched;
   update_accessible (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_base (self);
+}
+
+void
+ap_chart_set_trend (ApChart                 *self,
+                    const ApChartTrendPoint *points,
+                    guint                    n_points)
+{
+  g_return_if_fail (AP_IS_CHART (self));
+  g_return_if_fail (points != NULL || n_points == 0);
+
+  if (self->trend->len == n_points &&
+      (n_points == 0 || memcmp (self->trend->data, points, n_points * sizeof *points) == 0))
+    return;
+
+  g_array_set_size (self->trend, 0);
+  g_array_append_vals (self->trend, points, n_points);
+  if (self->focus_row >= (int) n_points)
+    self->focus_row = (int) n_points - 1;
+  update_accessible (self);
+  invalidate_base (self);
 }
 
 void
@@ -704,6 +917,15 @@ _ap_chart_dup_tooltip_at (ApChart *self,
       return describe_series (&g_array_index (self->series, ApChartSeries, row));
     }
 
+  if (self->kind == AP_CHART_KIND_TREND)
+    {
+      int index = hit_trend (self, x, y);
+
+      if (index < 0)
+        return NULL;
+      return ap_chart_describe_trend_point (&g_array_index (self->trend, ApChartTrendPoint, index));
+    }
+
   return NULL;
 }
 
@@ -728,7 +950,8 @@ _ap_chart_render_to_surface (ApChart *self,
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cr = cairo_create (surface);
-  draw (self, cr, width, height, dark);
+  draw_base (self, cr, width, height, dark);
+  draw_highlight (self, cr, width, height, dark);
   cairo_destroy (cr);
   return surface;
 }

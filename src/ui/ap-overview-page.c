@@ -10,6 +10,7 @@
 #include "ap-overview-page-private.h"
 #include "ap-people-list.h"
 #include "ap-table-private.h"
+#include "ap-trend-view.h"
 
 struct _ApOverviewPage
 {
@@ -33,6 +34,7 @@ struct _ApOverviewPage
   GtkLabel  *not_watched_percent_label;
   GtkStack  *stack;
   GtkBox    *top_box;
+  ApTrendView *trend_view;
   GtkLabel  *users_label;
 };
 
@@ -349,6 +351,7 @@ ap_overview_page_class_init (ApOverviewPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (AP_TYPE_CHART);
+  g_type_ensure (AP_TYPE_TREND_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "ap-overview-page.ui");
@@ -366,6 +369,7 @@ ap_overview_page_class_init (ApOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, not_watched_percent_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, top_box);
+  gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, trend_view);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, users_label);
   gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_department_row_activated);
@@ -429,6 +433,24 @@ ap_overview_page_set_summary (ApOverviewPage *self,
   ap_chart_set_summary (self->breakdown_chart, summary);
   ap_chart_set_summary (self->departments_chart, summary);
   ap_overview_page_update (self);
+}
+
+void
+ap_overview_page_set_history (ApOverviewPage *self,
+                              ApHistory      *history,
+                              gint64          snapshot_id)
+{
+  g_return_if_fail (AP_IS_OVERVIEW_PAGE (self));
+
+  ap_trend_view_set_snapshot (self->trend_view, history, snapshot_id);
+}
+
+ApTrendView *
+_ap_overview_page_get_trend_view (ApOverviewPage *self)
+{
+  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
+
+  return self->trend_view;
 }
 
 ApChart *

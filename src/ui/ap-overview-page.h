@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "ap-analysis.h"
+#include "ap-history.h"
 #include "ap-summary.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,11 @@ void       ap_overview_page_set_summary (ApOverviewPage *self,
 void       ap_overview_page_set_analysis (ApOverviewPage *self,
                                           ApAnalysis     *analysis,
                                           const char     *freshness);
+
+/* The snapshot shown, for the trend over the saved fetches of its query;
+ * NULL history (history off, nothing saved yet) hides the trend. */
+void       ap_overview_page_set_history  (ApOverviewPage *self,
+                                          ApHistory      *history,
+                                          gint64          snapshot_id);
 
 G_END_DECLS

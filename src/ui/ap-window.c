@@ -189,6 +189,7 @@ ap_window_compare_snapshot (ApWindow *self,
   if (self->changes_cancellable != NULL)
     g_cancellable_cancel (self->changes_cancellable);
   g_clear_object (&self->changes_cancellable);
+  ap_overview_page_set_history (self->overview_page, history, id);
   if (history == NULL || id == 0)
     return;
 

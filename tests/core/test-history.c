@@ -712,6 +712,62 @@ test_diff (Fixture       *fixture,
   g_assert_cmpuint (g_array_index (person, ApTrendPoint, 1).n_users, ==, 0);
 }
 
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_is_set (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* The trend the overview plots comes off the main thread, with the
+ * departments to choose from. */
+static void
+test_trend_async (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) first = make_users (50, 0, FALSE);
+  g_autoptr(GPtrArray) second = make_users (50, 3, FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) points = NULL;
+  g_auto(GStrv) departments = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 newer;
+
+  save (fixture->history, first, 1000);
+  newer = save (fixture->history, second, 2000);
+
+  ap_history_trend_async (fixture->history, newer, "Finance", NULL, store_result_cb, &result);
+  g_assert_true (spin_until (result_is_set, &result, 10000));
+  points = ap_history_trend_finish (fixture->history, result, &departments, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 2);
+  g_assert_cmpint (g_array_index (points, ApTrendPoint, 0).fetched_at, ==, 1000);
+  g_assert_cmpint (g_array_index (points, ApTrendPoint, 1).snapshot_id, ==, newer);
+  g_assert_cmpuint (g_array_index (points, ApTrendPoint, 0).n_users, ==, 20);
+  g_assert_cmpuint (g_array_index (points, ApTrendPoint, 1).num_correct, >,
+                    g_array_index (points, ApTrendPoint, 0).num_correct);
+  g_assert_nonnull (departments);
+  g_assert_true (g_strv_contains ((const char * const *) departments, "Finance"));
+  for (guint i = 1; departments[i] != NULL; i++)
+    g_assert_cmpint (strcmp (departments[i - 1], departments[i]), <, 0);
+
+  /* A snapshot that is gone (forgotten meanwhile): nothing to plot */
+  g_clear_object (&result);
+  ap_history_trend_async (fixture->history, 9999, NULL, NULL, store_result_cb, &result);
+  g_assert_true (spin_until (result_is_set, &result, 10000));
+  g_clear_pointer (&points, g_array_unref);
+  points = ap_history_trend_finish (fixture->history, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 0);
+}
+
 /* The child of the kill test: saves forever, says when it is in the
  * middle of a transaction. */
 static int
@@ -815,6 +871,7 @@ main (int   argc,
   ADD ("forget", test_forget);
   ADD ("abort", test_abort);
   ADD ("diff", test_diff);
+  ADD ("trend-async", test_trend_async);
   ADD ("kill-during-save", test_kill_during_save);
 #undef ADD
 

@@ -25,6 +25,7 @@
 #include "ap-window-private.h"
 
 #include "../ap-test-util.h"
+#include "ui-test-util.h"
 
 #define N_USERS        120
 #define N_DEPARTMENTS  6
@@ -378,73 +379,6 @@ test_reminder_split (void)
 }
 
 /* ---- screenshots ------------------------------------------------------- */
-
-static gboolean
-frames_pass (gpointer data)
-{
-  guint *count = data;
-
-  return ++*count > 40;
-}
-
-static void
-settle (void)
-{
-  guint count = 0;
-
-  spin_until (frames_pass, &count, 2000);
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *dir,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  /* A window between two frames may have nothing to draw yet */
-  for (guint attempt = 0; node == NULL && attempt < 50; attempt++)
-    {
-      if (snapshot == NULL)
-        {
-          settle ();
-          snapshot = gtk_snapshot_new ();
-        }
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_print ("# saved %s (%dx%d)\n", path, width, height);
-}
-
-
-static GtkScrolledWindow *
-find_scroller (GtkWidget *widget)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (GTK_IS_SCROLLED_WINDOW (widget))
-    return GTK_SCROLLED_WINDOW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkScrolledWindow *found = find_scroller (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 test_screenshots (void)

@@ -18,48 +18,17 @@
 
 #include "../ap-test-util.h"
 #include "../report/report-test-util.h"
+#include "ui-test-util.h"
 
 #define N_USERS        90
 #define WAIT_MS        20000
 
-static gboolean
-task_done (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static void
-keyring_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_task_get_source_tag (G_TASK (result)) == ap_keyring_store_async)
-    ap_keyring_store_finish (result, &error);
-  else
-    ap_keyring_clear_finish (result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-store_credentials (ApMockServer *mock)
+store_mock_credentials (ApMockServer *mock)
 {
   g_autoptr(ApCredentials) credentials = ap_mock_server_dup_credentials (mock, AP_AUTH_MODE_API2);
-  gboolean done = FALSE;
 
-  ap_keyring_store_async (credentials, NULL, keyring_cb, &done);
-  g_assert_true (spin_until (task_done, &done, WAIT_MS));
-}
-
-static void
-clear_credentials (void)
-{
-  gboolean done = FALSE;
-
-  ap_keyring_clear_async (NULL, keyring_cb, &done);
-  g_assert_true (spin_until (task_done, &done, WAIT_MS));
+  store_credentials (credentials);
 }
 
 static gboolean
@@ -136,7 +105,7 @@ test_saved_then_opened (void)
 
   ap_mock_server_set_dataset (mock, N_USERS, 5, 3, 11);
   g_assert_true (ap_mock_server_start (mock, 0, &error));
-  store_credentials (mock);
+  store_mock_credentials (mock);
 
   /* Nothing saved yet: the first window fetches, and the fetch is saved. */
   window = new_window ();
@@ -201,7 +170,7 @@ test_history_off (void)
   g_settings_set_boolean (settings, "history-enabled", FALSE);
   ap_mock_server_set_dataset (mock, N_USERS, 5, 3, 12);
   g_assert_true (ap_mock_server_start (mock, 0, &error));
-  store_credentials (mock);
+  store_mock_credentials (mock);
 
   window = new_window ();
   g_assert_true (spin_until (fetched, window, WAIT_MS));

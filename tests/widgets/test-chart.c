@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "ap-chart-private.h"
 #include "ap-chart-render.h"
@@ -400,6 +401,180 @@ test_dark_style (void)
   gtk_window_destroy (window);
 }
 
+/* Three weekly snapshots: correct 20 % -> 40 % -> 60 %, not watched
+ * 70 % -> 50 % -> 30 %, incorrect 10 % all along */
+static const ApChartTrendPoint trend_points[] = {
+  { 1764633600, 20, 10, 70 },
+  { 1765238400, 40, 10, 50 },
+  { 1765843200, 60, 10, 30 },
+};
+
+static void
+test_trend (void)
+{
+  GtkWidget *chart = ap_chart_new (AP_CHART_KIND_TREND);
+  GtkWindow *window = show_in_window (chart, 480, 220);
+  g_autoptr(GBytes) empty = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *last_text = NULL;
+  ApChartPalette palette;
+  int width, height;
+
+  current_palette (&palette);
+  empty = render_widget (chart, &width, &height);
+  g_assert_cmpuint (count_color (empty, &palette.correct), ==, 0);
+
+  ap_chart_set_trend (AP_CHART (chart), trend_points, G_N_ELEMENTS (trend_points));
+  pixels = render_widget (chart, &width, &height);
+  /* Three lines, each in its colour */
+  g_assert_cmpuint (count_color (pixels, &palette.correct), >, 300);
+  g_assert_cmpuint (count_color (pixels, &palette.incorrect), >, 300);
+  g_assert_cmpuint (count_color (pixels, &palette.not_watched), >, 300);
+
+  /* Screen readers get every snapshot's numbers */
+  for (guint i = 0; i < G_N_ELEMENTS (trend_points); i++)
+    {
+      g_autofree char *point = ap_chart_describe_trend_point (&trend_points[i]);
+
+      if (i > 0)
+        g_string_append (expected, "; ");
+      g_string_append (expected, point);
+    }
+  g_assert_nonnull (strstr (expected->str, "correct 20 %, incorrect 10 %, not watched 70 %"));
+  assert_accessible_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected->str);
+  assert_accessible_property (chart, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                              "Trend of the results over the saved fetches");
+
+  /* Hover: the values of the nearest snapshot, wherever the pointer is
+   * above the time axis */
+  first = _ap_chart_dup_tooltip_at (AP_CHART (chart), 0.1 * width, height / 2.0);
+  last = _ap_chart_dup_tooltip_at (AP_CHART (chart), width - 2, 10);
+  last_text = ap_chart_describe_trend_point (&trend_points[2]);
+  g_assert_cmpstr (last, ==, last_text);
+  g_assert_nonnull (strstr (first, "correct 20 %"));
+  g_assert_cmpstr (last_text, ==, "16 Dec 2025, 00:00: correct 60 %, incorrect 10 %, "
+                                  "not watched 30 %");
+
+  /* Keyboard: focusable, Left and Right walk the snapshots */
+  g_assert_true (gtk_widget_get_focusable (chart));
+  g_assert_true (press_key (chart, GDK_KEY_End));
+  g_assert_cmpint (_ap_chart_get_focus_row (AP_CHART (chart)), ==, 2);
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_cmpint (_ap_chart_get_focus_row (AP_CHART (chart)), ==, 2);
+  g_assert_true (press_key (chart, GDK_KEY_Left));
+  g_assert_cmpint (_ap_chart_get_focus_row (AP_CHART (chart)), ==, 1);
+  g_assert_true (press_key (chart, GDK_KEY_Home));
+  g_assert_cmpint (_ap_chart_get_focus_row (AP_CHART (chart)), ==, 0);
+  g_assert_false (press_key (chart, GDK_KEY_Up));
+
+  gtk_window_destroy (window);
+}
+
+static GtkEventController *
+find_motion_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
+        return controller;
+    }
+  g_assert_not_reached ();
+}
+
+/* The chart's frame as GTK asks for it: the base render it replays is the
+ * first node (or the only one, without hover). Distinct base nodes are
+ * distinct base renders; the nodes are kept so no address is reused. */
+static guint
+count_base_render (GtkWidget  *widget,
+                   GPtrArray  *bases)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderNode *base;
+
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  base = gsk_render_node_get_node_type (node) == GSK_CONTAINER_NODE
+         ? gsk_container_node_get_child (node, 0) : node;
+  if (!g_ptr_array_find (bases, base, NULL))
+    g_ptr_array_add (bases, gsk_render_node_ref (base));
+  return bases->len;
+}
+
+static gboolean
+width_is (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_width (widget) ==
+         GPOINTER_TO_INT (g_object_get_data (G_OBJECT (widget), "expected-width"));
+}
+
+/* Sysprof's habit: motion redraws the hover layer only; the base is
+ * rendered again for a new size, style or data, and only then. */
+static void
+test_base_render_cache (gconstpointer data)
+{
+  ApChartKind kind = GPOINTER_TO_INT (data);
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autoptr(ApSummary) summary = make_summary ();
+  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func ((GDestroyNotify) gsk_render_node_unref);
+  GtkWidget *chart = ap_chart_new (kind);
+  GtkWindow *window = show_in_window (chart, 400, 260);
+  GtkEventController *motion = find_motion_controller (chart);
+  int width;
+
+  if (kind == AP_CHART_KIND_TREND)
+    ap_chart_set_trend (AP_CHART (chart), trend_points, G_N_ELEMENTS (trend_points));
+  else
+    ap_chart_set_summary (AP_CHART (chart), summary);
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 1);
+  width = gtk_widget_get_width (chart);
+
+  /* A sweep of the pointer over the whole chart: no new base */
+  for (int x = 0; x < width; x += 7)
+    {
+      g_signal_emit_by_name (motion, "motion", (double) x, gtk_widget_get_height (chart) / 2.0);
+      g_assert_cmpuint (count_base_render (chart, bases), ==, 1);
+    }
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 1);
+
+  /* New data: one new base, kept again under motion */
+  if (kind == AP_CHART_KIND_TREND)
+    ap_chart_set_trend (AP_CHART (chart), trend_points, 2);
+  else
+    add_users (summary, "Support", 3, 100, 0, 0);
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 2);
+  g_signal_emit_by_name (motion, "motion", width / 2.0, 20.0);
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 2);
+
+  /* Dark style: one more */
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 3);
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 3);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 4);
+
+  /* A new size: one more */
+  gtk_widget_set_size_request (chart, width + 60, -1);
+  g_object_set_data (G_OBJECT (chart), "expected-width", GINT_TO_POINTER (width + 60));
+  g_assert_true (spin_until (width_is, chart, WAIT_MS));
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 5);
+  g_signal_emit_by_name (motion, "motion", 30.0, 30.0);
+  g_assert_cmpuint (count_base_render (chart, bases), ==, 5);
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -418,6 +593,13 @@ main (int   argc,
   g_test_add_func ("/ap/chart/departments", test_departments);
   g_test_add_func ("/ap/chart/departments-empty", test_departments_empty);
   g_test_add_func ("/ap/chart/dark-style", test_dark_style);
+  g_test_add_func ("/ap/chart/trend", test_trend);
+  g_test_add_data_func ("/ap/chart/base-render-cache/breakdown",
+                        GINT_TO_POINTER (AP_CHART_KIND_BREAKDOWN), test_base_render_cache);
+  g_test_add_data_func ("/ap/chart/base-render-cache/departments",
+                        GINT_TO_POINTER (AP_CHART_KIND_DEPARTMENTS), test_base_render_cache);
+  g_test_add_data_func ("/ap/chart/base-render-cache/trend",
+                        GINT_TO_POINTER (AP_CHART_KIND_TREND), test_base_render_cache);
 
   status = g_test_run ();
   g_clear_pointer (&rendered_nodes, g_ptr_array_unref);
