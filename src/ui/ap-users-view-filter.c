@@ -223,7 +223,8 @@ ap_users_view_sync_departments (ApUsersView *self)
     {
       g_autoptr(ApDepartmentSummary) department = g_list_model_get_item (departments, i);
       g_autoptr(ApDepartmentOption) option = NULL;
-      g_autofree char *count = ap_users_view_format_number (ap_department_summary_get_n_users (department));
+      g_autofree char *count =
+        ap_users_view_format_number (ap_department_summary_get_n_users (department));
       g_autofree char *label = NULL;
       const char *name = ap_department_summary_get_name (department);
 

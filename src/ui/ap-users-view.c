@@ -571,7 +571,8 @@ ap_users_view_init (ApUsersView *self)
       g_signal_connect_object (self->list_model, "notify::pending",
                                G_CALLBACK (ap_users_view_update_status), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list_model, "notify::pending",
-                               G_CALLBACK (ap_users_view_on_models_settling), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (ap_users_view_on_models_settling), self,
+                               G_CONNECT_SWAPPED);
     }
 
   gtk_single_selection_set_autoselect (self->selection, FALSE);

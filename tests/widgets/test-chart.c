@@ -526,7 +526,8 @@ test_base_render_cache (gconstpointer data)
   ApChartKind kind = GPOINTER_TO_INT (data);
   AdwStyleManager *manager = adw_style_manager_get_default ();
   g_autoptr(ApSummary) summary = make_summary ();
-  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func ((GDestroyNotify) gsk_render_node_unref);
+  g_autoptr(GPtrArray) bases =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gsk_render_node_unref);
   GtkWidget *chart = ap_chart_new (kind);
   GtkWindow *window = show_in_window (chart, 400, 260);
   GtkEventController *motion = find_motion_controller (chart);
