@@ -206,6 +206,12 @@ spread_over_weeks (void)
 }
 
 static void
+set_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
 test_trend (void)
 {
   Fixture f = { 0 };
@@ -268,9 +274,18 @@ test_trend (void)
       AdwStyleManager *manager = adw_style_manager_get_default ();
       graphene_rect_t bounds;
 
-      /* The "what changed" toast would cover the page */
+      /* The "what changed" toast would cover the page: let it time out
+       * (dismissing it in the middle of its animation crashes libadwaita
+       * 1.2) */
       if (ap_window_get_last_toast (f.window) != NULL)
-        adw_toast_dismiss (ap_window_get_last_toast (f.window));
+        {
+          AdwToast *toast = ap_window_get_last_toast (f.window);
+          gboolean gone = FALSE;
+          gulong id = g_signal_connect_swapped (toast, "dismissed", G_CALLBACK (set_true), &gone);
+
+          spin_until (task_done, &gone, 10000);
+          g_signal_handler_disconnect (toast, id);
+        }
       /* The trend card at the top of the view */
       g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (trend_view (f.window)),
                                                 gtk_scrolled_window_get_child (scroller),
