@@ -74,6 +74,15 @@ trend_loaded (gpointer data)
   return gtk_widget_get_visible (GTK_WIDGET (view)) && !ap_trend_view_is_loading (view);
 }
 
+static int
+chart_kind (GtkWidget *chart)
+{
+  int kind;
+
+  g_object_get (chart, "kind", &kind, NULL);
+  return kind;
+}
+
 /* The trend chart and the empty-state label are the children of the
  * card's stack: found by type, as a person finds them by looking. */
 static GtkWidget *
@@ -86,7 +95,7 @@ find_child (GtkWidget *root,
       GtkWidget *found;
 
       if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (type != AP_TYPE_CHART || ap_chart_get_kind (AP_CHART (child)) == AP_CHART_KIND_TREND) &&
+          (type != AP_TYPE_CHART || chart_kind (child) == AP_CHART_KIND_TREND) &&
           (type != GTK_TYPE_STACK || gtk_stack_get_child_by_name (GTK_STACK (child), "message")))
         return child;
       if ((found = find_child (child, type)) != NULL)
