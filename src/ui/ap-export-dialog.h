@@ -8,20 +8,44 @@
 
 G_BEGIN_DECLS
 
-/* The export flow (Ctrl+E): format and scope choice, then the save dialog
- * (GtkFileChooserNative on GTK 4.8, GtkFileDialog on GTK >= 4.10, branched
- * in one place; both go through the portal inside Flatpak), writing on a
- * worker thread with progress and Cancel, then a toast with "Open" on
- * @toasts. @view is the filtered and sorted users view, @all every loaded
- * user; both GListModels of ApUser. @scope (nullable, copied) says where the
- * data came from and how @view is narrowed; exporting @all drops the
- * narrowing. */
-void ap_export_dialog_present (GtkWindow           *parent,
-                               GListModel          *view,
-                               GListModel          *all,
-                               ApQuery             *query,
-                               const ApReportScope *scope,
-                               AdwToastOverlay     *toasts);
+typedef enum
+{
+  AP_EXPORT_SCOPE_VIEW,   /* the users view: filtered and sorted as shown */
+  AP_EXPORT_SCOPE_ALL,    /* every loaded user, without the window's narrowing */
+} ApExportScope;
+
+/* The export flow (Ctrl+E) starts with this dialog: the choice of format
+ * and users, a template class. Then the save dialog (GtkFileChooserNative
+ * on GTK 4.8, GtkFileDialog on GTK >= 4.10, branched in one place; both go
+ * through the portal inside Flatpak), writing on a worker thread with
+ * progress and Cancel, then a toast with "Open" on @toasts. @view is the
+ * filtered and sorted users view, @all every loaded user; both GListModels
+ * of ApUser. @scope (nullable, copied) says where the data came from and
+ * how @view is narrowed; exporting @all drops the narrowing.
+ *
+ * Properties: "format" (ApReportFormat: CSV, CSV_DETAILS, JSON or PDF; the
+ * "export-format" setting, remembered when Export is pressed) and "scope"
+ * (ApExportScope, the view by default). Actions: "export.format" and
+ * "export.scope" (their state is the property's nick, e.g. 'csv-details',
+ * 'all'), "export.export" (enabled until used: closes the dialog and opens
+ * the save dialog) and "export.cancel" (also Escape and closing the
+ * window). */
+#define AP_TYPE_EXPORT_DIALOG (ap_export_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (ApExportDialog, ap_export_dialog, AP, EXPORT_DIALOG, AdwWindow)
+
+ApExportDialog *ap_export_dialog_new     (GtkWindow           *parent,
+                                          GListModel          *view,
+                                          GListModel          *all,
+                                          ApQuery             *query,
+                                          const ApReportScope *scope,
+                                          AdwToastOverlay     *toasts);
+/* ap_export_dialog_new() and present it. */
+void            ap_export_dialog_present (GtkWindow           *parent,
+                                          GListModel          *view,
+                                          GListModel          *all,
+                                          ApQuery             *query,
+                                          const ApReportScope *scope,
+                                          AdwToastOverlay     *toasts);
 
 /* The flow after the save dialog, for a file already chosen: writes every
  * user of @users in @format on a worker thread (progress dialog with Cancel
@@ -40,15 +64,5 @@ void     ap_export_dialog_export_to_file        (GtkWindow           *parent,
                                                  gpointer             user_data);
 gboolean ap_export_dialog_export_to_file_finish (GAsyncResult        *result,
                                                  GError             **error);
-
-/* Test hook: with @file set, ap_export_dialog_present() skips the save
- * dialog and writes to @file; @finished runs when a flow ends (error NULL
- * on success or when the person backed out). NULL restores the dialog. */
-typedef void (*ApExportDialogFinishedFunc) (GFile        *file,
-                                            const GError *error,
-                                            gpointer      user_data);
-void     ap_export_dialog_set_test_target       (GFile                      *file,
-                                                 ApExportDialogFinishedFunc  finished,
-                                                 gpointer                    user_data);
 
 G_END_DECLS
