@@ -6,6 +6,14 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  PHASE_NONE,
+  PHASE_MEASURE,   /* every row measured once */
+  PHASE_COUNT,     /* laid out again with the heights, counting pages */
+  PHASE_DONE,
+} ApPaginatePhase;
+
 /* The report document (ap-report-document.c), as its sections see it. */
 
 struct _ApReportDocument
@@ -28,10 +36,16 @@ struct _ApReportDocument
   ApReportPage   page;
   gboolean       paginated;
   guint          n_pages;
+  /* Paginating in slices: the phase, and whether to resume from the
+   * render's yield point */
+  ApPaginatePhase phase;
+  gboolean       resume_from;
 };
 
 /* The sections (ap-report-render.c): the whole report in order, onto
- * @r's target (every page, one page, or none while measuring). */
-void ap_report_layout (ApRender *r);
+ * @r's target (every page, one page, or none while measuring), from the
+ * start or from @resume (nullable). */
+void ap_report_layout (ApRender           *r,
+                       const ApCheckpoint *resume);
 
 G_END_DECLS

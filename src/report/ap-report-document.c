@@ -15,9 +15,14 @@
  * One drawing code for every target: the PDF writer draws all pages onto
  * its surface, printing draws one page at a time onto the print context.
  * Pagination measures every text once and keeps each table row's height
- * (one float a row); drawing page N then replays the layout with those
- * heights, drawing only page N's rows, so no text of another page is laid
- * out. Nothing is kept per page: memory stays flat however many pages. */
+ * (one float a row); then it lays the report out again with those heights
+ * to count the pages. The PDF is drawn in one more pass; nothing is kept
+ * per page, so memory stays flat however many pages.
+ *
+ * Printing runs on the main loop: it paginates a slice of rows at a time
+ * (the layout stops before a row and resumes there), and keeps where each
+ * page that starts inside a table starts (a few numbers a page), so
+ * drawing page N lays out page N's rows only. */
 
 /* The window lists everyone needing attention; the report the first 25. */
 #define MAX_ATTENTION_USERS   25
@@ -262,51 +267,90 @@ prepare (ApReportDocument *self)
 
 /* Targets */
 
+/* Rows laid out per slice of a pagination on the main loop: a few
+ * milliseconds. */
+#define ROWS_PER_SLICE 4000
+
 static void
-ensure_render (ApReportDocument   *self,
-               const ApReportPage *page)
+start_pagination (ApReportDocument   *self,
+                  const ApReportPage *page,
+                  gboolean            record_pages)
 {
   g_autofree char *generated = NULL;
   g_autoptr(GDateTime) utc = NULL;
+  ApRender *r = &self->render;
 
   prepare (self);
 
-  if (self->paginated && memcmp (page, &self->page, sizeof *page) == 0)
-    return;
-
-  if (self->render.context == NULL)
+  if (r->context == NULL)
     {
-      GCancellable *cancellable = self->render.cancellable;
+      GCancellable *cancellable = r->cancellable;
 
       utc = g_date_time_to_utc (self->generated);
       generated = g_date_time_format (utc, "%Y-%m-%d %H:%M UTC");
-      ap_render_init (&self->render, self,
+      ap_render_init (r, self,
                       /* Translators: the footer of every page of the PDF report */
                       g_strdup_printf (_("Awareness training performance · generated %s"),
                                        generated));
-      self->render.cancellable = cancellable;
+      r->cancellable = cancellable;
     }
 
   self->page = *page;
-  ap_render_set_page (&self->render, page);
+  self->paginated = FALSE;
+  self->n_pages = 0;
+  ap_render_set_page (r, page);
+  g_clear_pointer (&r->page_starts, g_array_unref);
+  if (record_pages)
+    r->page_starts = g_array_new (FALSE, TRUE, sizeof (ApCheckpoint));
+  self->phase = PHASE_MEASURE;
+  self->resume_from = FALSE;
+}
 
-  /* Measure every row once, then lay out again with the heights known
-   * (the first page can only name texts without a font once they are all
-   * measured). */
-  self->render.measuring = TRUE;
-  ap_report_layout (&self->render);
-  self->render.measuring = FALSE;
-  if (self->render.stop)
+/* One step of the pagination: @rows rows at most (0: no limit). Measure
+ * every row once, then lay out again with the heights known to count the
+ * pages (the first page can only name texts without a font once they are
+ * all measured). TRUE when done. */
+static gboolean
+paginate_step (ApReportDocument *self,
+               guint             rows)
+{
+  ApRender *r = &self->render;
+  ApCheckpoint resume;
+
+  if (self->phase == PHASE_DONE)
+    return TRUE;
+
+  r->slicing = rows > 0;
+  r->rows_left = rows;
+  r->measuring = self->phase == PHASE_MEASURE;
+  resume = r->yield_point;
+  ap_report_layout (r, self->resume_from ? &resume : NULL);
+  r->measuring = FALSE;
+  r->slicing = FALSE;
+
+  self->resume_from = r->yielded;
+  if (r->yielded)
+    return FALSE;
+
+  if (r->stop)
     {
       /* Cancelled while measuring: nothing to draw. */
       self->n_pages = 0;
-      return;
+      self->phase = PHASE_DONE;
+      return TRUE;
     }
-  ap_report_layout (&self->render);
 
-  self->n_pages = self->render.page;
-  ap_render_set_n_pages (&self->render, self->n_pages);
+  if (self->phase == PHASE_MEASURE)
+    {
+      self->phase = PHASE_COUNT;
+      return FALSE;
+    }
+
+  self->n_pages = r->page;
+  ap_render_set_n_pages (r, self->n_pages);
   self->paginated = TRUE;
+  self->phase = PHASE_DONE;
+  return TRUE;
 }
 
 guint
@@ -316,9 +360,42 @@ ap_report_document_paginate (ApReportDocument   *self,
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (page != NULL && page->width > 0 && page->height > 0, 0);
 
-  ensure_render (self, page);
+  if (self->paginated && memcmp (page, &self->page, sizeof *page) == 0)
+    return self->n_pages;
+
+  start_pagination (self, page, FALSE);
+  while (!paginate_step (self, 0))
+    ;
 
   return self->n_pages;
+}
+
+gboolean
+ap_report_document_paginate_step (ApReportDocument   *self,
+                                  const ApReportPage *page,
+                                  guint              *n_pages)
+{
+  g_return_val_if_fail (self != NULL, TRUE);
+  g_return_val_if_fail (page != NULL && page->width > 0 && page->height > 0, TRUE);
+
+  if (self->phase == PHASE_DONE && self->paginated &&
+      memcmp (page, &self->page, sizeof *page) == 0 && self->render.page_starts != NULL)
+    {
+      if (n_pages != NULL)
+        *n_pages = self->n_pages;
+      return TRUE;
+    }
+
+  if (self->phase == PHASE_NONE || self->phase == PHASE_DONE ||
+      memcmp (page, &self->page, sizeof *page) != 0)
+    start_pagination (self, page, TRUE);
+
+  if (!paginate_step (self, ROWS_PER_SLICE))
+    return FALSE;
+
+  if (n_pages != NULL)
+    *n_pages = self->n_pages;
+  return TRUE;
 }
 
 void
@@ -326,6 +403,9 @@ ap_report_document_draw_page (ApReportDocument *self,
                               cairo_t          *cr,
                               guint             page_nr)
 {
+  const ApCheckpoint *start = NULL;
+  GArray *starts;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (cr != NULL);
   g_return_if_fail (self->paginated);
@@ -333,11 +413,18 @@ ap_report_document_draw_page (ApReportDocument *self,
   if (page_nr >= self->n_pages)
     return;
 
+  /* From where the page starts when that is known (a page that starts
+   * inside a table), else from the beginning. */
+  starts = self->render.page_starts;
+  if (starts != NULL && page_nr < starts->len &&
+      g_array_index (starts, ApCheckpoint, page_nr).section != AP_SECTION_NONE)
+    start = &g_array_index (starts, ApCheckpoint, page_nr);
+
   cairo_save (cr);
   self->render.target_cr = cr;
   self->render.target = page_nr + 1;
   self->render.pdf_surface = NULL;
-  ap_report_layout (&self->render);
+  ap_report_layout (&self->render, start);
   self->render.target_cr = NULL;
   self->render.target = ALL_PAGES;
   cairo_restore (cr);
@@ -360,7 +447,7 @@ ap_report_document_draw_all (ApReportDocument *self,
   self->render.pdf_surface = pdf_surface;
   self->render.page_done = page_done;
   self->render.page_data = user_data;
-  ap_report_layout (&self->render);
+  ap_report_layout (&self->render, NULL);
   completed = !self->render.stop;
   self->render.target_cr = NULL;
   self->render.pdf_surface = NULL;

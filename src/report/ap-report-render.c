@@ -393,8 +393,9 @@ static const ApColumn department_columns[] = {
   { N_("Share not watched"), 0, TRUE, "100.0 %" },
 };
 
-static void
-draw_departments (ApRender *r)
+/* The heading and the chart; FALSE when there is no table to follow. */
+static gboolean
+departments_intro (ApRender *r)
 {
   ApReportDocument *doc = r->document;
   guint n_departments = ap_analysis_get_n_departments (doc->analysis);
@@ -402,7 +403,6 @@ draw_departments (ApRender *r)
   guint n_chart = MIN (n_departments, MAX_CHART_DEPARTMENTS);
   double chart_height;
   double legend_height;
-  ApTable table;
 
   /* The chart takes as many departments as fit below the totals, so the
    * first page answers "where is it worst" at a glance; too few and it
@@ -439,7 +439,7 @@ draw_departments (ApRender *r)
                               &r->palette.dim_foreground, r->left, r->y, r->width,
                               PANGO_ALIGN_LEFT);
       r->y += 20;
-      return;
+      return FALSE;
     }
 
   if (r->cr != NULL)
@@ -467,12 +467,31 @@ draw_departments (ApRender *r)
     }
   r->y += legend_height + 6 + chart_height + 18;
 
-  ap_table_begin (r, &table, department_columns, G_N_ELEMENTS (department_columns),
-                  _("By department (continued)"));
-  for (guint i = 0; i < n_departments && !r->stop; i++)
+  return TRUE;
+}
+
+static void
+draw_departments (ApRender *r)
+{
+  ApReportDocument *doc = r->document;
+  guint n_departments = ap_analysis_get_n_departments (doc->analysis);
+  const ApCheckpoint *resume = ap_render_resume_point (r, AP_SECTION_DEPARTMENTS);
+  const char *head = _("By department (continued)");
+  ApTable table;
+
+  if (resume != NULL)
+    ap_table_resume (r, &table, department_columns, G_N_ELEMENTS (department_columns), head,
+                     resume);
+  else if (departments_intro (r))
+    ap_table_begin (r, &table, department_columns, G_N_ELEMENTS (department_columns), head);
+  else
+    return;
+
+  for (guint i = resume != NULL ? resume->cursor[0] : 0; i < n_departments && !r->stop; i++)
     {
       const ApAnalysisDepartment *department = ap_analysis_get_department (doc->analysis, i);
 
+      ap_render_set_cursor (r, AP_SECTION_DEPARTMENTS, i, 0);
       ap_table_set_text (&table, 0, department->display_name, NULL, TRUE);
       ap_table_set_number (&table, 1, department->n_users);
       ap_table_set_number (&table, 2, department->num_correct);
@@ -522,6 +541,23 @@ set_user_row (ApTable *table,
 }
 
 static void
+attention_rows (ApRender *r,
+                ApTable  *table,
+                guint     first)
+{
+  ApReportDocument *doc = r->document;
+  GPtrArray *attention = ap_analysis_get_attention (doc->analysis);
+
+  for (guint i = first; i < doc->n_attention && !r->stop; i++)
+    {
+      ap_render_set_cursor (r, AP_SECTION_ATTENTION, i, 0);
+      set_user_row (table, g_ptr_array_index (attention, i), i + 1);
+      ap_table_commit_row (r, table);
+    }
+  ap_table_end (r, table);
+}
+
+static void
 draw_attention (ApRender *r)
 {
   ApReportDocument *doc = r->document;
@@ -529,7 +565,17 @@ draw_attention (ApRender *r)
   g_autofree char *caption = NULL;
   g_autofree char *n_shown = format_count (doc->n_attention);
   g_autofree char *n_all = format_count (attention->len);
+  const ApCheckpoint *resume = ap_render_resume_point (r, AP_SECTION_ATTENTION);
+  const char *head = _("Users needing attention (continued)");
   ApTable table;
+
+  if (resume != NULL)
+    {
+      ap_table_resume (r, &table, ranked_user_columns, G_N_ELEMENTS (ranked_user_columns),
+                       head, resume);
+      attention_rows (r, &table, resume->cursor[0]);
+      return;
+    }
 
   if (doc->n_attention < attention->len)
     /* Translators: %s (first) is a sentence stating the rule */
@@ -553,14 +599,8 @@ draw_attention (ApRender *r)
     }
 
   ap_render_heading (r, _("Users needing attention"), caption);
-  ap_table_begin (r, &table, ranked_user_columns, G_N_ELEMENTS (ranked_user_columns),
-                  _("Users needing attention (continued)"));
-  for (guint i = 0; i < doc->n_attention && !r->stop; i++)
-    {
-      set_user_row (&table, g_ptr_array_index (attention, i), i + 1);
-      ap_table_commit_row (r, &table);
-    }
-  ap_table_end (r, &table);
+  ap_table_begin (r, &table, ranked_user_columns, G_N_ELEMENTS (ranked_user_columns), head);
+  attention_rows (r, &table, 0);
 }
 
 static const ApColumn video_columns[] = {
@@ -579,22 +619,30 @@ draw_videos (ApRender *r)
 {
   ApReportDocument *doc = r->document;
   guint n_videos = ap_analysis_get_n_videos (doc->analysis);
+  const ApCheckpoint *resume = ap_render_resume_point (r, AP_SECTION_VIDEOS);
+  const char *head = _("Training videos (continued)");
   ApTable table;
 
-  if (!doc->has_details)
+  if (resume != NULL)
+    ap_table_resume (r, &table, video_columns, G_N_ELEMENTS (video_columns), head, resume);
+  else if (doc->has_details)
+    {
+      ap_render_ensure_space (r, 160);
+      ap_render_heading (r, _("Training videos"),
+                         _("Every training video sent, the most not viewed first. Viewed: the "
+                           "record has a time viewed. Under each title its category and "
+                           "statuses."));
+      ap_table_begin (r, &table, video_columns, G_N_ELEMENTS (video_columns), head);
+    }
+  else
     return;
 
-  ap_render_ensure_space (r, 160);
-  ap_render_heading (r, _("Training videos"),
-                     _("Every training video sent, the most not viewed first. Viewed: the record "
-                       "has a time viewed. Under each title its category and statuses."));
-
-  ap_table_begin (r, &table, video_columns, G_N_ELEMENTS (video_columns),
-                  _("Training videos (continued)"));
-  for (guint i = 0; i < n_videos && !r->stop; i++)
+  for (guint i = resume != NULL ? resume->cursor[0] : 0; i < n_videos && !r->stop; i++)
     {
       const ApAnalysisVideo *video = ap_analysis_get_video (doc->analysis, i);
       g_autoptr(GString) details = g_string_new (video->category);
+
+      ap_render_set_cursor (r, AP_SECTION_VIDEOS, i, 0);
 
       for (guint j = 0; j < video->n_statuses; j++)
         {
@@ -621,14 +669,13 @@ draw_videos (ApRender *r)
   ap_table_end (r, &table);
 }
 
-static void
-draw_all_users (ApRender *r)
+/* The heading; FALSE when there is no table to follow. */
+static gboolean
+all_users_intro (ApRender *r)
 {
   ApReportDocument *doc = r->document;
-  g_autofree char *caption = NULL;
   g_autofree char *n_users = format_count (doc->sorted->len);
-  GPtrArray *users = doc->sorted;
-  ApTable table;
+  g_autofree char *caption = NULL;
 
   /* The full list starts on a page of its own: it is the part people
    * print separately or skip. */
@@ -636,22 +683,39 @@ draw_all_users (ApRender *r)
   caption = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "%s user. Ordered by department, then name.",
                                           "%s users. Ordered by department, then name.",
-                                          users->len),
+                                          doc->sorted->len),
                              n_users);
   ap_render_heading (r, _("All users"), caption);
 
-  if (users->len == 0)
+  if (doc->sorted->len == 0)
     {
       r->y += ap_render_text (r, _("There are no users in this report."), r->body_font,
                               &r->palette.dim_foreground, r->left, r->y, r->width,
                               PANGO_ALIGN_LEFT);
-      return;
+      return FALSE;
     }
 
-  ap_table_begin (r, &table, user_columns, G_N_ELEMENTS (user_columns),
-                  _("All users (continued)"));
-  for (guint i = 0; i < users->len && !r->stop; i++)
+  return TRUE;
+}
+
+static void
+draw_all_users (ApRender *r)
+{
+  GPtrArray *users = r->document->sorted;
+  const ApCheckpoint *resume = ap_render_resume_point (r, AP_SECTION_ALL_USERS);
+  const char *head = _("All users (continued)");
+  ApTable table;
+
+  if (resume != NULL)
+    ap_table_resume (r, &table, user_columns, G_N_ELEMENTS (user_columns), head, resume);
+  else if (all_users_intro (r))
+    ap_table_begin (r, &table, user_columns, G_N_ELEMENTS (user_columns), head);
+  else
+    return;
+
+  for (guint i = resume != NULL ? resume->cursor[0] : 0; i < users->len && !r->stop; i++)
     {
+      ap_render_set_cursor (r, AP_SECTION_ALL_USERS, i, 0);
       set_user_row (&table, g_ptr_array_index (users, i), 0);
       ap_table_commit_row (r, &table);
       r->users_drawn = i + 1;
@@ -675,40 +739,61 @@ draw_records (ApRender *r)
   GPtrArray *users = doc->sorted;
   const char *yes = _("Yes");
   const char *no = _("No");
-  g_autofree char *caption = NULL;
+  const ApCheckpoint *resume = ap_render_resume_point (r, AP_SECTION_RECORDS);
+  const char *head = _("Training records (continued)");
+  /* Where to start: a user, and in that user's rows 0 for the heading
+   * row, 1 + j for record j (or the "no records" row). */
+  guint first_user = 0, first_row = 0;
   ApTable table;
 
-  if (!doc->has_details)
+  if (resume != NULL)
+    {
+      ap_table_resume (r, &table, record_columns, G_N_ELEMENTS (record_columns), head, resume);
+      first_user = resume->cursor[0];
+      first_row = resume->cursor[1];
+    }
+  else if (doc->has_details)
+    {
+      ap_render_new_page (r);
+      ap_render_heading (r, _("Training records"),
+                         _("Every training video sent to each user, users in the order of "
+                           "“All users”. Dates in UTC; “—” not viewed yet."));
+      ap_table_begin (r, &table, record_columns, G_N_ELEMENTS (record_columns), head);
+    }
+  else
     return;
 
-  ap_render_new_page (r);
-  caption = g_strdup (_("Every training video sent to each user, users in the order of "
-                        "“All users”. Dates in UTC; “—” not viewed yet."));
-  ap_render_heading (r, _("Training records"), caption);
-
-  ap_table_begin (r, &table, record_columns, G_N_ELEMENTS (record_columns),
-                  _("Training records (continued)"));
-  for (guint i = 0; i < users->len && !r->stop; i++)
+  for (guint i = first_user; i < users->len && !r->stop; i++)
     {
       ApUser *user = g_ptr_array_index (users, i);
       guint n_records = ap_user_get_n_records (user);
+      guint row = i == first_user ? first_row : 0;
       g_autofree char *who = g_strdup_printf ("%s · %s", ap_user_get_email (user),
                                               department_label (ap_user_get_department (user)));
 
-      ap_table_set_span (&table, ap_user_get_name (user), who);
-      ap_table_commit_row (r, &table);
+      if (row == 0)
+        {
+          ap_render_set_cursor (r, AP_SECTION_RECORDS, i, 0);
+          ap_table_set_span (&table, ap_user_get_name (user), who);
+          ap_table_commit_row (r, &table);
+          row = 1;
+        }
+      else
+        ap_table_set_group (&table, ap_user_get_name (user), who);
 
       if (n_records == 0)
         {
+          ap_render_set_cursor (r, AP_SECTION_RECORDS, i, 1);
           ap_table_set_text (&table, 0, _("No training records"), NULL, TRUE);
           ap_table_commit_row (r, &table);
         }
 
-      for (guint j = 0; j < n_records && !r->stop; j++)
+      for (guint j = row - 1; j < n_records && !r->stop; j++)
         {
           ApTrainingRecord *record = ap_user_get_record (user, j);
           char sent[16], viewed[16];
 
+          ap_render_set_cursor (r, AP_SECTION_RECORDS, i, j + 1);
           ap_table_set_text (&table, 0, ap_training_record_get_title (record), NULL, TRUE);
           ap_table_set_text (&table, 1, ap_training_record_get_category (record), NULL, TRUE);
           ap_table_set_text (&table, 2, ap_training_record_get_status (record), NULL, TRUE);
@@ -726,22 +811,33 @@ draw_records (ApRender *r)
   ap_table_end (r, &table);
 }
 
-void
-ap_report_layout (ApRender *r)
-{
-  ap_render_begin (r);
+/* In order; a resumed layout starts at its checkpoint's section. */
+static void (* const sections[]) (ApRender *r) = {
+  draw_first_page,
+  draw_departments,
+  draw_attention,
+  draw_videos,
+  draw_all_users,
+  draw_records,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (sections) == AP_SECTION_RECORDS + 1);
 
-  draw_first_page (r);
-  if (!r->stop)
-    draw_departments (r);
-  if (!r->stop)
-    draw_attention (r);
-  if (!r->stop)
-    draw_videos (r);
-  if (!r->stop)
-    draw_all_users (r);
-  if (!r->stop)
-    draw_records (r);
+void
+ap_report_layout (ApRender           *r,
+                  const ApCheckpoint *resume)
+{
+  guint first = 0;
+
+  if (resume != NULL)
+    {
+      ap_render_resume (r, resume);
+      first = resume->section;
+    }
+  else
+    ap_render_begin (r);
+
+  for (guint i = first; i < G_N_ELEMENTS (sections) && !r->stop; i++)
+    sections[i] (r);
 
   ap_render_end (r);
 }

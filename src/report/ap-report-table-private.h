@@ -27,6 +27,32 @@ typedef enum
   AP_RECT_SPAN,
 } ApRectKind;
 
+/* The report's tables, for resuming the layout inside one */
+typedef enum
+{
+  AP_SECTION_NONE,
+  AP_SECTION_DEPARTMENTS,
+  AP_SECTION_ATTENTION,
+  AP_SECTION_VIDEOS,
+  AP_SECTION_ALL_USERS,
+  AP_SECTION_RECORDS,
+} ApSection;
+
+/* A point to resume the layout from: just before a table row is
+ * committed, with what the layout had reached there. Sections publish
+ * where they are (ap_render_set_cursor) before each row. */
+typedef struct
+{
+  ApSection section;
+  guint     cursor[2];
+  double    y;
+  guint     page;
+  guint     height_index;
+  guint     users_drawn;
+  guint     row;
+  gboolean  at_top;
+} ApCheckpoint;
+
 typedef struct
 {
   ApReportDocument     *document;
@@ -83,6 +109,20 @@ typedef struct
   guint                 n_missing;
   char                 *missing_example;
   guint                 users_drawn;
+
+  /* Where the section being laid out is */
+  ApSection             section;
+  guint                 cursor[2];
+  /* Resuming: the point to resume from, until its section takes it */
+  const ApCheckpoint   *resume;
+  /* In slices: rows left before stopping at @yield_point (slicing only) */
+  gboolean              slicing;
+  guint                 rows_left;
+  gboolean              yielded;
+  ApCheckpoint          yield_point;
+  /* Printing: where each page starts (index: page - 1), kept while the
+   * pages are counted when set */
+  GArray               *page_starts;
 } ApRender;
 
 void    ap_render_init          (ApRender           *r,
@@ -93,6 +133,26 @@ void    ap_render_set_page      (ApRender           *r,
                                  const ApReportPage *page);
 void    ap_render_begin         (ApRender           *r);
 void    ap_render_end           (ApRender           *r);
+/* Starts the layout at @checkpoint instead of the beginning; its section
+ * takes it with ap_render_resume_point(). */
+void    ap_render_resume        (ApRender           *r,
+                                 const ApCheckpoint *checkpoint);
+/* The point to resume @section's table from, when the layout resumes
+ * there (once); else NULL. */
+const ApCheckpoint *ap_render_resume_point (ApRender *r,
+                                            ApSection section);
+
+static inline void
+ap_render_set_cursor (ApRender  *r,
+                      ApSection  section,
+                      guint      a,
+                      guint      b)
+{
+  r->section = section;
+  r->cursor[0] = a;
+  r->cursor[1] = b;
+}
+
 void    ap_render_new_page      (ApRender           *r);
 /* After pagination: the footer's "Page N of M" */
 void    ap_render_set_n_pages   (ApRender           *r,
@@ -209,6 +269,7 @@ typedef struct
   /* The last span, repeated at the top of a page inside its group */
   char       *group_text;
   char       *group_secondary;
+  gboolean    repeating;
 } ApTable;
 
 void    ap_table_begin          (ApRender       *r,
@@ -216,6 +277,13 @@ void    ap_table_begin          (ApRender       *r,
                                  const ApColumn *columns,
                                  guint           n_columns,
                                  const char     *running_head);
+/* The table as at @checkpoint, inside it: no heading, no header row. */
+void    ap_table_resume         (ApRender           *r,
+                                 ApTable            *table,
+                                 const ApColumn     *columns,
+                                 guint               n_columns,
+                                 const char         *running_head,
+                                 const ApCheckpoint *checkpoint);
 void    ap_table_end            (ApRender       *r,
                                  ApTable        *table);
 /* @text and @secondary (drawn smaller, under @text) must live until the
@@ -234,6 +302,11 @@ void    ap_table_set_number     (ApTable        *table,
                                  guint64         value);
 /* A row across all columns, kept with the row after it. */
 void    ap_table_set_span       (ApTable        *table,
+                                 const char     *text,
+                                 const char     *secondary);
+/* The group a resumed table is inside: the span named again on a new
+ * page. */
+void    ap_table_set_group      (ApTable        *table,
                                  const char     *text,
                                  const char     *secondary);
 void    ap_table_commit_row     (ApRender       *r,

@@ -112,6 +112,7 @@ ap_render_clear (ApRender *r)
   g_clear_pointer (&r->figure_font, pango_font_description_free);
   g_clear_pointer (&r->chart_font, pango_font_description_free);
   g_clear_pointer (&r->heights, g_array_unref);
+  g_clear_pointer (&r->page_starts, g_array_unref);
   g_clear_pointer (&r->footer, g_free);
   g_clear_pointer (&r->missing_example, g_free);
 }
@@ -211,6 +212,50 @@ ap_render_begin (ApRender *r)
       g_clear_pointer (&r->missing_example, g_free);
     }
   update_target (r);
+}
+
+void
+ap_render_resume (ApRender           *r,
+                  const ApCheckpoint *checkpoint)
+{
+  r->page = checkpoint->page;
+  r->y = checkpoint->y;
+  r->running_head = NULL;
+  r->users_drawn = checkpoint->users_drawn;
+  r->stop = FALSE;
+  r->yielded = FALSE;
+  r->height_index = checkpoint->height_index;
+  r->resume = checkpoint;
+  update_target (r);
+}
+
+const ApCheckpoint *
+ap_render_resume_point (ApRender  *r,
+                        ApSection  section)
+{
+  const ApCheckpoint *checkpoint = r->resume;
+
+  if (checkpoint == NULL || checkpoint->section != section)
+    return NULL;
+
+  r->resume = NULL;
+  return checkpoint;
+}
+
+static void
+checkpoint_take (ApRender     *r,
+                 ApTable      *table,
+                 guint         height_index,
+                 ApCheckpoint *checkpoint)
+{
+  checkpoint->section = r->section;
+  memcpy (checkpoint->cursor, r->cursor, sizeof r->cursor);
+  checkpoint->y = r->y;
+  checkpoint->page = r->page;
+  checkpoint->height_index = height_index;
+  checkpoint->users_drawn = r->users_drawn;
+  checkpoint->row = table->row;
+  checkpoint->at_top = table->at_top;
 }
 
 void
@@ -315,12 +360,12 @@ widest_word (ApRender   *r,
   return widest;
 }
 
-void
-ap_table_begin (ApRender       *r,
-                ApTable        *table,
-                const ApColumn *columns,
-                guint           n_columns,
-                const char     *running_head)
+static void
+table_setup (ApRender       *r,
+             ApTable        *table,
+             const ApColumn *columns,
+             guint           n_columns,
+             const char     *running_head)
 {
   double total_weight = 0;
   double text_space = r->width;
@@ -367,11 +412,35 @@ ap_table_begin (ApRender       *r,
       table->header_height = MAX (table->header_height, height + 2 * ROW_PADDING);
     }
 
+  r->running_head = running_head;
+}
+
+void
+ap_table_begin (ApRender       *r,
+                ApTable        *table,
+                const ApColumn *columns,
+                guint           n_columns,
+                const char     *running_head)
+{
+  table_setup (r, table, columns, n_columns, running_head);
+
   /* A header alone at the foot of a page helps nobody; a table that
    * starts on a new page says what it continues. */
-  r->running_head = running_head;
   ap_render_ensure_space (r, table->header_height + 40);
   table_draw_header (r, table);
+}
+
+void
+ap_table_resume (ApRender           *r,
+                 ApTable            *table,
+                 const ApColumn     *columns,
+                 guint               n_columns,
+                 const char         *running_head,
+                 const ApCheckpoint *checkpoint)
+{
+  table_setup (r, table, columns, n_columns, running_head);
+  table->row = checkpoint->row;
+  table->at_top = checkpoint->at_top;
 }
 
 static void
@@ -454,7 +523,14 @@ ap_table_set_span (ApTable    *table,
 {
   table->span_text = text;
   table->span_secondary = secondary;
+  ap_table_set_group (table, text, secondary);
+}
 
+void
+ap_table_set_group (ApTable    *table,
+                    const char *text,
+                    const char *secondary)
+{
   g_free (table->group_text);
   table->group_text = g_strdup (text);
   g_free (table->group_secondary);
@@ -590,7 +666,9 @@ repeat_group (ApRender *r,
 
   table->span_text = continued;
   table->span_secondary = table->group_secondary;
+  table->repeating = TRUE;
   ap_table_commit_row (r, table);
+  table->repeating = FALSE;
 
   memcpy (table->text, text, sizeof text);
   memcpy (table->secondary, secondary, sizeof secondary);
@@ -608,6 +686,15 @@ ap_table_commit_row (ApRender *r,
 
   if (r->stop)
     {
+      clear_row (table);
+      return;
+    }
+
+  /* In slices: stop before this row once the slice's rows are done. */
+  if (r->slicing && !table->repeating && r->rows_left-- == 0)
+    {
+      checkpoint_take (r, table, r->height_index, &r->yield_point);
+      r->stop = r->yielded = TRUE;
       clear_row (table);
       return;
     }
@@ -641,6 +728,16 @@ ap_table_commit_row (ApRender *r,
   needed = table->span_text != NULL ? height + 2 * table->header_height : height;
   if (r->y + needed > r->bottom && !table->at_top)
     {
+      /* Counting pages for printing: where the next page starts */
+      if (r->page_starts != NULL && !r->measuring && r->target_cr == NULL)
+        {
+          ApCheckpoint *start;
+
+          if (r->page_starts->len < r->page + 1)
+            g_array_set_size (r->page_starts, r->page + 1);
+          start = &g_array_index (r->page_starts, ApCheckpoint, r->page);
+          checkpoint_take (r, table, r->height_index - 1, start);
+        }
       r->running_head = table->running_head;
       ap_render_new_page (r);
       table_draw_header (r, table);

@@ -93,6 +93,12 @@ void              ap_report_document_set_scope  (ApReportDocument    *self,
  * the measurements. */
 guint             ap_report_document_paginate   (ApReportDocument    *self,
                                                  const ApReportPage  *page);
+/* The same a slice at a time, for a caller on the main loop (printing):
+ * call until it returns TRUE, then @n_pages (nullable) is set. Drawing a
+ * page afterwards lays out that page's rows only. */
+gboolean          ap_report_document_paginate_step (ApReportDocument   *self,
+                                                    const ApReportPage *page,
+                                                    guint              *n_pages);
 /* Draws page @page_nr (from 0) of the last pagination onto @cr, whose
  * origin is the page's top left corner, in points. */
 void              ap_report_document_draw_page  (ApReportDocument    *self,

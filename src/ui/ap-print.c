@@ -18,29 +18,57 @@
 #define MARGIN_MIN    12.0
 #define FOOTER_ROOM   36.0
 
+typedef struct
+{
+  ApReportDocument *document;
+  ApReportPage      page;
+} PrintJob;
+
+static void
+print_job_free (PrintJob *job)
+{
+  ap_report_document_free (job->document);
+  g_free (job);
+}
+
 static void
 on_begin_print (GtkPrintOperation *operation,
                 GtkPrintContext   *context,
                 gpointer           user_data)
 {
-  ApReportDocument *document = user_data;
+  PrintJob *job = user_data;
   GtkPageSetup *setup = gtk_print_context_get_page_setup (context);
-  ApReportPage page = { 0 };
+  ApReportPage *page = &job->page;
 
   /* The context is the printable area of the page setup, in points
    * (GTK_UNIT_POINTS): paper size and orientation as chosen. */
-  page.width = gtk_print_context_get_width (context);
-  page.height = gtk_print_context_get_height (context);
-  page.left = MAX (MARGIN_SIDE - gtk_page_setup_get_left_margin (setup, GTK_UNIT_POINTS),
-                   MARGIN_MIN);
-  page.right = MAX (MARGIN_SIDE - gtk_page_setup_get_right_margin (setup, GTK_UNIT_POINTS),
+  page->width = gtk_print_context_get_width (context);
+  page->height = gtk_print_context_get_height (context);
+  page->left = MAX (MARGIN_SIDE - gtk_page_setup_get_left_margin (setup, GTK_UNIT_POINTS),
                     MARGIN_MIN);
-  page.top = MAX (MARGIN_TOP - gtk_page_setup_get_top_margin (setup, GTK_UNIT_POINTS),
-                  MARGIN_MIN);
-  page.bottom = MAX (MARGIN_BOTTOM - gtk_page_setup_get_bottom_margin (setup, GTK_UNIT_POINTS),
-                     FOOTER_ROOM);
+  page->right = MAX (MARGIN_SIDE - gtk_page_setup_get_right_margin (setup, GTK_UNIT_POINTS),
+                     MARGIN_MIN);
+  page->top = MAX (MARGIN_TOP - gtk_page_setup_get_top_margin (setup, GTK_UNIT_POINTS),
+                   MARGIN_MIN);
+  page->bottom = MAX (MARGIN_BOTTOM - gtk_page_setup_get_bottom_margin (setup, GTK_UNIT_POINTS),
+                      FOOTER_ROOM);
+}
 
-  gtk_print_operation_set_n_pages (operation, ap_report_document_paginate (document, &page));
+/* A slice at a time (a few thousand rows), so a report of 100,000 users
+ * never holds up the main loop; GTK calls again until it is done. */
+static gboolean
+on_paginate (GtkPrintOperation *operation,
+             GtkPrintContext   *context,
+             gpointer           user_data)
+{
+  PrintJob *job = user_data;
+  guint n_pages;
+
+  if (!ap_report_document_paginate_step (job->document, &job->page, &n_pages))
+    return FALSE;
+
+  gtk_print_operation_set_n_pages (operation, n_pages);
+  return TRUE;
 }
 
 static void
@@ -49,7 +77,10 @@ on_draw_page (GtkPrintOperation *operation,
               int                page_nr,
               gpointer           user_data)
 {
-  ap_report_document_draw_page (user_data, gtk_print_context_get_cairo_context (context),
+  PrintJob *job = user_data;
+
+  /* Lays out this page's rows only: it starts from where the page does. */
+  ap_report_document_draw_page (job->document, gtk_print_context_get_cairo_context (context),
                                 page_nr);
 }
 
@@ -60,23 +91,25 @@ ap_print_operation_new (GListModel          *users,
 {
   g_autoptr(GPtrArray) snapshot = NULL;
   GtkPrintOperation *operation;
-  ApReportDocument *document;
+  PrintJob *job;
 
   g_return_val_if_fail (G_IS_LIST_MODEL (users), NULL);
   g_return_val_if_fail (query == NULL || AP_IS_QUERY (query), NULL);
 
   snapshot = ap_analysis_snapshot_model (users);
-  document = ap_report_document_new (query, scope, NULL);
-  ap_report_document_add_users (document, snapshot);
+  job = g_new0 (PrintJob, 1);
+  job->document = ap_report_document_new (query, scope, NULL);
+  ap_report_document_add_users (job->document, snapshot);
 
   operation = gtk_print_operation_new ();
   gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   gtk_print_operation_set_job_name (operation, _("Awareness training performance"));
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
-  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), document);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), document);
-  g_object_set_data_full (G_OBJECT (operation), "ap-report-document", document,
-                          (GDestroyNotify) ap_report_document_free);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
+  g_signal_connect (operation, "paginate", G_CALLBACK (on_paginate), job);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
+  g_object_set_data_full (G_OBJECT (operation), "ap-print-job", job,
+                          (GDestroyNotify) print_job_free);
 
   return operation;
 }

@@ -671,6 +671,69 @@ test_missing_glyphs (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Linear"));
 }
 
+static cairo_surface_t *
+draw_page_image (ApReportDocument *document,
+                 guint             page_nr)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 595, 842);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  ap_report_document_draw_page (document, cr, page_nr);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+/* Printing paginates in slices on the main loop and draws a page from
+ * where it starts: the same pages, drawn the same, as paginating in one
+ * go and laying out every page before the one drawn. */
+static void
+test_paginate_in_slices (void)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ApReportDocument) whole = ap_report_document_new (NULL, NULL, NULL);
+  g_autoptr(ApReportDocument) sliced = ap_report_document_new (NULL, NULL, NULL);
+  ApReportPage page = { 595, 842, 40, 40, 40, 40 };
+  guint n_pages = 0, n_steps = 0;
+
+  /* Enough rows for several slices; records, and users whose records
+   * cross a page (their heading row comes again). */
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("User %04u", i);
+      g_autofree char *email = g_strdup_printf ("user.%u@example.com", i);
+
+      g_ptr_array_add (users, report_test_user (name, email,
+                                                departments[i % G_N_ELEMENTS (departments)],
+                                                i % 5, i % 3, i % 4, i % 40 == 0 ? 45 : i % 4));
+    }
+  ap_report_document_add_users (whole, users);
+  ap_report_document_add_users (sliced, users);
+
+  while (!ap_report_document_paginate_step (sliced, &page, &n_pages))
+    n_steps++;
+  g_assert_cmpuint (n_steps, >, 2);
+  g_assert_cmpuint (n_pages, ==, ap_report_document_paginate (whole, &page));
+  g_assert_cmpuint (n_pages, >, 50);
+
+  for (guint p = 0; p < n_pages; p += p < 4 ? 1 : 7)
+    {
+      cairo_surface_t *a = draw_page_image (whole, p);
+      cairo_surface_t *b = draw_page_image (sliced, p);
+      int stride = cairo_image_surface_get_stride (a);
+
+      g_test_message ("page %u of %u", p + 1, n_pages);
+      g_assert_true (memcmp (cairo_image_surface_get_data (a), cairo_image_surface_get_data (b),
+                             (gsize) stride * 842) == 0);
+      cairo_surface_destroy (a);
+      cairo_surface_destroy (b);
+    }
+}
+
 static void
 test_paper_sizes (void)
 {
@@ -792,6 +855,7 @@ main (int   argc,
   g_test_add ("/ap/pdf/missing-glyphs", Fixture, NULL, fixture_set_up, test_missing_glyphs,
               fixture_tear_down);
   g_test_add_func ("/ap/pdf/paper-sizes", test_paper_sizes);
+  g_test_add_func ("/ap/pdf/paginate-in-slices", test_paginate_in_slices);
   g_test_add ("/ap/pdf/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
               fixture_tear_down);
   g_test_add ("/ap/pdf/cancelled-measuring", Fixture, NULL, fixture_set_up,

@@ -170,6 +170,63 @@ test_page_setup_honoured (void)
   report_test_remove_tree (dir);
 }
 
+static gboolean
+count_emission (GSignalInvocationHint *hint,
+                guint                  n_params,
+                const GValue          *params,
+                gpointer               user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+  return TRUE;
+}
+
+/* A large report is paginated a slice at a time (GTK emits "paginate"
+ * again from the main loop until it is done), not in one stall, and its
+ * pages still come out whole and numbered. */
+static void
+test_paginate_in_slices (void)
+{
+  g_autoptr(GListStore) users = make_users (9000);
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ap-test-print-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sliced.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *last = NULL;
+  const char *pages_line;
+  guint signal_id = g_signal_lookup ("paginate", GTK_TYPE_PRINT_OPERATION);
+  guint n_slices = 0;
+  gulong hook;
+  guint pages;
+
+  if (!have_program ("pdftotext"))
+    {
+      g_test_skip ("poppler-utils are not installed");
+      return;
+    }
+
+  operation = ap_print_operation_new (G_LIST_MODEL (users), NULL, NULL);
+  hook = g_signal_add_emission_hook (signal_id, 0, count_emission, &n_slices, NULL);
+  export_print (operation, path);
+  g_signal_remove_emission_hook (signal_id, hook);
+  g_test_message ("paginated in %u slices", n_slices);
+  g_assert_cmpuint (n_slices, >=, 4);
+
+  text = run_tool ("pdftotext", path);
+  info = run_tool ("pdfinfo", path);
+  pages_line = strstr (info, "\nPages:");
+  g_assert_nonnull (pages_line);
+  pages = (guint) g_ascii_strtoull (pages_line + strlen ("\nPages:"), NULL, 10);
+  g_assert_cmpuint (pages, >, 200);
+  last = g_strdup_printf ("Page %u of %u", pages, pages);
+  g_assert_nonnull (strstr (text, last));
+  g_assert_nonnull (strstr (text, "printed.user.8999@example.com"));
+
+  report_test_remove_tree (dir);
+}
+
 static void
 test_no_display (void)
 {
@@ -192,6 +249,7 @@ main (int   argc,
 
   g_test_add_func ("/ap/print/export-a4", test_export_a4);
   g_test_add_func ("/ap/print/page-setup-honoured", test_page_setup_honoured);
+  g_test_add_func ("/ap/print/paginate-in-slices", test_paginate_in_slices);
 
   return g_test_run ();
 }
