@@ -7,46 +7,95 @@
 
 #include "client-test-util.h"
 
-/* ApClient meeting every fault of the double and the statuses of a scripted server: what it retries, what it gives up on, and the message a person sees. */
+/* ApClient meeting every fault of the double and the statuses of a
+ * scripted server: what it retries, what it gives up on, and the message a
+ * person sees. Cases of one shape are rows of a table. */
 
 /* ---- tests: faults of the double ---- */
 
-static void
-test_fail_array (void)
+#define MODE_API1 (1 << AP_AUTH_MODE_API1)
+#define MODE_API2 (1 << AP_AUTH_MODE_API2)
+
+/* A refusal the client must not retry (the same request would meet it
+ * again), and what its message must say. */
+typedef struct
 {
+  const char *name;
+  ApMockFault fault;
+  guint       param;
+  guint       modes;
+  int         code;
+  const char *must_start;        /* nullable */
+  const char *must_contain[2];   /* nullable */
+  gboolean    credentials;       /* ap_error_is_credentials() */
+} Refusal;
+
+static const Refusal refusals[] = {
+  /* Mimecast's own code is carried so support can look it up. */
+  { "fail-array", AP_MOCK_FAULT_FAIL_ARRAY, 0, MODE_API1 | MODE_API2, AP_ERROR_API_FAILURE,
+    "Page 1: ", { "err_", NULL }, FALSE },
+  { "api1-unauthorized", AP_MOCK_FAULT_UNAUTHORIZED, 0, MODE_API1, AP_ERROR_UNAUTHORIZED,
+    NULL, { "401", NULL }, FALSE },
+  { "forbidden", AP_MOCK_FAULT_FORBIDDEN, 0, MODE_API1 | MODE_API2, AP_ERROR_FORBIDDEN,
+    NULL, { "Awareness Training | Dashboard | Read", NULL }, FALSE },
+  { "keys-expired", AP_MOCK_FAULT_KEYS_EXPIRED, 0, MODE_API1, AP_ERROR_KEYS_EXPIRED,
+    NULL, { "expired", "Administration Console" }, TRUE },
+  { "deep-nesting", AP_MOCK_FAULT_DEEP_NESTING, 100000, MODE_API1, AP_ERROR_INVALID_RESPONSE,
+    "Page 1: ", { NULL, NULL }, FALSE },
+  { "huge-body", AP_MOCK_FAULT_HUGE_BODY, 80, MODE_API2, AP_ERROR_RESPONSE_TOO_LARGE,
+    NULL, { NULL, NULL }, FALSE },
+};
+
+static void
+check_refusal (gconstpointer data)
+{
+  const Refusal *r = data;
   g_autoptr(Mock) mock = mock_new (60);
   g_autoptr(ApQuery) query = query_new (20);
 
-  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_FAIL_ARRAY, 0, 0);
+  ap_mock_server_add_fault (mock, r->fault, r->param, 0);
 
-  for (guint i = 0; i < 2; i++)
+  for (ApAuthMode mode = AP_AUTH_MODE_API2; mode <= AP_AUTH_MODE_API1; mode++)
     {
-      ApAuthMode mode = i == 0 ? AP_AUTH_MODE_API1 : AP_AUTH_MODE_API2;
       guint before = ap_mock_server_get_n_requests (mock);
-      g_autofree char *message = expect_failure (mock, mode, query,
-                                                 AP_ERROR, AP_ERROR_API_FAILURE);
+      g_autofree char *message = NULL;
 
-      g_test_message ("fail array: %s", message);
-      /* Mimecast's own code is carried so support can look it up. */
-      g_assert_nonnull (strstr (message, "err_"));
-      g_assert_true (g_str_has_prefix (message, "Page 1: "));
-      /* Not retried: the same request would fail the same way. */
+      if ((r->modes & (1 << mode)) == 0)
+        continue;
+      message = expect_failure (mock, mode, query, AP_ERROR, r->code);
+      g_test_message ("%s: %s", r->name, message);
+      if (r->must_start != NULL)
+        g_assert_true (g_str_has_prefix (message, r->must_start));
+      for (guint i = 0; i < G_N_ELEMENTS (r->must_contain); i++)
+        if (r->must_contain[i] != NULL)
+          g_assert_nonnull (strstr (message, r->must_contain[i]));
+      if (r->credentials)
+        {
+          g_autoptr(GError) error = g_error_new_literal (AP_ERROR, r->code, message);
+
+          g_assert_true (ap_error_is_credentials (error));
+        }
+      /* Not retried: one request. */
       g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, before + 1);
     }
 }
 
-static void
-test_api1_unauthorized (void)
+/* A page the client cannot use: refused with its number, never retried. */
+typedef struct
 {
-  g_autoptr(Mock) mock = mock_new (60);
-  g_autoptr(ApQuery) query = query_new (20);
-  g_autofree char *message = NULL;
+  const char *name;
+  ApMockFault fault;
+  guint       page;
+  ApAuthMode  mode;
+  const char *must_contain;   /* nullable */
+} BadPage;
 
-  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_UNAUTHORIZED, 0, 0);
-  message = expect_failure (mock, AP_AUTH_MODE_API1, query, AP_ERROR, AP_ERROR_UNAUTHORIZED);
-  g_assert_nonnull (strstr (message, "401"));
-  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 1);
-}
+static const BadPage bad_pages[] = {
+  { "truncated-body", AP_MOCK_FAULT_TRUNCATED_BODY, 2, AP_AUTH_MODE_API1, "cut short" },
+  { "malformed-json", AP_MOCK_FAULT_MALFORMED_JSON, 1, AP_AUTH_MODE_API2, NULL },
+  { "wrong-types", AP_MOCK_FAULT_WRONG_TYPES, 2, AP_AUTH_MODE_API1, "numCorrect" },
+  { "negative-count", AP_MOCK_FAULT_NEGATIVE_COUNT, 3, AP_AUTH_MODE_API2, "data[" },
+};
 
 static void
 test_api1_wrong_key (void)
@@ -106,47 +155,11 @@ test_api2_short_token_lifetime (void)
   fetch_clear (&f);
 }
 
+/* @data: the ApAuthMode. */
 static void
-test_forbidden (void)
+check_rate_limited_recovers (gconstpointer data)
 {
-  g_autoptr(Mock) mock = mock_new (60);
-  g_autoptr(ApQuery) query = query_new (20);
-
-  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_FORBIDDEN, 0, 0);
-
-  for (guint i = 0; i < 2; i++)
-    {
-      ApAuthMode mode = i == 0 ? AP_AUTH_MODE_API1 : AP_AUTH_MODE_API2;
-      guint before = ap_mock_server_get_n_requests (mock);
-      g_autofree char *message = expect_failure (mock, mode, query,
-                                                 AP_ERROR, AP_ERROR_FORBIDDEN);
-
-      g_assert_nonnull (strstr (message, "Awareness Training | Dashboard | Read"));
-      g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, before + 1);
-    }
-}
-
-static void
-test_keys_expired (void)
-{
-  g_autoptr(Mock) mock = mock_new (60);
-  g_autoptr(ApQuery) query = query_new (20);
-  g_autofree char *message = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_KEYS_EXPIRED, 0, 0);
-  message = expect_failure (mock, AP_AUTH_MODE_API1, query, AP_ERROR, AP_ERROR_KEYS_EXPIRED);
-  g_assert_nonnull (strstr (message, "expired"));
-  g_assert_nonnull (strstr (message, "Administration Console"));
-  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 1);
-
-  error = g_error_new_literal (AP_ERROR, AP_ERROR_KEYS_EXPIRED, message);
-  g_assert_true (ap_error_is_credentials (error));
-}
-
-static void
-check_rate_limited_recovers (ApAuthMode mode)
-{
+  ApAuthMode mode = GPOINTER_TO_INT (data);
   g_autoptr(Mock) mock = mock_new (60);
   g_autoptr(ApClient) client = client_for_mock (mock, mode);
   g_autoptr(ApQuery) query = query_new (20);
@@ -172,18 +185,6 @@ check_rate_limited_recovers (ApAuthMode mode)
 }
 
 static void
-test_api1_rate_limited_recovers (void)
-{
-  check_rate_limited_recovers (AP_AUTH_MODE_API1);
-}
-
-static void
-test_api2_rate_limited_recovers (void)
-{
-  check_rate_limited_recovers (AP_AUTH_MODE_API2);
-}
-
-static void
 test_rate_limited_exhausted (void)
 {
   g_autoptr(Mock) mock = mock_new (60);
@@ -206,9 +207,11 @@ test_rate_limited_exhausted (void)
   fetch_clear (&f);
 }
 
+/* @data: the ApAuthMode. */
 static void
-check_server_error_recovers (ApAuthMode mode)
+check_server_error_recovers (gconstpointer data)
 {
+  ApAuthMode mode = GPOINTER_TO_INT (data);
   g_autoptr(Mock) mock = mock_new (100);
   g_autoptr(ApClient) client = client_for_mock (mock, mode);
   g_autoptr(ApQuery) query = query_new (10);
@@ -229,18 +232,6 @@ check_server_error_recovers (ApAuthMode mode)
    * succeeding proves each try was signed afresh. */
   g_assert_cmpuint (ap_mock_server_get_n_rejected_auth (mock), ==, 0);
   fetch_clear (&f);
-}
-
-static void
-test_api1_server_error_recovers (void)
-{
-  check_server_error_recovers (AP_AUTH_MODE_API1);
-}
-
-static void
-test_api2_server_error_recovers (void)
-{
-  check_server_error_recovers (AP_AUTH_MODE_API2);
 }
 
 static void
@@ -297,9 +288,11 @@ test_fresh_request_id_on_retry (void)
   fetch_clear (&f);
 }
 
+/* @data: the ApAuthMode. */
 static void
-check_dropped_connection_recovers (ApAuthMode mode)
+check_dropped_connection_recovers (gconstpointer data)
 {
+  ApAuthMode mode = GPOINTER_TO_INT (data);
   g_autoptr(Mock) mock = mock_new (60);
   g_autoptr(ApClient) client = client_for_mock (mock, mode);
   g_autoptr(ApQuery) query = query_new (20);
@@ -316,18 +309,6 @@ check_dropped_connection_recovers (ApAuthMode mode)
     g_assert_cmpuint (g_array_index (f.retry_codes, guint, i), ==, AP_ERROR_NETWORK);
   g_assert_cmpuint (ap_mock_server_get_n_rejected_auth (mock), ==, 0);
   fetch_clear (&f);
-}
-
-static void
-test_api1_dropped_connection_recovers (void)
-{
-  check_dropped_connection_recovers (AP_AUTH_MODE_API1);
-}
-
-static void
-test_api2_dropped_connection_recovers (void)
-{
-  check_dropped_connection_recovers (AP_AUTH_MODE_API2);
 }
 
 static void
@@ -372,12 +353,14 @@ test_timeout (void)
 }
 
 static void
-check_bad_page (ApMockFault fault,
-                guint       page,
-                ApAuthMode  mode,
-                int         code,
-                const char *must_contain)
+check_bad_page (gconstpointer data)
 {
+  const BadPage *bad = data;
+  ApMockFault fault = bad->fault;
+  guint page = bad->page;
+  ApAuthMode mode = bad->mode;
+  int code = AP_ERROR_INVALID_RESPONSE;
+  const char *must_contain = bad->must_contain;
   g_autoptr(Mock) mock = mock_new (60);
   g_autoptr(ApClient) client = client_for_mock (mock, mode);
   g_autoptr(ApQuery) query = query_new (20);
@@ -398,60 +381,6 @@ check_bad_page (ApMockFault fault,
   /* Only pages before the bad one can have arrived. */
   g_assert_cmpuint (f.emails->len, <=, (page - 1) * 20);
   fetch_clear (&f);
-}
-
-static void
-test_truncated_body (void)
-{
-  check_bad_page (AP_MOCK_FAULT_TRUNCATED_BODY, 2, AP_AUTH_MODE_API1,
-                  AP_ERROR_INVALID_RESPONSE, "cut short");
-}
-
-static void
-test_malformed_json (void)
-{
-  check_bad_page (AP_MOCK_FAULT_MALFORMED_JSON, 1, AP_AUTH_MODE_API2,
-                  AP_ERROR_INVALID_RESPONSE, NULL);
-}
-
-static void
-test_wrong_types (void)
-{
-  check_bad_page (AP_MOCK_FAULT_WRONG_TYPES, 2, AP_AUTH_MODE_API1,
-                  AP_ERROR_INVALID_RESPONSE, "numCorrect");
-}
-
-static void
-test_negative_count (void)
-{
-  check_bad_page (AP_MOCK_FAULT_NEGATIVE_COUNT, 3, AP_AUTH_MODE_API2,
-                  AP_ERROR_INVALID_RESPONSE, "data[");
-}
-
-static void
-test_deep_nesting (void)
-{
-  g_autoptr(Mock) mock = mock_new (20);
-  g_autoptr(ApQuery) query = query_new (20);
-  g_autofree char *message = NULL;
-
-  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_DEEP_NESTING, 100000, 0);
-  message = expect_failure (mock, AP_AUTH_MODE_API1, query, AP_ERROR,
-                            AP_ERROR_INVALID_RESPONSE);
-  g_assert_true (g_str_has_prefix (message, "Page 1: "));
-}
-
-static void
-test_huge_body (void)
-{
-  g_autoptr(Mock) mock = mock_new (20);
-  g_autoptr(ApQuery) query = query_new (20);
-  g_autofree char *message = NULL;
-
-  ap_mock_server_add_fault (mock, AP_MOCK_FAULT_HUGE_BODY, 80, 0);
-  message = expect_failure (mock, AP_AUTH_MODE_API2, query, AP_ERROR,
-                            AP_ERROR_RESPONSE_TOO_LARGE);
-  g_assert_cmpuint (ap_mock_server_get_n_requests (mock), ==, 1);
 }
 
 /* ---- tests: statuses only the scripted server sends ---- */
@@ -537,43 +466,46 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/ap/client/fault/fail-array", test_fail_array);
   g_test_add_func ("/ap/client/fault/bad-request", test_bad_request);
   g_test_add_func ("/ap/client/fault/not-found", test_not_found);
-  g_test_add_func ("/ap/client/fault/api1-unauthorized", test_api1_unauthorized);
   g_test_add_func ("/ap/client/fault/api1-wrong-key", test_api1_wrong_key);
   g_test_add_func ("/ap/client/fault/api2-unauthorized-reauthenticates-once",
                    test_api2_unauthorized_reauthenticates_once);
   g_test_add_func ("/ap/client/fault/api2-reauthenticate-then-ok",
                    test_api2_reauthenticate_then_ok);
   g_test_add_func ("/ap/client/fault/api2-short-token-lifetime", test_api2_short_token_lifetime);
-  g_test_add_func ("/ap/client/fault/forbidden", test_forbidden);
-  g_test_add_func ("/ap/client/fault/keys-expired", test_keys_expired);
-  g_test_add_func ("/ap/client/fault/api1-rate-limited-recovers",
-                   test_api1_rate_limited_recovers);
-  g_test_add_func ("/ap/client/fault/api2-rate-limited-recovers",
-                   test_api2_rate_limited_recovers);
+  g_test_add_data_func ("/ap/client/fault/api1-rate-limited-recovers",
+                        GINT_TO_POINTER (AP_AUTH_MODE_API1), check_rate_limited_recovers);
+  g_test_add_data_func ("/ap/client/fault/api2-rate-limited-recovers",
+                        GINT_TO_POINTER (AP_AUTH_MODE_API2), check_rate_limited_recovers);
   g_test_add_func ("/ap/client/fault/rate-limited-exhausted", test_rate_limited_exhausted);
-  g_test_add_func ("/ap/client/fault/api1-server-error-recovers",
-                   test_api1_server_error_recovers);
-  g_test_add_func ("/ap/client/fault/api2-server-error-recovers",
-                   test_api2_server_error_recovers);
+  g_test_add_data_func ("/ap/client/fault/api1-server-error-recovers",
+                        GINT_TO_POINTER (AP_AUTH_MODE_API1), check_server_error_recovers);
+  g_test_add_data_func ("/ap/client/fault/api2-server-error-recovers",
+                        GINT_TO_POINTER (AP_AUTH_MODE_API2), check_server_error_recovers);
   g_test_add_func ("/ap/client/fault/server-error-exhausted", test_server_error_exhausted);
   g_test_add_func ("/ap/client/fault/fresh-request-id-on-retry", test_fresh_request_id_on_retry);
-  g_test_add_func ("/ap/client/fault/api1-dropped-connection-recovers",
-                   test_api1_dropped_connection_recovers);
-  g_test_add_func ("/ap/client/fault/api2-dropped-connection-recovers",
-                   test_api2_dropped_connection_recovers);
+  g_test_add_data_func ("/ap/client/fault/api1-dropped-connection-recovers",
+                        GINT_TO_POINTER (AP_AUTH_MODE_API1), check_dropped_connection_recovers);
+  g_test_add_data_func ("/ap/client/fault/api2-dropped-connection-recovers",
+                        GINT_TO_POINTER (AP_AUTH_MODE_API2), check_dropped_connection_recovers);
   g_test_add_func ("/ap/client/fault/dropped-connection-exhausted",
                    test_dropped_connection_exhausted);
   g_test_add_func ("/ap/client/fault/timeout", test_timeout);
-  g_test_add_func ("/ap/client/fault/truncated-body", test_truncated_body);
-  g_test_add_func ("/ap/client/fault/malformed-json", test_malformed_json);
-  g_test_add_func ("/ap/client/fault/wrong-types", test_wrong_types);
-  g_test_add_func ("/ap/client/fault/negative-count", test_negative_count);
-  g_test_add_func ("/ap/client/fault/deep-nesting", test_deep_nesting);
-  g_test_add_func ("/ap/client/fault/huge-body", test_huge_body);
   g_test_add_func ("/ap/client/fault/repeated-next-token", test_repeated_next_token);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      g_autofree char *path = g_strconcat ("/ap/client/fault/", refusals[i].name, NULL);
+
+      g_test_add_data_func (path, &refusals[i], check_refusal);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_pages); i++)
+    {
+      g_autofree char *path = g_strconcat ("/ap/client/fault/", bad_pages[i].name, NULL);
+
+      g_test_add_data_func (path, &bad_pages[i], check_bad_page);
+    }
 
   return g_test_run ();
 }

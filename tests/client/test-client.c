@@ -7,7 +7,8 @@
 
 #include "client-test-util.h"
 
-/* ApClient against the double: every page, filters, test connection, input refused before any request, cancellation, the backlog bound, properties. */
+/* ApClient against the double: every page, filters, test connection, input refused before any
+ * request, cancellation, the backlog bound, properties. */
 
 /* ---- tests: the happy path ---- */
 
