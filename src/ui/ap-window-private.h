@@ -5,12 +5,14 @@
 #include "ap-history.h"
 #include "ap-mock-server.h"
 #include "ap-overview-page.h"
+#include "ap-panes.h"
 #include "ap-query-bar.h"
 #include "ap-report.h"
 #include "ap-summary.h"
 #include "ap-user-detail.h"
 #include "ap-user-store.h"
 #include "ap-users-view.h"
+#include "ap-view-title.h"
 #include "ap-window.h"
 
 G_BEGIN_DECLS
@@ -40,20 +42,20 @@ struct _ApWindow
   AdwStatusPage        *failed_page;
   GtkButton            *failed_retry_button;
   GtkSpinner           *first_load_spinner;
-  AdwLeaflet           *leaflet;
   GtkSpinner           *loading_spinner;
   GtkStack             *main_stack;
   ApOverviewPage       *overview_page;
+  ApPanes              *panes;
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
   GtkRevealer          *progress_revealer;
   ApQueryBar           *query_bar;
   AdwViewSwitcherBar   *switcher_bar;
-  AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
   ApUserDetail         *user_detail;
   ApUsersView          *users_view;
   AdwViewStack         *view_stack;
+  ApViewTitle          *view_title;
 
   GSettings            *settings;
   ApUserStore          *store;

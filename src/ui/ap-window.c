@@ -98,7 +98,7 @@ ap_window_set_data_age (ApWindow *self,
 
   if (fetched_at == 0)
     {
-      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      ap_view_title_set_subtitle (self->view_title, NULL);
       return;
     }
 
@@ -118,7 +118,7 @@ ap_window_set_data_age (ApWindow *self,
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Data from %d day ago, %s",
                                          "Data from %d days ago, %s", days), days, time);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, text);
+  ap_view_title_set_subtitle (self->view_title, text);
 }
 
 static void
@@ -344,7 +344,7 @@ ap_window_get_data_age (ApWindow *self)
 {
   g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
 
-  const char *age = adw_view_switcher_title_get_subtitle (self->switcher_title);
+  const char *age = ap_view_title_get_subtitle (self->view_title);
 
   return age != NULL && *age != '\0' ? age : NULL;
 }
@@ -504,7 +504,7 @@ ap_window_update_switcher_bar (ApWindow *self)
 {
   gboolean content = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
                                 "content") == 0;
-  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+  gboolean narrow = ap_view_title_get_title_visible (self->view_title);
 
   adw_view_switcher_bar_set_reveal (self->switcher_bar, content && narrow);
 }
@@ -518,7 +518,7 @@ ap_window_show_page (ApWindow   *self,
   gtk_stack_set_visible_child_name (self->main_stack, name);
   /* A hidden spinner that spins still restyles every frame. */
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (name, "loading"));
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, content);
+  ap_view_title_set_view_switcher_enabled (self->view_title, content);
   ap_window_update_switcher_bar (self);
   ap_window_update_back_button (self);
   ap_window_update_content (self);
@@ -915,7 +915,7 @@ _ap_window_focus_search (ApWindow *self)
   g_assert (AP_IS_WINDOW (self));
 
   adw_view_stack_set_visible_child_name (self->view_stack, "users");
-  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  ap_panes_set_showing_detail (self->panes, FALSE);
   ap_users_view_focus_search (self->users_view);
 }
 
@@ -1026,7 +1026,7 @@ on_department_activated (ApWindow   *self,
                          const char *department)
 {
   adw_view_stack_set_visible_child_name (self->view_stack, "users");
-  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  ap_panes_set_showing_detail (self->panes, FALSE);
   ap_users_view_set_department (self->users_view, department);
 }
 
@@ -1034,8 +1034,8 @@ static void
 on_user_activated (ApWindow *self,
                    ApUser   *user)
 {
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child_name (self->leaflet, "detail");
+  if (ap_panes_get_folded (self->panes))
+    ap_panes_set_showing_detail (self->panes, TRUE);
 }
 
 /* The back button belongs in the header bar, and only where there is a
@@ -1043,8 +1043,8 @@ on_user_activated (ApWindow *self,
 static void
 ap_window_update_back_button (ApWindow *self)
 {
-  gboolean back = adw_leaflet_get_folded (self->leaflet) &&
-                  g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "detail") == 0 &&
+  gboolean back = ap_panes_get_folded (self->panes) &&
+                  ap_panes_get_showing_detail (self->panes) &&
                   g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
                              "users") == 0 &&
                   g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "content") == 0;
@@ -1055,9 +1055,9 @@ ap_window_update_back_button (ApWindow *self)
 /* With one pane, a click on a user is the way to their detail, which then
  * has the whole width. */
 static void
-on_leaflet_folded (ApWindow *self)
+on_panes_folded (ApWindow *self)
 {
-  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  gboolean folded = ap_panes_get_folded (self->panes);
 
   gtk_column_view_set_single_click_activate (ap_users_view_get_column_view (self->users_view),
                                              folded);
@@ -1117,9 +1117,10 @@ ap_window_apply_layout (gpointer user_data)
 
   self->layout_id = 0;
 
-  adw_leaflet_set_can_unfold (self->leaflet, two_pane);
+  ap_panes_set_side_by_side (self->panes, two_pane);
+  ap_panes_set_list_width (self->panes, self->layout_width - DETAIL_PANE_WIDTH - 1);
   ap_user_detail_set_compact (self->user_detail,
-                              !adw_leaflet_get_folded (self->leaflet) ||
+                              !ap_panes_get_folded (self->panes) ||
                               self->layout_width < DETAIL_FULL_WIDTH);
   if (narrow != ap_query_bar_get_compact (self->query_bar) ||
       gtk_button_get_child (self->fetch_button) == NULL)
@@ -1180,7 +1181,7 @@ ap_window_size_allocate (GtkWidget *widget,
 static void
 on_back_clicked (ApWindow *self)
 {
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  ap_panes_set_showing_detail (self->panes, FALSE);
 }
 
 static gboolean
@@ -1274,9 +1275,11 @@ ap_window_class_init (ApWindowClass *klass)
   g_assert (ap_get_resource () != NULL);
 
   g_type_ensure (AP_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (AP_TYPE_PANES);
   g_type_ensure (AP_TYPE_QUERY_BAR);
   g_type_ensure (AP_TYPE_USER_DETAIL);
   g_type_ensure (AP_TYPE_USERS_VIEW);
+  g_type_ensure (AP_TYPE_VIEW_TITLE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/awarenessperf/AwarenessPerformance/"
@@ -1298,25 +1301,26 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_page);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_retry_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, first_load_spinner);
-  gtk_widget_class_bind_template_child (widget_class, ApWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, panes);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, query_bar);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, switcher_bar);
-  gtk_widget_class_bind_template_child (widget_class, ApWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, user_detail);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, users_view);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, view_title);
   gtk_widget_class_bind_template_callback (widget_class, ap_window_update_back_button);
   gtk_widget_class_bind_template_callback (widget_class, header_centering);
   gtk_widget_class_bind_template_callback (widget_class, ap_window_update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_panes_folded);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_query_bar_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_user_activated);
@@ -1328,6 +1332,8 @@ static void
 ap_window_init (ApWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ap_view_title_set_stack (self->view_title, self->view_stack);
+  ap_view_title_set_title (self->view_title, _("Awareness Performance"));
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -1355,8 +1361,6 @@ ap_window_init (ApWindow *self)
                            G_CALLBACK (ap_window_update_stale), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "items-changed",
                            G_CALLBACK (_ap_window_update_actions), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->leaflet, "notify::folded",
-                           G_CALLBACK (on_leaflet_folded), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (ap_window_update_back_button), self, G_CONNECT_SWAPPED);
 

@@ -57,7 +57,7 @@ transitions_done (gpointer data)
 {
   Fixture *f = data;
 
-  return !adw_leaflet_get_child_transition_running (f->window->leaflet) &&
+  return !ap_panes_get_transition_running (f->window->panes) &&
          !gtk_stack_get_transition_running (f->window->main_stack) &&
          !gtk_stack_get_transition_running (f->window->content_stack) &&
          gtk_revealer_get_child_revealed (f->window->error_revealer) ==
@@ -234,7 +234,7 @@ check_two_panes (int width)
   settle (&f);
 
   /* A long name wraps in the detail; the panes stay side by side. */
-  g_assert_false (adw_leaflet_get_folded (f.window->leaflet));
+  g_assert_false (ap_panes_get_folded (f.window->panes));
   g_assert_true (ap_user_detail_get_user (f.window->user_detail) == user);
   g_assert_true (bounds_in_window (&f, GTK_WIDGET (f.window->users_view), &list));
   g_assert_true (bounds_in_window (&f, GTK_WIDGET (f.window->user_detail), &detail));
@@ -283,12 +283,12 @@ test_medium (void)
 
   /* One pane: the grid still fits, the detail is a page of its own with
    * the way back in the header bar. */
-  g_assert_true (adw_leaflet_get_folded (f.window->leaflet));
+  g_assert_true (ap_panes_get_folded (f.window->panes));
   g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "list");
   g_assert_false (ap_query_bar_get_compact (f.window->query_bar));
   user = add_long_named_user (&f);
   select_user (&f, user);
-  adw_leaflet_set_visible_child_name (f.window->leaflet, "detail");
+  ap_panes_set_showing_detail (f.window->panes, TRUE);
   settle (&f);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->back_button)));
   assert_inside_window (&f, GTK_WIDGET (f.window->user_detail));
@@ -317,12 +317,12 @@ test_narrow (void)
   g_assert_true (bounds_in_window (&f, GTK_WIDGET (f.window->query_bar), &bar));
   g_assert_cmpfloat (bar.size.height, <, 60);
   g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "rows");
-  g_assert_true (adw_leaflet_get_folded (f.window->leaflet));
+  g_assert_true (ap_panes_get_folded (f.window->panes));
   save_screenshot (&f, "users-list");
 
   user = add_long_named_user (&f);
   select_user (&f, user);
-  adw_leaflet_set_visible_child_name (f.window->leaflet, "detail");
+  ap_panes_set_showing_detail (f.window->panes, TRUE);
   settle (&f);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->back_button)));
   assert_inside_window (&f, GTK_WIDGET (f.window->user_detail));
@@ -330,7 +330,7 @@ test_narrow (void)
 
   g_signal_emit_by_name (f.window->back_button, "clicked");
   settle (&f);
-  g_assert_cmpstr (adw_leaflet_get_visible_child_name (f.window->leaflet), ==, "list");
+  g_assert_false (ap_panes_get_showing_detail (f.window->panes));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.window->back_button)));
 
   adw_view_stack_set_visible_child_name (f.window->view_stack, "overview");
