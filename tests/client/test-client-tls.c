@@ -6,11 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "ap-client.h"
-#include "ap-error.h"
-#include "ap-query.h"
-
-#define TEST_TIMEOUT_S 30
+#include "client-test-util.h"
 
 /* A TLS endpoint on loopback, built on GSocketService rather than SoupServer:
  * libsoup up to 3.6.5 keeps no reference on a server connection across its
@@ -198,9 +194,9 @@ retrying_cb (ApClient *client,
 }
 
 static void
-fetch_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+tls_fetch_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   Result *r = user_data;
 
@@ -209,31 +205,14 @@ fetch_done_cb (GObject      *source,
 }
 
 static void
-test_connection_done_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+tls_connection_done_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
   Result *r = user_data;
 
   r->n_completions++;
   g_assert_false (ap_client_test_connection_finish (AP_CLIENT (source), result, &r->error));
-}
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s", TEST_TIMEOUT_S);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_until (const guint *counter)
-{
-  guint id = g_timeout_add_seconds (TEST_TIMEOUT_S, timed_out_cb, NULL);
-
-  while (*counter == 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
 }
 
 static ApClient *
@@ -263,7 +242,7 @@ test_self_signed_refused (void)
 
   client = client_for (s);
   g_signal_connect (client, "retrying", G_CALLBACK (retrying_cb), &r);
-  ap_client_fetch_async (client, query, batch_cb, &r, NULL, NULL, fetch_done_cb, &r);
+  ap_client_fetch_async (client, query, batch_cb, &r, NULL, NULL, tls_fetch_done_cb, &r);
   run_until (&r.n_completions);
 
   g_test_message ("%s", r.error->message);
@@ -289,7 +268,7 @@ test_connection_self_signed_refused (void)
     return;
 
   client = client_for (s);
-  ap_client_test_connection_async (client, NULL, test_connection_done_cb, &r);
+  ap_client_test_connection_async (client, NULL, tls_connection_done_cb, &r);
   run_until (&r.n_completions);
 
   g_assert_error (r.error, AP_ERROR, AP_ERROR_TLS);
