@@ -9,16 +9,18 @@
 #include "ap-intern-private.h"
 #include "ap-user.h"
 
-/* The records model: a read-only GListModel over the user's GPtrArray.
- * A GListStore would copy every pointer into a GSequence (about 50 bytes
- * per record) for a list that never changes after parsing. */
+/* The records model: a read-only GListModel of the user's records, made
+ * when a view first asks (the detail pane: one user at a time), holding
+ * its own references. A GListStore would copy every pointer into a
+ * GSequence (about 50 bytes per record) for a list that never changes
+ * after parsing. */
 #define AP_TYPE_USER_RECORDS (ap_user_records_get_type ())
 G_DECLARE_FINAL_TYPE (ApUserRecords, ap_user_records, AP, USER_RECORDS, GObject)
 
 struct _ApUserRecords
 {
   GObject    parent_instance;
-  GPtrArray *records;  /* shared with the user; NULL when empty */
+  GPtrArray *records;  /* NULL when empty */
 };
 
 static GType
@@ -80,22 +82,30 @@ ap_user_records_init (ApUserRecords *self)
 }
 
 static void
-ap_user_records_set (ApUserRecords *self,
-                     GPtrArray     *records)
+ap_user_records_set (ApUserRecords     *self,
+                     ApTrainingRecord **records,
+                     guint              n_records)
 {
   guint removed = self->records != NULL ? self->records->len : 0;
-  guint added = records != NULL ? records->len : 0;
+  guint added = n_records;
 
   g_clear_pointer (&self->records, g_ptr_array_unref);
-  if (records != NULL)
-    self->records = g_ptr_array_ref (records);
+  if (n_records > 0)
+    {
+      self->records = g_ptr_array_new_full (n_records, g_object_unref);
+      for (guint i = 0; i < n_records; i++)
+        g_ptr_array_add (self->records, g_object_ref (records[i]));
+    }
 
   if (removed > 0 || added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, added);
 }
 
-/* Kept small: the app holds one per person in the organisation. name and
- * email share one allocation; department is an interned GRefString. */
+/* Kept small: the app holds one per person in the organisation, 80 bytes
+ * (a GSlice chunk on GLib 2.74) with the records in one allocation of
+ * their exact size: a GPtrArray cost 32 bytes more and rounds its array up
+ * to a power of two (128 bytes for 10 records). name and email share one
+ * allocation; department is an interned GRefString. */
 struct _ApUser
 {
   GObject        parent_instance;
@@ -107,7 +117,8 @@ struct _ApUser
   guint          num_incorrect;
   guint          num_not_watched;
   guint          has_details : 1;
-  GPtrArray     *records;      /* NULL until details are taken */
+  guint          n_records : 31;
+  ApTrainingRecord **records;  /* n_records, NULL until details are taken */
   ApUserRecords *records_model; /* created on first use */
 };
 
@@ -129,12 +140,21 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (ApUser, ap_user, G_TYPE_OBJECT)
 
 static void
+ap_user_free_records (ApUser *self)
+{
+  for (guint i = 0; i < self->n_records; i++)
+    g_object_unref (self->records[i]);
+  g_clear_pointer (&self->records, g_free);
+  self->n_records = 0;
+}
+
+static void
 ap_user_finalize (GObject *object)
 {
   ApUser *self = AP_USER (object);
 
   g_clear_object (&self->records_model);
-  g_clear_pointer (&self->records, g_ptr_array_unref);
+  ap_user_free_records (self);
   g_clear_pointer (&self->department, g_ref_string_release);
   g_free (self->name);
 
@@ -329,8 +349,7 @@ ap_user_get_records (ApUser *self)
   if (self->records_model == NULL)
     {
       self->records_model = g_object_new (AP_TYPE_USER_RECORDS, NULL);
-      if (self->records != NULL)
-        self->records_model->records = g_ptr_array_ref (self->records);
+      ap_user_records_set (self->records_model, self->records, self->n_records);
     }
 
   return G_LIST_MODEL (self->records_model);
@@ -341,7 +360,7 @@ ap_user_get_n_records (ApUser *self)
 {
   g_return_val_if_fail (AP_IS_USER (self), 0);
 
-  return self->records != NULL ? self->records->len : 0;
+  return self->n_records;
 }
 
 ApTrainingRecord *
@@ -349,9 +368,9 @@ ap_user_get_record (ApUser *self,
                     guint   position)
 {
   g_return_val_if_fail (AP_IS_USER (self), NULL);
-  g_return_val_if_fail (self->records != NULL && position < self->records->len, NULL);
+  g_return_val_if_fail (position < self->n_records, NULL);
 
-  return g_ptr_array_index (self->records, position);
+  return self->records[position];
 }
 
 void
@@ -364,13 +383,18 @@ ap_user_take_records (ApUser    *self,
   g_return_if_fail (records != NULL);
 
   had_details = self->has_details;
-  g_clear_pointer (&self->records, g_ptr_array_unref);
-  self->records = records;
+  ap_user_free_records (self);
+  g_return_if_fail (records->len <= G_MAXINT32);
+  self->n_records = records->len;
+  self->records = records->len > 0 ? g_new (ApTrainingRecord *, records->len) : NULL;
+  for (guint i = 0; i < records->len; i++)
+    self->records[i] = g_object_ref (g_ptr_array_index (records, i));
+  g_ptr_array_unref (records);
   self->has_details = TRUE;
 
   /* "records" stays the same model object; its items-changed tells. */
   if (self->records_model != NULL)
-    ap_user_records_set (self->records_model, records);
+    ap_user_records_set (self->records_model, self->records, self->n_records);
   if (!had_details)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_DETAILS]);
 }

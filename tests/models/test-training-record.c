@@ -9,6 +9,7 @@
 #include "ap-parser.h"
 #include "ap-intern-private.h"
 #include "ap-training-record.h"
+#include "ap-user.h"
 
 static void
 test_properties (void)
@@ -188,6 +189,43 @@ test_intern_threads (void)
   g_assert_true (first == second);
 }
 
+/* The time viewed and "acknowledged" share 64 bits: every combination
+ * comes back as it went in, and the record stays a 64-byte object. */
+static void
+test_compact (void)
+{
+  const gint64 times[] = { AP_TIME_NONE, 0, 1, -1, 1322982000, -3155760000,
+                           253402300799, G_MAXINT64 / 2, G_MININT64 / 2 + 1 };
+  GTypeQuery query;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    for (int ack = 0; ack < 2; ack++)
+      {
+        g_autoptr(ApTrainingRecord) rec =
+          ap_training_record_new ("T", "C", "S", ack, times[i], times[i]);
+
+        g_assert_cmpint (ap_training_record_get_time_viewed (rec), ==, times[i]);
+        g_assert_cmpint (ap_training_record_get_time_sent (rec), ==, times[i]);
+        g_assert_cmpint (ap_training_record_get_acknowledged (rec), ==, ack);
+      }
+
+  /* No date the API sends lies beyond +-2^62 seconds: clamped, not wrapped. */
+  {
+    g_autoptr(ApTrainingRecord) rec =
+      ap_training_record_new (NULL, NULL, NULL, TRUE, 0, G_MAXINT64);
+
+    g_assert_cmpint (ap_training_record_get_time_viewed (rec), ==, G_MAXINT64 / 2);
+    g_assert_true (ap_training_record_get_acknowledged (rec));
+  }
+
+  g_type_query (AP_TYPE_TRAINING_RECORD, &query);
+  if (GLIB_SIZEOF_VOID_P == 8)
+    g_assert_cmpuint (query.instance_size, <=, 64);
+  g_type_query (AP_TYPE_USER, &query);
+  if (GLIB_SIZEOF_VOID_P == 8)
+    g_assert_cmpuint (query.instance_size, <=, 80);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -200,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/ap/training-record/read-only", test_read_only);
   g_test_add_func ("/ap/training-record/format-iso", test_format_iso);
   g_test_add_func ("/ap/training-record/intern-threads", test_intern_threads);
+  g_test_add_func ("/ap/training-record/compact", test_compact);
 
   return g_test_run ();
 }
