@@ -6,33 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "ap-user-list-model.h"
-#include "ap-compat.h"
-
-/* One user's keys, made once on a worker when its page arrives. Entries
- * never move: they live in the Block of their page, so sort workers can
- * read them while the main thread adds more. */
-typedef struct
-{
-  ApUser     *user;
-  const char *name_key;        /* g_utf8_collate_key () */
-  const char *email_key;
-  const char *department_key;
-  const char *department;      /* the user's interned string, for the filter */
-  const char *search;          /* folded "name\x1femail\x1fdepartment" */
-  guint32     counts[3];       /* correct, incorrect, not watched */
-  guint32     position;        /* in the store: the last tie breaker */
-} Entry;
-
-/* One page's entries and every string they point to, in one arena. */
-typedef struct
-{
-  GPtrArray *users;
-  Entry     *entries;
-  char      *arena;         /* the keys */
-  char      *search_arena;  /* the search texts, apart so a search reads only them */
-  guint      n_entries;
-} Block;
+#include "ap-user-list-model-private.h"
 
 typedef struct
 {
@@ -166,211 +140,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ApUserListModel, ap_user_list_model, G_TYPE_OBJEC
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       ap_user_list_model_list_model_init))
 
-/* Folding */
-
-static gboolean
-is_mark (gunichar c)
-{
-  switch (g_unichar_type (c))
-    {
-    case G_UNICODE_NON_SPACING_MARK:
-    case G_UNICODE_SPACING_MARK:
-    case G_UNICODE_ENCLOSING_MARK:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-static void
-fold_append (GString    *out,
-             const char *text,
-             gssize      length)
-{
-  g_autofree char *folded = NULL;
-  g_autofree char *decomposed = NULL;
-  const char *end;
-  gboolean ascii = TRUE;
-
-  if (length < 0)
-    length = strlen (text);
-
-  /* Most names and addresses are ASCII: fold those without allocating. */
-  for (gssize i = 0; i < length; i++)
-    if ((guchar) text[i] >= 0x80)
-      {
-        ascii = FALSE;
-        break;
-      }
-
-  if (ascii)
-    {
-      gsize start = out->len;
-
-      g_string_append_len (out, text, length);
-      for (gsize i = start; i < out->len; i++)
-        out->str[i] = g_ascii_tolower (out->str[i]);
-      return;
-    }
-
-  folded = g_utf8_casefold (text, length);
-  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFKD);
-  if (decomposed == NULL)
-    return;
-
-  end = decomposed + strlen (decomposed);
-  for (const char *p = decomposed; p < end; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!is_mark (c))
-        g_string_append_unichar (out, c);
-    }
-}
-
-char *
-ap_user_list_model_fold (const char *text,
-                         gssize      length)
-{
-  GString *out;
-
-  g_return_val_if_fail (text != NULL, NULL);
-
-  out = g_string_new (NULL);
-  fold_append (out, text, length);
-  return g_string_free (out, FALSE);
-}
-
-/* Keys (on a worker) */
-
-static void
-block_free (gpointer data)
-{
-  Block *block = data;
-
-  g_clear_pointer (&block->users, g_ptr_array_unref);
-  g_free (block->entries);
-  g_free (block->arena);
-  g_free (block->search_arena);
-  g_free (block);
-}
-
-/* Strings are built in a scratch GString at offsets, then moved into one
- * arena; the entries are pointed into it at the end. */
-typedef struct
-{
-  gsize name_key;
-  gsize email_key;
-  gsize department_key;
-  gsize search;
-} Offsets;
-
-static gsize
-scratch_add (GString    *scratch,
-             const char *text)
-{
-  gsize offset = scratch->len;
-
-  g_string_append_len (scratch, text, strlen (text) + 1);
-  return offset;
-}
-
-/* Where a key is the text itself (the C and C.UTF-8 locales, or text
- * that collates byte by byte), the entry points at the user's own string. */
-#define SAME_AS_TEXT G_MAXSIZE
-
-static gsize
-scratch_add_key (GString    *scratch,
-                 const char *text)
-{
-  g_autofree char *key = g_utf8_collate_key (text, -1);
-
-  if (strcmp (key, text) == 0)
-    return SAME_AS_TEXT;
-  return scratch_add (scratch, key);
-}
-
-static Block *
-block_new (GPtrArray *users,
-           guint      first_position)
-{
-  g_autoptr(GHashTable) department_keys = g_hash_table_new (NULL, NULL);
-  g_autofree Offsets *offsets = g_new (Offsets, users->len);
-  GString *scratch = g_string_sized_new (users->len * 96);
-  GString *search = g_string_sized_new (users->len * 64);
-  Block *block = g_new0 (Block, 1);
-  gsize scratch_len;
-  gsize search_len;
-
-  block->users = g_ptr_array_ref (users);
-  block->n_entries = users->len;
-  block->entries = g_new0 (Entry, users->len);
-
-  for (guint i = 0; i < users->len; i++)
-    {
-      ApUser *user = g_ptr_array_index (users, i);
-      Entry *entry = &block->entries[i];
-      const char *name = ap_user_get_name (user);
-      const char *email = ap_user_get_email (user);
-      const char *department = ap_user_get_department (user);
-      gpointer cached;
-      char *key;
-
-      entry->user = user;
-      entry->department = department;
-      entry->counts[0] = ap_user_get_num_correct (user);
-      entry->counts[1] = ap_user_get_num_incorrect (user);
-      entry->counts[2] = ap_user_get_num_not_watched (user);
-      entry->position = first_position + i;
-
-      offsets[i].name_key = scratch_add_key (scratch, name);
-      offsets[i].email_key = scratch_add_key (scratch, email);
-
-      /* Departments are few and interned: one key per department. */
-      if (g_hash_table_lookup_extended (department_keys, department, NULL, &cached))
-        {
-          offsets[i].department_key = GPOINTER_TO_SIZE (cached);
-        }
-      else
-        {
-          key = g_utf8_collate_key (department, -1);
-          offsets[i].department_key = scratch_add (scratch, key);
-          g_free (key);
-          g_hash_table_insert (department_keys, (gpointer) department,
-                               GSIZE_TO_POINTER (offsets[i].department_key));
-        }
-
-      /* The unit separator keeps a search from matching across fields. */
-      offsets[i].search = search->len;
-      fold_append (search, name, -1);
-      g_string_append_c (search, '\x1f');
-      fold_append (search, email, -1);
-      g_string_append_c (search, '\x1f');
-      fold_append (search, department, -1);
-      g_string_append_c (search, '\0');
-    }
-
-  /* A GString doubles as it grows: keep only what is used. */
-  scratch_len = scratch->len;
-  block->arena = g_realloc (g_string_free (scratch, FALSE), scratch_len);
-  search_len = search->len;
-  block->search_arena = g_realloc (g_string_free (search, FALSE), search_len);
-
-  for (guint i = 0; i < users->len; i++)
-    {
-      Entry *entry = &block->entries[i];
-
-      entry->name_key = offsets[i].name_key == SAME_AS_TEXT
-                        ? ap_user_get_name (entry->user) : block->arena + offsets[i].name_key;
-      entry->email_key = offsets[i].email_key == SAME_AS_TEXT
-                         ? ap_user_get_email (entry->user) : block->arena + offsets[i].email_key;
-      entry->department_key = block->arena + offsets[i].department_key;
-      entry->search = block->search_arena + offsets[i].search;
-    }
-
-  return block;
-}
-
 typedef struct
 {
   GPtrArray *users;
@@ -395,229 +164,7 @@ key_thread (GTask        *task,
 {
   KeyData *data = task_data;
 
-  g_task_return_pointer (task, block_new (data->users, data->first_position), block_free);
-}
-
-/* Order */
-
-typedef struct
-{
-  ApUserSortColumn column;
-  gboolean         descending;
-} Order;
-
-static inline int
-compare_entries (const Entry *a,
-                 const Entry *b,
-                 const Order *order)
-{
-  int result = 0;
-
-  switch (order->column)
-    {
-    case AP_USER_SORT_NAME:
-      result = strcmp (a->name_key, b->name_key);
-      break;
-    case AP_USER_SORT_EMAIL:
-      result = strcmp (a->email_key, b->email_key);
-      break;
-    case AP_USER_SORT_DEPARTMENT:
-      /* The same department has the same key: no need to compare it. */
-      result = a->department_key == b->department_key ? 0
-               : strcmp (a->department_key, b->department_key);
-      break;
-    case AP_USER_SORT_CORRECT:
-    case AP_USER_SORT_INCORRECT:
-    case AP_USER_SORT_NOT_WATCHED:
-      {
-        guint i = order->column - AP_USER_SORT_CORRECT;
-
-        result = (a->counts[i] > b->counts[i]) - (a->counts[i] < b->counts[i]);
-      }
-      break;
-    case AP_USER_SORT_NONE:
-    default:
-      return (a->position > b->position) - (a->position < b->position);
-    }
-
-  if (order->descending)
-    result = -result;
-
-  /* Equal keys keep one order whatever the column: by Name, then as the
-   * store has them. */
-  if (result == 0 && order->column != AP_USER_SORT_NAME)
-    result = strcmp (a->name_key, b->name_key);
-  if (result == 0)
-    result = (a->position > b->position) - (a->position < b->position);
-
-  return result;
-}
-
-static int
-compare_entry_pointers (gconstpointer a,
-                        gconstpointer b,
-                        gpointer      user_data)
-{
-  return compare_entries (*(Entry * const *) a, *(Entry * const *) b, user_data);
-}
-
-static void
-sort_entries (Entry       **entries,
-              guint         n,
-              const Order  *order)
-{
-  ap_sort_array (entries, n, sizeof (Entry *), compare_entry_pointers, (gpointer) order);
-}
-
-static const Order name_order = { AP_USER_SORT_NAME, FALSE };
-static const Order email_order = { AP_USER_SORT_EMAIL, FALSE };
-
-/* A stable counting sort of @by_name by @buckets (one per entry of
- * @by_name): equal buckets keep Name order, which is the tie breaker. */
-static void
-sort_by_buckets (Entry         **by_name,
-                 guint           n,
-                 const guint32  *buckets,
-                 guint32         n_buckets,
-                 gboolean        descending,
-                 Entry         **out)
-{
-  g_autofree guint *starts = g_new0 (guint, n_buckets + 1);
-  guint total = 0;
-
-  for (guint i = 0; i < n; i++)
-    starts[buckets[i]]++;
-
-  for (guint32 b = 0; b < n_buckets; b++)
-    {
-      guint32 bucket = descending ? n_buckets - 1 - b : b;
-      guint count = starts[bucket];
-
-      starts[bucket] = total;
-      total += count;
-    }
-
-  for (guint i = 0; i < n; i++)
-    out[starts[buckets[i]]++] = by_name[i];
-}
-
-/* @in (@n entries in ascending order of @key_offset's key, equal keys in
- * the order they should keep) into @out in descending order: the runs of
- * equal keys in reverse, each run as it was. */
-static void
-reverse_runs (Entry * const *in,
-              guint          n,
-              gsize          key_offset,
-              Entry        **out)
-{
-#define KEY(e) (*(const char * const *) ((const char *) (e) + key_offset))
-  for (guint end = n, o = 0; end > 0;)
-    {
-      guint start = end - 1;
-
-      while (start > 0 && strcmp (KEY (in[start - 1]), KEY (in[end - 1])) == 0)
-        start--;
-      memcpy (out + o, in + start, (end - start) * sizeof (Entry *));
-      o += end - start;
-      end = start;
-    }
-#undef KEY
-}
-
-/* Every entry (all of them: @by_name in Name order, @by_email in Email
- * order, the latter only for an Email sort) in @order. Name and Email
- * orders are kept as pages arrive; the others are a pass over the Name
- * order. No comparisons but for counts of 2^24 and more. */
-static Entry **
-sort_all (Entry        **by_name,
-          Entry        **by_email,
-          guint          n,
-          const Order   *order)
-{
-  Entry **out = g_new (Entry *, MAX (n, 1));
-
-  switch (order->column)
-    {
-    case AP_USER_SORT_NONE:
-      for (guint i = 0; i < n; i++)
-        out[by_name[i]->position] = by_name[i];
-      break;
-
-    case AP_USER_SORT_NAME:
-      if (!order->descending)
-        {
-          memcpy (out, by_name, n * sizeof (Entry *));
-          break;
-        }
-      /* Reversed, but equal names keep the store order. */
-      reverse_runs (by_name, n, G_STRUCT_OFFSET (Entry, name_key), out);
-      break;
-
-    case AP_USER_SORT_CORRECT:
-    case AP_USER_SORT_INCORRECT:
-    case AP_USER_SORT_NOT_WATCHED:
-      {
-        guint k = order->column - AP_USER_SORT_CORRECT;
-        g_autofree guint32 *buckets = g_new (guint32, MAX (n, 1));
-        guint32 max = 0;
-
-        for (guint i = 0; i < n; i++)
-          max = MAX (max, by_name[i]->counts[k]);
-
-        if (max >= 1u << 24)
-          {
-            memcpy (out, by_name, n * sizeof (Entry *));
-            sort_entries (out, n, order);
-            break;
-          }
-
-        for (guint i = 0; i < n; i++)
-          buckets[i] = by_name[i]->counts[k];
-        sort_by_buckets (by_name, n, buckets, max + 1, order->descending, out);
-      }
-      break;
-
-    case AP_USER_SORT_DEPARTMENT:
-      {
-        /* Departments are few: rank them, then a counting sort. */
-        g_autoptr(GHashTable) ranks = g_hash_table_new (NULL, NULL);
-        g_autoptr(GPtrArray) distinct = g_ptr_array_new ();
-        g_autofree guint32 *buckets = g_new (guint32, MAX (n, 1));
-        const Order by_department = { AP_USER_SORT_DEPARTMENT, FALSE };
-        guint32 rank = 0;
-
-        for (guint i = 0; i < n; i++)
-          if (g_hash_table_add (ranks, (gpointer) by_name[i]->department_key))
-            g_ptr_array_add (distinct, by_name[i]);
-        g_ptr_array_sort_with_data (distinct, compare_entry_pointers, (gpointer) &by_department);
-        for (guint i = 0; i < distinct->len; i++)
-          {
-            Entry *entry = g_ptr_array_index (distinct, i);
-            Entry *previous = i > 0 ? g_ptr_array_index (distinct, i - 1) : NULL;
-
-            /* The same text may have two keys (two pages): one rank. */
-            if (previous != NULL && strcmp (entry->department_key, previous->department_key) != 0)
-              rank++;
-            g_hash_table_insert (ranks, (gpointer) entry->department_key, GUINT_TO_POINTER (rank));
-          }
-
-        for (guint i = 0; i < n; i++)
-          buckets[i] = GPOINTER_TO_UINT (g_hash_table_lookup (ranks, by_name[i]->department_key));
-        sort_by_buckets (by_name, n, buckets, rank + 1, order->descending, out);
-      }
-      break;
-
-    case AP_USER_SORT_EMAIL:
-    default:
-      /* Equal addresses stay in Name order either way. */
-      if (!order->descending)
-        memcpy (out, by_email, n * sizeof (Entry *));
-      else
-        reverse_runs (by_email, n, G_STRUCT_OFFSET (Entry, email_key), out);
-      break;
-    }
-
-  return out;
+  g_task_return_pointer (task, ap_user_list_block_new (data->users, data->first_position), ap_user_list_block_free);
 }
 
 typedef struct
@@ -652,7 +199,7 @@ sort_thread (GTask        *task,
 {
   SortData *sort = task_data;
 
-  sort->result = sort_all (sort->by_name, sort->by_email, sort->n, &sort->order);
+  sort->result = ap_user_list_sort_all (sort->by_name, sort->by_email, sort->n, &sort->order);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -849,44 +396,6 @@ ap_user_list_model_show_sorted (ApUserListModel *self)
   ap_user_list_model_replace_visible (self, fresh, n_fresh);
 }
 
-/* Merges sorted @add into sorted @into (both in @order): binary search for
- * each insertion point, then one copy of each stretch between them.
- * Returns a new array of *n_into + n_add. */
-static Entry **
-merge_sorted (Entry       **into,
-              guint         n_into,
-              Entry       **add,
-              guint         n_add,
-              const Order  *order)
-{
-  Entry **merged = g_new (Entry *, MAX (n_into + n_add, 1));
-  guint from = 0;
-  guint out = 0;
-
-  for (guint k = 0; k < n_add; k++)
-    {
-      guint low = from, high = n_into;
-
-      while (low < high)
-        {
-          guint mid = low + (high - low) / 2;
-
-          if (compare_entries (into[mid], add[k], order) < 0)
-            low = mid + 1;
-          else
-            high = mid;
-        }
-
-      memcpy (merged + out, into + from, (low - from) * sizeof (Entry *));
-      out += low - from;
-      merged[out++] = add[k];
-      from = low;
-    }
-
-  memcpy (merged + out, into + from, (n_into - from) * sizeof (Entry *));
-  return merged;
-}
-
 /* Adds the entries at store positions [first, first + n) to the order and
  * to the visible rows. */
 static void
@@ -903,18 +412,18 @@ ap_user_list_model_take_in (ApUserListModel *self,
   for (guint i = 0; i < n; i++)
     added[i] = g_ptr_array_index (self->entries, first + i);
 
-  sort_entries (added, n, &email_order);
-  merged = merge_sorted (self->by_email, self->n_sorted, added, n, &email_order);
+  ap_user_list_sort_entries (added, n, &ap_user_list_email_order);
+  merged = ap_user_list_merge_sorted (self->by_email, self->n_sorted, added, n, &ap_user_list_email_order);
   g_free (self->by_email);
   self->by_email = merged;
 
-  sort_entries (added, n, &name_order);
-  merged = merge_sorted (self->by_name, self->n_sorted, added, n, &name_order);
+  ap_user_list_sort_entries (added, n, &ap_user_list_name_order);
+  merged = ap_user_list_merge_sorted (self->by_name, self->n_sorted, added, n, &ap_user_list_name_order);
   g_free (self->by_name);
   self->by_name = merged;
 
   if (order.column != AP_USER_SORT_NAME || order.descending)
-    sort_entries (added, n, &order);
+    ap_user_list_sort_entries (added, n, &order);
 
   for (guint i = 0; i < n; i++)
     {
@@ -925,13 +434,13 @@ ap_user_list_model_take_in (ApUserListModel *self,
         shown[n_shown++] = added[i];
     }
 
-  merged = merge_sorted (self->sorted, self->n_sorted, added, n, &order);
+  merged = ap_user_list_merge_sorted (self->sorted, self->n_sorted, added, n, &order);
   g_free (self->sorted);
   self->sorted = merged;
   self->n_sorted += n;
 
   ap_user_list_model_replace_visible (self,
-                                      merge_sorted (self->visible, self->n_visible, shown,
+                                      ap_user_list_merge_sorted (self->visible, self->n_visible, shown,
                                                     n_shown, &order),
                                       self->n_visible + n_shown);
 }
@@ -953,7 +462,7 @@ on_keyed (GObject      *object,
   if (data->generation != self->generation)
     {
       /* The store was reset meanwhile; a new key task may be running. */
-      block_free (block);
+      ap_user_list_block_free (block);
       return;
     }
 
@@ -1024,8 +533,8 @@ on_sorted (GObject      *object,
 
       for (guint i = 0; i < n_new; i++)
         added[i] = g_ptr_array_index (self->entries, sort->n + i);
-      sort_entries (added, n_new, &sort->order);
-      merged = merge_sorted (self->sorted, self->n_sorted, added, n_new, &sort->order);
+      ap_user_list_sort_entries (added, n_new, &sort->order);
+      merged = ap_user_list_merge_sorted (self->sorted, self->n_sorted, added, n_new, &sort->order);
       g_free (self->sorted);
       self->sorted = merged;
       self->n_sorted += n_new;
@@ -1096,7 +605,7 @@ ap_user_list_model_reset (ApUserListModel *self)
   g_ptr_array_set_size (self->entries, 0);
   /* Sort workers may still hold the old blocks. */
   g_ptr_array_unref (self->blocks);
-  self->blocks = g_ptr_array_new_with_free_func (block_free);
+  self->blocks = g_ptr_array_new_with_free_func (ap_user_list_block_free);
   self->sorted_column = self->column;
   self->sorted_descending = self->descending;
 
@@ -1220,7 +729,7 @@ static void
 ap_user_list_model_init (ApUserListModel *self)
 {
   self->entries = g_ptr_array_new ();
-  self->blocks = g_ptr_array_new_with_free_func (block_free);
+  self->blocks = g_ptr_array_new_with_free_func (ap_user_list_block_free);
   g_queue_init (&self->waiting);
   self->column = self->sorted_column = AP_USER_SORT_NONE;
 }

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ap-user-list-model.h"
+
+/* ApUserListModel's parts: the keys made on a worker for each page
+ * (ap-user-list-model-keys.c), the orders built from them
+ * (ap-user-list-model-order.c), and the model that shows them
+ * (ap-user-list-model.c). */
+
+G_BEGIN_DECLS
+
+/* One user's keys, made once on a worker when its page arrives. Entries
+ * never move: they live in the Block of their page, so sort workers can
+ * read them while the main thread adds more. */
+typedef struct
+{
+  ApUser     *user;
+  const char *name_key;        /* g_utf8_collate_key () */
+  const char *email_key;
+  const char *department_key;
+  const char *department;      /* the user's interned string, for the filter */
+  const char *search;          /* folded "name\x1femail\x1fdepartment" */
+  guint32     counts[3];       /* correct, incorrect, not watched */
+  guint32     position;        /* in the store: the last tie breaker */
+} Entry;
+
+/* One page's entries and every string they point to, in one arena. */
+typedef struct
+{
+  GPtrArray *users;
+  Entry     *entries;
+  char      *arena;         /* the keys */
+  char      *search_arena;  /* the search texts, apart so a search reads only them */
+  guint      n_entries;
+} Block;
+
+typedef struct
+{
+  ApUserSortColumn column;
+  gboolean         descending;
+} Order;
+
+/* Keys (ap-user-list-model-keys.c): called on a worker thread. */
+Block   *ap_user_list_block_new    (GPtrArray     *users,
+                                    guint          first_position);
+void     ap_user_list_block_free   (gpointer       block);
+
+/* Orders (ap-user-list-model-order.c) */
+extern const Order ap_user_list_name_order;
+extern const Order ap_user_list_email_order;
+
+int      ap_user_list_compare      (const Entry   *a,
+                                    const Entry   *b,
+                                    const Order   *order);
+void     ap_user_list_sort_entries (Entry        **entries,
+                                    guint          n,
+                                    const Order   *order);
+/* (transfer full) every entry in @order; @by_email only for an Email sort */
+Entry  **ap_user_list_sort_all     (Entry        **by_name,
+                                    Entry        **by_email,
+                                    guint          n,
+                                    const Order   *order);
+/* (transfer full) @n_into + @n_add entries */
+Entry  **ap_user_list_merge_sorted (Entry        **into,
+                                    guint          n_into,
+                                    Entry        **add,
+                                    guint          n_add,
+                                    const Order   *order);
+
+G_END_DECLS
