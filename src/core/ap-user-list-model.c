@@ -53,6 +53,9 @@ struct _ApUserListModel
 
   char             *needle;          /* folded search text, NULL for none */
   char             *department;      /* NULL for all */
+  ApUserListFilterFunc filter_func;  /* NULL for none */
+  gpointer          filter_data;
+  GDestroyNotify    filter_destroy;
 
   Entry           **visible;         /* the items: @sorted narrowed by @matches */
   guint             n_visible;
@@ -212,6 +215,9 @@ entry_matches (ApUserListModel *self,
   if (self->department != NULL &&
       entry->department != self->department &&
       strcmp (entry->department, self->department) != 0)
+    return FALSE;
+
+  if (self->filter_func != NULL && !self->filter_func (entry->user, self->filter_data))
     return FALSE;
 
   return self->needle == NULL || strstr (entry->search, self->needle) != NULL;
@@ -678,6 +684,8 @@ ap_user_list_model_finalize (GObject *object)
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_clear_pointer (&self->needle, g_free);
   g_clear_pointer (&self->department, g_free);
+  if (self->filter_destroy != NULL)
+    self->filter_destroy (self->filter_data);
 
   G_OBJECT_CLASS (ap_user_list_model_parent_class)->finalize (object);
 }
@@ -842,6 +850,30 @@ ap_user_list_model_set_department (ApUserListModel *self,
   narrowing = self->department == NULL;
   g_free (self->department);
   self->department = g_strdup (department);
+  ap_user_list_model_refilter (self, narrowing);
+}
+
+void
+ap_user_list_model_set_filter_func (ApUserListModel     *self,
+                                    ApUserListFilterFunc func,
+                                    gpointer             user_data,
+                                    GDestroyNotify       destroy)
+{
+  gboolean narrowing;
+
+  g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
+  g_return_if_fail (!self->emitting);
+
+  if (func == NULL && self->filter_func == NULL)
+    return;
+
+  /* From no filter to one, only the items shown can stay */
+  narrowing = self->filter_func == NULL;
+  if (self->filter_destroy != NULL)
+    self->filter_destroy (self->filter_data);
+  self->filter_func = func;
+  self->filter_data = user_data;
+  self->filter_destroy = destroy;
   ap_user_list_model_refilter (self, narrowing);
 }
 

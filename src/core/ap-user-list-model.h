@@ -46,6 +46,16 @@ void             ap_user_list_model_set_search     (ApUserListModel  *self,
  * NULL shows every department. */
 void             ap_user_list_model_set_department (ApUserListModel  *self,
                                                     const char       *department);
+/* (nullable) @func: only users it accepts as well (called on this thread
+ * for every user of the store, so keep it a lookup); NULL removes it. Set
+ * it again (the same function) when what it accepts changed. For the
+ * users view's "what changed" groups. */
+typedef gboolean (*ApUserListFilterFunc) (ApUser   *user,
+                                          gpointer  user_data);
+void             ap_user_list_model_set_filter_func (ApUserListModel     *self,
+                                                     ApUserListFilterFunc func,
+                                                     gpointer             user_data,
+                                                     GDestroyNotify       destroy);
 guint            ap_user_list_model_get_pending    (ApUserListModel  *self);
 /* The position of @user among the items, G_MAXUINT when it is not shown. */
 guint            ap_user_list_model_find           (ApUserListModel  *self,

@@ -121,6 +121,7 @@ typedef struct
   const char      *needle;       /* raw, folded here */
   const char      *department;
   GHashTable      *index;        /* ApUser -> store position + 1 */
+  GHashTable      *accept;       /* (nullable) the users a filter function lets through */
 } Reference;
 
 static int
@@ -196,6 +197,8 @@ reference_compute (GListModel *store,
 
       g_hash_table_insert (ref->index, user, GINT_TO_POINTER (i + 1));
       if (ref->department != NULL && strcmp (ap_user_get_department (user), ref->department) != 0)
+        continue;
+      if (ref->accept != NULL && !g_hash_table_contains (ref->accept, user))
         continue;
       if (needle != NULL &&
           !field_contains (ap_user_get_name (user), needle) &&
@@ -597,6 +600,65 @@ test_search_narrows_widens (void)
   fixture_clear (&f);
 }
 
+static gboolean
+accept_in_set (ApUser   *user,
+               gpointer  user_data)
+{
+  return g_hash_table_contains (user_data, user);
+}
+
+/* A filter function of the view's (the users who changed since the last
+ * fetch) narrows with the search and the department, and is applied
+ * again when its set changes. */
+static void
+test_filter_func (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  g_autoptr(GHashTable) accept = g_hash_table_new (NULL, NULL);
+  Reference ref = { AP_USER_SORT_NAME, FALSE, NULL, NULL, NULL, NULL };
+  guint n;
+  Fixture f;
+
+  fixture_init (&f);
+  append (store, 500);
+  ap_user_list_model_set_sort (f.model, ref.column, ref.descending);
+  ap_user_list_model_set_store (f.model, store);
+  settle (&f);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  for (guint i = 0; i < n; i += 3)
+    g_hash_table_add (accept, ap_user_store_peek (store, i));
+  ref.accept = accept;
+  ap_user_list_model_set_filter_func (f.model, accept_in_set, g_hash_table_ref (accept),
+                                      (GDestroyNotify) g_hash_table_unref);
+  assert_matches_reference (&f, store, &ref);
+
+  /* With the search and a department */
+  ref.needle = "an";
+  ap_user_list_model_set_search (f.model, ref.needle);
+  assert_matches_reference (&f, store, &ref);
+  ref.department = "Sales";
+  ap_user_list_model_set_department (f.model, ref.department);
+  assert_matches_reference (&f, store, &ref);
+
+  /* A wider set, applied again; then pages arriving are filtered too */
+  for (guint i = 1; i < n; i += 3)
+    g_hash_table_add (accept, ap_user_store_peek (store, i));
+  ap_user_list_model_set_filter_func (f.model, accept_in_set, g_hash_table_ref (accept),
+                                      (GDestroyNotify) g_hash_table_unref);
+  assert_matches_reference (&f, store, &ref);
+  append (store, 500);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+
+  /* Gone: everyone the search and the department allow */
+  ref.accept = NULL;
+  ap_user_list_model_set_filter_func (f.model, NULL, NULL, NULL);
+  assert_matches_reference (&f, store, &ref);
+
+  fixture_clear (&f);
+}
+
 /* -m perf: the model's own costs at 100,000 users, without a view. */
 static void
 test_perf (void)
@@ -654,6 +716,7 @@ main (int   argc,
   g_test_add_func ("/ap/user-list-model/pages-arrive", test_pages_arrive);
   g_test_add_func ("/ap/user-list-model/page-runs", test_page_runs);
   g_test_add_func ("/ap/user-list-model/search-narrows-widens", test_search_narrows_widens);
+  g_test_add_func ("/ap/user-list-model/filter-func", test_filter_func);
 
   if (g_test_perf ())
     g_test_add_func ("/ap/user-list-model/perf", test_perf);
