@@ -484,6 +484,39 @@ ap_user_change_free (ApUserChange *change)
   g_free (change);
 }
 
+guint
+ap_user_change_get_n_watched (const ApUserChange *change)
+{
+  g_return_val_if_fail (change != NULL, 0);
+
+  if (change->kind != AP_USER_CHANGE_CHANGED || change->after[2] >= change->before[2])
+    return 0;
+  return change->before[2] - change->after[2];
+}
+
+gboolean
+ap_user_change_in_group (const ApUserChange *change,
+                         ApChangeGroup       group)
+{
+  g_return_val_if_fail (change != NULL, FALSE);
+
+  switch (group)
+    {
+    case AP_CHANGE_GROUP_ALL:
+      return TRUE;
+    case AP_CHANGE_GROUP_JOINED:
+      return change->kind == AP_USER_CHANGE_JOINED;
+    case AP_CHANGE_GROUP_LEFT:
+      return change->kind == AP_USER_CHANGE_LEFT;
+    case AP_CHANGE_GROUP_CHANGED:
+      return change->kind == AP_USER_CHANGE_CHANGED;
+    case AP_CHANGE_GROUP_WATCHED:
+      return ap_user_change_get_n_watched (change) > 0;
+    default:
+      return FALSE;
+    }
+}
+
 void
 ap_history_comparison_free (ApHistoryComparison *comparison)
 {

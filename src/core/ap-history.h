@@ -75,6 +75,23 @@ typedef struct
 
 void ap_user_change_free (ApUserChange *change);
 
+/* The groups the users list narrows to, as the Overview counts them */
+typedef enum
+{
+  AP_CHANGE_GROUP_ALL,      /* no narrowing */
+  AP_CHANGE_GROUP_JOINED,
+  AP_CHANGE_GROUP_LEFT,
+  AP_CHANGE_GROUP_CHANGED,
+  AP_CHANGE_GROUP_WATCHED,  /* changed with fewer videos not watched: watched since */
+} ApChangeGroup;
+
+#define AP_N_CHANGE_GROUPS (AP_CHANGE_GROUP_WATCHED + 1)
+
+/* Videos watched between the two snapshots (0 unless CHANGED) */
+guint    ap_user_change_get_n_watched (const ApUserChange *change);
+gboolean ap_user_change_in_group      (const ApUserChange *change,
+                                       ApChangeGroup       group);
+
 /* One snapshot's totals (organisation or one department), or one user's
  * counts in it (n_users 1, or 0 when the user was not in it). */
 typedef struct

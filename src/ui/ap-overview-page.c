@@ -22,6 +22,7 @@ struct _ApOverviewPage
 
   GtkBox    *bottom_box;
   ApChart   *breakdown_chart;
+  GtkFlowBox *changes_box;
   GtkLabel  *correct_label;
   GtkLabel  *correct_percent_label;
   ApChart   *departments_chart;
@@ -40,6 +41,7 @@ struct _ApOverviewPage
 
 enum {
   DEPARTMENT_ACTIVATED,
+  CHANGE_GROUP_ACTIVATED,
   N_SIGNALS
 };
 
@@ -322,6 +324,98 @@ on_department_activated (ApOverviewPage *self,
   g_signal_emit (self, signals[DEPARTMENT_ACTIVATED], 0, name);
 }
 
+/* ---- what changed ------------------------------------------------------ */
+
+static void
+on_change_clicked (GtkButton      *button,
+                   ApOverviewPage *self)
+{
+  g_signal_emit (self, signals[CHANGE_GROUP_ACTIVATED], 0,
+                 GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "change-group")));
+}
+
+static void
+add_change (ApOverviewPage *self,
+            GtkWidget      *child)
+{
+  gtk_flow_box_append (self->changes_box, child);
+  gtk_widget_set_focusable (gtk_widget_get_parent (child), FALSE);
+}
+
+static char *
+format_change_count (ApChangeGroup group,
+                     guint         n)
+{
+  switch (group)
+    {
+    case AP_CHANGE_GROUP_JOINED:
+      /* Translators: a button on the Overview: users who joined since the last fetch */
+      return g_strdup_printf (_("%u joined"), n);
+    case AP_CHANGE_GROUP_LEFT:
+      /* Translators: a button on the Overview: users who left since the last fetch */
+      return g_strdup_printf (_("%u left"), n);
+    case AP_CHANGE_GROUP_CHANGED:
+      /* Translators: a button on the Overview: users whose counts changed */
+      return g_strdup_printf (_("%u changed"), n);
+    case AP_CHANGE_GROUP_WATCHED:
+      /* Translators: a button on the Overview: users who watched videos since the last fetch */
+      return g_strdup_printf (_("%u watched videos"), n);
+    case AP_CHANGE_GROUP_ALL:
+    default:
+      return g_strdup_printf ("%u", n);
+    }
+}
+
+void
+ap_overview_page_set_changes (ApOverviewPage *self,
+                              GPtrArray      *changes,
+                              gint64          since)
+{
+  guint counts[AP_N_CHANGE_GROUPS] = { 0 };
+  GtkWidget *child;
+
+  g_return_if_fail (AP_IS_OVERVIEW_PAGE (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->changes_box))) != NULL)
+    gtk_flow_box_remove (self->changes_box, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->changes_box), changes != NULL);
+  if (changes == NULL)
+    return;
+
+  for (guint i = 0; i < changes->len; i++)
+    for (guint group = AP_CHANGE_GROUP_JOINED; group < AP_N_CHANGE_GROUPS; group++)
+      if (ap_user_change_in_group (g_ptr_array_index (changes, i), group))
+        counts[group]++;
+
+  {
+    g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (since);
+    g_autofree char *when = then != NULL ? g_date_time_format (then, "%x %H:%M") : g_strdup ("");
+    g_autofree char *text = changes->len > 0
+                            /* Translators: before the buttons "4 joined", "5 left", … */
+                            ? g_strdup_printf (_("Since the fetch of %s:"), when)
+                            : g_strdup_printf (_("No change since the fetch of %s"), when);
+    GtkWidget *label = gtk_label_new (text);
+
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+    add_change (self, label);
+  }
+  if (changes->len == 0)
+    return;
+
+  for (guint group = AP_CHANGE_GROUP_JOINED; group < AP_N_CHANGE_GROUPS; group++)
+    {
+      g_autofree char *text = format_change_count (group, counts[group]);
+      GtkWidget *button = gtk_button_new_with_label (text);
+
+      g_object_set_data (G_OBJECT (button), "change-group", GUINT_TO_POINTER (group));
+      gtk_widget_set_sensitive (button, counts[group] > 0);
+      gtk_widget_set_tooltip_text (button, _("Show these users in the Users list"));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_change_clicked), self);
+      add_change (self, button);
+    }
+}
+
 static void
 ap_overview_page_dispose (GObject *object)
 {
@@ -349,6 +443,11 @@ ap_overview_page_class_init (ApOverviewPageClass *klass)
   signals[DEPARTMENT_ACTIVATED] =
     g_signal_new ("department-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A change count was clicked: the window shows Users narrowed to that
+   * group (an ApChangeGroup) */
+  signals[CHANGE_GROUP_ACTIVATED] =
+    g_signal_new ("change-group-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (AP_TYPE_CHART);
   g_type_ensure (AP_TYPE_TREND_VIEW);
@@ -357,6 +456,7 @@ ap_overview_page_class_init (ApOverviewPageClass *klass)
                                                RESOURCE_PREFIX "ap-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, bottom_box);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, breakdown_chart);
+  gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, changes_box);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, correct_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, correct_percent_label);
   gtk_widget_class_bind_template_child (widget_class, ApOverviewPage, departments_chart);

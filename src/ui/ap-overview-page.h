@@ -33,4 +33,12 @@ void       ap_overview_page_set_history  (ApOverviewPage *self,
                                           ApHistory      *history,
                                           gint64          snapshot_id);
 
+/* What changed since the previous snapshot: counts of those who joined,
+ * left, changed and watched since, each a button that emits
+ * "change-group-activated" (guint ApChangeGroup). NULL hides them.
+ * @since: when the previous snapshot was fetched. */
+void       ap_overview_page_set_changes  (ApOverviewPage *self,
+                                          GPtrArray      *changes,
+                                          gint64          since);
+
 G_END_DECLS

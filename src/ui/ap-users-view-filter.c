@@ -262,6 +262,7 @@ ap_users_view_apply_department (ApUsersView *self)
     ap_user_list_model_set_department (self->list_model, self->department);
   else
     gtk_filter_changed (GTK_FILTER (self->department_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  ap_users_view_refilter_left (self);
 }
 
 static void
@@ -293,6 +294,7 @@ ap_users_view_search_idle (gpointer user_data)
   self->search_id = 0;
   ap_user_list_model_set_search (self->list_model,
                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  ap_users_view_refilter_left (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -336,6 +338,7 @@ on_search_changed (ApUsersView *self)
   self->needle_is_ascii = self->needle == NULL || g_str_is_ascii (self->needle);
 
   gtk_filter_changed (GTK_FILTER (self->search_filter), change);
+  ap_users_view_refilter_left (self);
 }
 
 static void
@@ -349,6 +352,7 @@ on_show_all_clicked (ApUsersView *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   ap_users_view_set_department (self, NULL);
+  ap_users_view_set_change_group (self, AP_CHANGE_GROUP_ALL);
 }
 
 void

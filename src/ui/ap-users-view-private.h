@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ap-history.h"
 #include "ap-ramp-model.h"
 #include "ap-user-list-model.h"
 #include "ap-users-view.h"
 
 G_BEGIN_DECLS
 
-/* The users view is one class in three files: the widget, its lists and
- * selection (ap-users-view.c), its cells (ap-users-view-cells.c) and what
- * narrows it: search and department (ap-users-view-filter.c). */
+/* The users view is one class in four files: the widget, its lists and
+ * selection (ap-users-view.c), its cells (ap-users-view-cells.c), what
+ * narrows it: search and department (ap-users-view-filter.c), and what
+ * changed since the last fetch (ap-users-view-changes.c). */
 
 struct _ApUsersView
 {
@@ -58,6 +60,21 @@ struct _ApUsersView
   guint                status_id;
   guint                search_id;
   ApUser              *reselect;
+
+  /* What changed since the previous snapshot (ap-users-view-changes.c) */
+  GPtrArray           *changes;          /* (nullable) ApUserChange */
+  GHashTable          *change_by_email;  /* email -> ApUserChange, into @changes */
+  gint64               changes_since;    /* the previous snapshot's fetch, Unix seconds */
+  ApChangeGroup        change_group;
+  guint                n_in_group[AP_N_CHANGE_GROUPS];
+  GtkColumnViewColumn *change_column;
+  GtkListItemFactory  *change_factory;
+  GtkDropDown         *change_dropdown;
+  GtkStringList       *change_options;
+  gboolean             syncing_change;
+  GListStore          *left_users;       /* ApUser as they were in the previous snapshot */
+  GtkCustomFilter     *left_filter;      /* the search and department, on them */
+  GtkSortListModel    *left_sorted;
 };
 
 /* ap-users-view.c */
@@ -80,5 +97,17 @@ void                ap_users_view_bind_filter_callbacks (GtkWidgetClass *widget_
 void                ap_users_view_sync_departments   (ApUsersView      *self);
 void                ap_users_view_select_department_option (ApUsersView *self);
 void                ap_users_view_apply_department   (ApUsersView      *self);
+
+/* ap-users-view-changes.c */
+void                ap_users_view_init_changes       (ApUsersView      *self);
+void                ap_users_view_dispose_changes    (ApUsersView      *self);
+/* The search or the department changed: the users who left follow */
+void                ap_users_view_refilter_left      (ApUsersView      *self);
+/* What the list shows besides the search and the department, for the
+ * status line ("…, watched since the fetch of 25 Nov"); NULL for all.
+ * (transfer full) */
+char               *ap_users_view_describe_group     (ApUsersView      *self);
+/* The search as the model compares it (folded), NULL for none (transfer full) */
+char               *ap_users_view_dup_folded_search  (ApUsersView      *self);
 
 G_END_DECLS

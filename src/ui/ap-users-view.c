@@ -51,8 +51,12 @@ ap_users_view_update_status (ApUsersView *self)
   g_autofree char *users = NULL;
   g_autofree char *departments = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *group = ap_users_view_describe_group (self);
   guint n_shown = g_list_model_get_n_items (ap_users_view_get_visible_users (self));
   guint n_total = self->store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+  /* Who left is out of the data shown: counted apart */
+  guint n_of = self->change_group == AP_CHANGE_GROUP_LEFT
+               ? self->n_in_group[AP_CHANGE_GROUP_LEFT] : n_total;
   guint n_departments = 0;
   const char *page;
 
@@ -60,15 +64,23 @@ ap_users_view_update_status (ApUsersView *self)
     n_departments = g_list_model_get_n_items (ap_summary_get_departments (self->summary));
 
   shown = ap_users_view_format_number (n_shown);
-  total = ap_users_view_format_number (n_total);
+  total = ap_users_view_format_number (n_of);
   users = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %s of %s user",
-                                        "Showing %s of %s users", n_total),
+                                        "Showing %s of %s users", n_of),
                            shown, total);
   departments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u department",
                                               "%u departments", n_departments),
                                  n_departments);
   /* Translators: joins "Showing N of M users" and "K departments" */
   status = g_strdup_printf (_("%s · %s"), users, departments);
+  if (group != NULL)
+    {
+      g_autofree char *narrowed = g_steal_pointer (&status);
+
+      /* Translators: joins "Showing N of M users · K departments" and the
+       * change group, e.g. "watched videos since the fetch of 25/11/26 14:02" */
+      status = g_strdup_printf (_("%s · %s"), narrowed, group);
+    }
   gtk_label_set_label (self->status_label, status);
 
   if (n_total == 0)
@@ -289,6 +301,7 @@ ap_users_view_dispose (GObject *object)
   g_clear_object (&self->reselect);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_USERS_VIEW);
+  ap_users_view_dispose_changes (self);
   /* Children the template does not bind (separators) are ours to drop. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -589,6 +602,7 @@ ap_users_view_init (ApUsersView *self)
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+  ap_users_view_init_changes (self);
 
   ap_users_view_update_status (self);
 }
@@ -708,6 +722,8 @@ ap_users_view_get_visible_users (ApUsersView *self)
 {
   g_return_val_if_fail (AP_IS_USERS_VIEW (self), NULL);
 
+  if (self->change_group == AP_CHANGE_GROUP_LEFT)
+    return G_LIST_MODEL (self->left_sorted);
   if (self->list_model != NULL)
     return G_LIST_MODEL (self->list_model);
   return G_LIST_MODEL (self->sort_model);

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ap-history.h"
 #include "ap-summary.h"
 #include "ap-user-store.h"
 
@@ -37,6 +38,20 @@ void        ap_users_view_focus_search      (ApUsersView *self);
 void        ap_users_view_set_compact       (ApUsersView *self,
                                              gboolean     compact);
 gboolean    ap_users_view_get_compact       (ApUsersView *self);
+/* What changed since the previous snapshot of the same query: each user's
+ * change in a Change column, and the groups to narrow to. @changes
+ * (nullable: none known, e.g. a fetch under way) GPtrArray of
+ * ApUserChange, reffed; @since: when the previous snapshot was fetched. */
+void        ap_users_view_set_changes       (ApUsersView  *self,
+                                             GPtrArray    *changes,
+                                             gint64        since);
+/* Only the users who joined, left (as they were in the previous snapshot,
+ * marked so), changed, or watched since; ALL for everyone. */
+void        ap_users_view_set_change_group  (ApUsersView  *self,
+                                             ApChangeGroup group);
+ApChangeGroup ap_users_view_get_change_group (ApUsersView *self);
+/* "New", "Left", "+2 watched", …; NULL for no change (transfer full) */
+char       *ap_users_view_describe_change   (const ApUserChange *change);
 /* (transfer none) the filtered and sorted users, as shown */
 GListModel *ap_users_view_get_visible_users (ApUsersView *self);
 /* (transfer none) (nullable) */

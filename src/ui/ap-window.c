@@ -121,11 +121,21 @@ ap_window_set_data_age (ApWindow *self,
   ap_view_title_set_subtitle (self->view_title, text);
 }
 
+/* The changes shown were of the rows shown: a new fetch or snapshot drops them */
+static void
+ap_window_clear_changes (ApWindow *self)
+{
+  ap_users_view_set_changes (self->users_view, NULL, 0);
+  ap_overview_page_set_changes (self->overview_page, NULL, 0);
+}
+
 static void
 ap_window_history_begin (ApWindow *self,
                          ApQuery  *query)
 {
   ApHistory *history;
+
+  ap_window_clear_changes (self);
 
   /* An unfinished save of an earlier fetch is rolled back. */
   g_clear_object (&self->history_saver);
@@ -163,6 +173,10 @@ on_changes_compared (GObject      *object,
       self->n_changes[change->kind]++;
     }
   self->has_changes = TRUE;
+  ap_users_view_set_changes (self->users_view, comparison->changes,
+                             comparison->previous->fetched_at);
+  ap_overview_page_set_changes (self->overview_page, comparison->changes,
+                                comparison->previous->fetched_at);
 
   {
     g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (comparison->previous->fetched_at);
@@ -189,6 +203,7 @@ ap_window_compare_snapshot (ApWindow *self,
   if (self->changes_cancellable != NULL)
     g_cancellable_cancel (self->changes_cancellable);
   g_clear_object (&self->changes_cancellable);
+  ap_window_clear_changes (self);
   ap_overview_page_set_history (self->overview_page, history, id);
   if (history == NULL || id == 0)
     return;
@@ -1022,6 +1037,15 @@ on_error_dismiss_clicked (ApWindow *self)
 }
 
 static void
+on_change_group_activated (ApWindow *self,
+                           guint     group)
+{
+  adw_view_stack_set_visible_child_name (self->view_stack, "users");
+  ap_panes_set_showing_detail (self->panes, FALSE);
+  ap_users_view_set_change_group (self->users_view, group);
+}
+
+static void
 on_department_activated (ApWindow   *self,
                          const char *department)
 {
@@ -1319,6 +1343,7 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, header_centering);
   gtk_widget_class_bind_template_callback (widget_class, ap_window_update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_change_group_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_department_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_panes_folded);
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismiss_clicked);

@@ -690,6 +690,25 @@ test_diff (Fixture       *fixture,
   /* Every 7th of users 3..49: 7, 14, ..., 49 */
   g_assert_cmpuint (n_changed, ==, 7);
 
+  /* The groups the users list narrows to: these answered more, but watched
+   * nothing new (their not-watched count did not go down) */
+  change = g_ptr_array_index (changes, 5);
+  g_assert_true (ap_user_change_in_group (change, AP_CHANGE_GROUP_CHANGED));
+  g_assert_false (ap_user_change_in_group (change, AP_CHANGE_GROUP_WATCHED));
+  g_assert_false (ap_user_change_in_group (change, AP_CHANGE_GROUP_JOINED));
+  g_assert_true (ap_user_change_in_group (change, AP_CHANGE_GROUP_ALL));
+  g_assert_true (ap_user_change_in_group (g_ptr_array_index (changes, 0), AP_CHANGE_GROUP_JOINED));
+  g_assert_true (ap_user_change_in_group (g_ptr_array_index (changes, 2), AP_CHANGE_GROUP_LEFT));
+  {
+    ApUserChange watched = { AP_USER_CHANGE_CHANGED, NULL, NULL, NULL, { 1, 0, 3 }, { 2, 1, 1 } };
+    ApUserChange sent_more = { AP_USER_CHANGE_CHANGED, NULL, NULL, NULL, { 1, 0, 1 }, { 1, 0, 3 } };
+
+    g_assert_cmpuint (ap_user_change_get_n_watched (&watched), ==, 2);
+    g_assert_true (ap_user_change_in_group (&watched, AP_CHANGE_GROUP_WATCHED));
+    g_assert_cmpuint (ap_user_change_get_n_watched (&sent_more), ==, 0);
+    g_assert_false (ap_user_change_in_group (&sent_more, AP_CHANGE_GROUP_WATCHED));
+  }
+
   trend = ap_history_trend (fixture->history, newer, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (trend->len, ==, 2);

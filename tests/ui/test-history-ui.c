@@ -19,6 +19,7 @@
 #include "ap-overview-page-private.h"
 #include "ap-resources.h"
 #include "ap-trend-view.h"
+#include "ap-users-view.h"
 #include "ap-window-private.h"
 
 #include "../ap-test-util.h"
@@ -214,6 +215,157 @@ spread_over_weeks (void)
   sqlite3_close (db);
 }
 
+/* ---- what changed ------------------------------------------------------ */
+
+static gboolean
+changes_known (gpointer data)
+{
+  return ap_window_get_changes (data, NULL, NULL, NULL);
+}
+
+static gboolean
+list_settled (gpointer data)
+{
+  return settled (data);
+}
+
+static gboolean
+n_items_is (gpointer data)
+{
+  return g_list_model_get_n_items (data) ==
+         GPOINTER_TO_UINT (g_object_get_data (data, "expected"));
+}
+
+/* The Overview's count of @group, clicked as a person would */
+static void
+click_change (ApWindow      *window,
+              ApChangeGroup  group)
+{
+  GtkWidget *box = find_child (GTK_WIDGET (window->overview_page), GTK_TYPE_FLOW_BOX);
+
+  g_assert_true (gtk_widget_get_visible (box));
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (GTK_IS_BUTTON (button) &&
+          GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "change-group")) == group)
+        {
+          g_assert_true (gtk_widget_get_sensitive (button));
+          g_signal_emit_by_name (button, "clicked");
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The emails of @group between the last two snapshots, as the history says */
+static GHashTable *
+expected_emails (gint64        id,
+                 ApChangeGroup group)
+{
+  g_autoptr(ApHistory) history = ap_history_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ApSnapshotInfo) previous = ap_history_find_previous (history, id, &error);
+  g_autoptr(GPtrArray) changes = NULL;
+  GHashTable *emails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_nonnull (previous);
+  changes = ap_history_diff (history, previous->id, id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      ApUserChange *change = g_ptr_array_index (changes, i);
+
+      if (ap_user_change_in_group (change, group))
+        g_hash_table_add (emails, g_strdup (change->email));
+    }
+  return emails;
+}
+
+/* The list shows exactly the users of @group, and says it in its status */
+static void
+assert_narrowed_to (ApWindow      *window,
+                    ApChangeGroup  group,
+                    const char    *status_part)
+{
+  ApUsersView *view = ap_window_get_users_view (window);
+  GListModel *shown = G_LIST_MODEL (ap_users_view_get_selection (view));
+  g_autoptr(GHashTable) expected = expected_emails (ap_window_get_shown_snapshot_id (window),
+                                                   group);
+  guint n = g_list_model_get_n_items (shown);
+
+  g_assert_true (spin_until (list_settled, window, WAIT_MS));
+  n = g_list_model_get_n_items (shown);
+  g_assert_cmpuint (ap_users_view_get_change_group (view), ==, group);
+  g_assert_cmpuint (g_hash_table_size (expected), >, 0);
+  g_assert_cmpuint (n, ==, g_hash_table_size (expected));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown, i);
+
+      g_assert_true (g_hash_table_contains (expected, ap_user_get_email (user)));
+    }
+  g_assert_nonnull (strstr (ap_users_view_get_status_text (view), status_part));
+}
+
+static void
+check_changes (Fixture *f)
+{
+  ApUsersView *view = ap_window_get_users_view (f->window);
+  GListModel *shown = G_LIST_MODEL (ap_users_view_get_selection (view));
+  ApUserStore *store = f->window->store;
+
+  g_assert_true (spin_until (changes_known, f->window, WAIT_MS));
+
+  /* "N watched videos" on the Overview opens Users narrowed to them, each
+   * row saying how many they watched */
+  click_change (f->window, AP_CHANGE_GROUP_WATCHED);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (f->window->view_stack), ==, "users");
+  assert_narrowed_to (f->window, AP_CHANGE_GROUP_WATCHED, "watched videos since the fetch of");
+  {
+    g_autoptr(ApUser) first = g_list_model_get_item (shown, 0);
+    g_autofree char *email = g_strdup (ap_user_get_email (first));
+    g_autoptr(GHashTable) watched = expected_emails (f->snapshot_id, AP_CHANGE_GROUP_WATCHED);
+
+    /* The search works inside the group */
+    /* (the entry reports a change from a timeout of its own) */
+    gtk_editable_set_text (ap_users_view_get_search_entry (view), email);
+    g_object_set_data (G_OBJECT (shown), "expected", GUINT_TO_POINTER (1));
+    g_assert_true (spin_until (n_items_is, shown, WAIT_MS));
+    gtk_editable_set_text (ap_users_view_get_search_entry (view), "");
+    g_object_set_data (G_OBJECT (shown), "expected",
+                       GUINT_TO_POINTER (g_hash_table_size (watched)));
+    g_assert_true (spin_until (n_items_is, shown, WAIT_MS));
+  }
+
+  /* Joined, and changed */
+  ap_users_view_set_change_group (view, AP_CHANGE_GROUP_JOINED);
+  assert_narrowed_to (f->window, AP_CHANGE_GROUP_JOINED, "joined since the fetch of");
+  ap_users_view_set_change_group (view, AP_CHANGE_GROUP_CHANGED);
+  assert_narrowed_to (f->window, AP_CHANGE_GROUP_CHANGED, "changed since the fetch of");
+
+  /* Left: not in the data shown, listed as they were, and marked */
+  click_change (f->window, AP_CHANGE_GROUP_LEFT);
+  assert_narrowed_to (f->window, AP_CHANGE_GROUP_LEFT, "shown as they were then");
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (shown, i);
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (store)); j++)
+        g_assert_cmpstr (ap_user_get_email (ap_user_store_peek (store, j)), !=,
+                         ap_user_get_email (user));
+    }
+
+  /* Everyone again */
+  ap_users_view_set_change_group (view, AP_CHANGE_GROUP_ALL);
+  g_assert_true (spin_until (list_settled, f->window, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (store)));
+  adw_view_stack_set_visible_child_name (f->window->view_stack, "overview");
+}
+
 static void
 set_true (gboolean *flag)
 {
@@ -276,6 +428,8 @@ test_trend (void)
   g_assert_true (spin_until (trend_loaded, f.window, WAIT_MS));
   assert_trend_says (f.window, NULL, 3);
 
+  check_changes (&f);
+
   if (g_getenv ("AP_SCREENSHOT_DIR") != NULL)
     {
       const char *dir = g_getenv ("AP_SCREENSHOT_DIR");
@@ -307,11 +461,49 @@ test_trend (void)
       settle ();
       save_png (GTK_WIDGET (f.window), dir, "history-trend-dark.png");
       adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+
+      /* The users list narrowed to who watched since the last fetch */
+      click_change (f.window, AP_CHANGE_GROUP_WATCHED);
+      g_assert_true (spin_until (list_settled, f.window, WAIT_MS));
+      settle ();
+      save_png (GTK_WIDGET (f.window), dir, "history-watched-light.png");
+      adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+      settle ();
+      save_png (GTK_WIDGET (f.window), dir, "history-watched-dark.png");
+      adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
     }
 
   close_window (f.window);
   clear_credentials ();
   g_object_unref (f.mock);
+}
+
+/* Each user's change as the row says it */
+static void
+test_describe_change (void)
+{
+  ApUserChange joined = { AP_USER_CHANGE_JOINED, NULL, NULL, NULL, { 0 }, { 0, 0, 2 } };
+  ApUserChange left = { AP_USER_CHANGE_LEFT, NULL, NULL, NULL, { 1, 0, 0 }, { 0 } };
+  ApUserChange watched = { AP_USER_CHANGE_CHANGED, NULL, NULL, NULL, { 1, 0, 3 }, { 2, 1, 1 } };
+  ApUserChange sent = { AP_USER_CHANGE_CHANGED, NULL, NULL, NULL, { 1, 0, 0 }, { 1, 0, 2 } };
+  ApUserChange swapped = { AP_USER_CHANGE_CHANGED, NULL, NULL, NULL, { 2, 1, 0 }, { 3, 0, 0 } };
+  g_autofree char *text = NULL;
+
+  g_assert_null (ap_users_view_describe_change (NULL));
+  text = ap_users_view_describe_change (&joined);
+  g_assert_cmpstr (text, ==, "New");
+  g_free (text);
+  text = ap_users_view_describe_change (&left);
+  g_assert_cmpstr (text, ==, "Left");
+  g_free (text);
+  text = ap_users_view_describe_change (&watched);
+  g_assert_cmpstr (text, ==, "+2 watched, +1 incorrect");
+  g_free (text);
+  text = ap_users_view_describe_change (&sent);
+  g_assert_cmpstr (text, ==, "+2 to watch");
+  g_free (text);
+  text = ap_users_view_describe_change (&swapped);
+  g_assert_cmpstr (text, ==, "Counts changed");
 }
 
 int
@@ -328,7 +520,8 @@ main (int   argc,
   adw_init ();
   g_assert_nonnull (ap_get_resource ());
 
-  g_test_add_func ("/ap/history-ui/trend", test_trend);
+  g_test_add_func ("/ap/history-ui/describe-change", test_describe_change);
+  g_test_add_func ("/ap/history-ui/trend-and-changes", test_trend);
 
   status = g_test_run ();
   report_test_remove_tree (data_home);
