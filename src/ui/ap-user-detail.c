@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "ap-chart.h"
+#include "ap-error.h"
+#include "ap-history.h"
 #include "ap-user-detail.h"
 #include "ap-window-private.h"
 
@@ -18,6 +20,8 @@ struct _ApUserDetail
   GtkLabel         *department_label;
   GtkLabel         *email_label;
   GtkBox           *header_box;
+  GtkWidget        *history_box;
+  GtkGrid          *history_grid;
   GtkLabel         *incorrect_value;
   GtkLabel         *name_label;
   GtkLabel         *not_watched_value;
@@ -31,6 +35,10 @@ struct _ApUserDetail
   GtkWidget        *chart;
   GtkSortListModel *sort_model;
   ApUser           *user;
+
+  ApHistory        *history;            /* (nullable) */
+  gint64            snapshot_id;
+  GCancellable     *history_cancellable;
 };
 
 enum {
@@ -144,6 +152,122 @@ format_count (guint value)
   return g_strdup_printf ("%'u", value);
 }
 
+/* ---- the user in the saved fetches ------------------------------------ */
+
+#define HISTORY_ROWS 8   /* the newest; a compact table, not an archive */
+
+static void
+history_add_cell (ApUserDetail *self,
+                  const char   *text,
+                  int           column,
+                  int           row,
+                  int           width,
+                  gboolean      number,
+                  gboolean      dim)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), number ? 1 : 0);
+  if (number)
+    gtk_widget_add_css_class (label, "numeric");
+  if (dim)
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_grid_attach (self->history_grid, label, column, row, width, 1);
+}
+
+static void
+ap_user_detail_clear_history (ApUserDetail *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_grid))) != NULL)
+    gtk_grid_remove (self->history_grid, child);
+  gtk_widget_set_visible (self->history_box, FALSE);
+}
+
+static void
+on_user_history_loaded (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(ApUserDetail) self = user_data;
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+  int row = 1;
+
+  points = ap_history_user_history_finish (AP_HISTORY (object), result, &error);
+  if (ap_error_is_cancelled (error) || self->history_cancellable == NULL)
+    return;
+  g_clear_object (&self->history_cancellable);
+  ap_user_detail_clear_history (self);
+  /* One snapshot is nothing to compare; a history that cannot be read is
+   * said where the whole window's history is (the Overview's trend) */
+  if (points == NULL || points->len < 2)
+    return;
+
+  history_add_cell (self, _("Fetched"), 0, 0, 1, FALSE, TRUE);
+  history_add_cell (self, _("Correct"), 1, 0, 1, TRUE, TRUE);
+  history_add_cell (self, _("Incorrect"), 2, 0, 1, TRUE, TRUE);
+  history_add_cell (self, _("Not watched"), 3, 0, 1, TRUE, TRUE);
+
+  for (guint i = points->len; i > 0 && row <= HISTORY_ROWS; i--, row++)
+    {
+      const ApTrendPoint *p = &g_array_index (points, ApTrendPoint, i - 1);
+      g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (p->fetched_at);
+      g_autofree char *when = g_date_time_format (then, "%x %H:%M");
+      g_autofree char *line = NULL;
+
+      history_add_cell (self, when, 0, row, 1, FALSE, FALSE);
+      if (p->n_users == 0)
+        {
+          /* Translators: a user's history: they were not among the users of that fetch */
+          history_add_cell (self, _("Not in this fetch"), 1, row, 3, FALSE, TRUE);
+          /* Translators: a user's history for screen readers, e.g. "25/11/26 14:02: not in this fetch" */
+          line = g_strdup_printf (_("%s: not in this fetch"), when);
+        }
+      else
+        {
+          g_autofree char *correct = format_count (p->num_correct);
+          g_autofree char *incorrect = format_count (p->num_incorrect);
+          g_autofree char *not_watched = format_count (p->num_not_watched);
+
+          history_add_cell (self, correct, 1, row, 1, TRUE, FALSE);
+          history_add_cell (self, incorrect, 2, row, 1, TRUE, FALSE);
+          history_add_cell (self, not_watched, 3, row, 1, TRUE, FALSE);
+          /* Translators: a user's history for screen readers */
+          line = g_strdup_printf (_("%s: %s correct, %s incorrect, %s not watched"), when,
+                                  correct, incorrect, not_watched);
+        }
+      if (description->len > 0)
+        g_string_append (description, "; ");
+      g_string_append (description, line);
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->history_grid),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str, -1);
+  gtk_widget_set_visible (self->history_box, TRUE);
+}
+
+/* The user's counts in the snapshots of the shown query, off the main
+ * thread; what was shown for the previous user goes at once. */
+static void
+ap_user_detail_load_history (ApUserDetail *self)
+{
+  if (self->history_cancellable != NULL)
+    g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  ap_user_detail_clear_history (self);
+
+  if (self->history == NULL || self->snapshot_id == 0 || self->user == NULL)
+    return;
+
+  self->history_cancellable = g_cancellable_new ();
+  ap_history_user_history_async (self->history, self->snapshot_id, ap_user_get_email (self->user),
+                                 self->history_cancellable, on_user_history_loaded,
+                                 g_object_ref (self));
+}
+
 static void
 ap_user_detail_update (ApUserDetail *self)
 {
@@ -204,6 +328,10 @@ ap_user_detail_dispose (GObject *object)
 {
   ApUserDetail *self = AP_USER_DETAIL (object);
 
+  if (self->history_cancellable != NULL)
+    g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  g_clear_object (&self->history);
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_USER_DETAIL);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->user);
@@ -274,6 +402,8 @@ ap_user_detail_class_init (ApUserDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, department_label);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, email_label);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, header_box);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, history_box);
+  gtk_widget_class_bind_template_child (widget_class, ApUserDetail, history_grid);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, incorrect_value);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, name_label);
   gtk_widget_class_bind_template_child (widget_class, ApUserDetail, not_watched_value);
@@ -330,7 +460,34 @@ ap_user_detail_set_user (ApUserDetail *self,
     return;
 
   ap_user_detail_update (self);
+  ap_user_detail_load_history (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
+}
+
+void
+ap_user_detail_set_history (ApUserDetail *self,
+                            ApHistory    *history,
+                            gint64        snapshot_id)
+{
+  g_return_if_fail (AP_IS_USER_DETAIL (self));
+  g_return_if_fail (history == NULL || AP_IS_HISTORY (history));
+
+  if (history == NULL)
+    snapshot_id = 0;
+  if (self->history == history && self->snapshot_id == snapshot_id)
+    return;
+
+  g_set_object (&self->history, history);
+  self->snapshot_id = snapshot_id;
+  ap_user_detail_load_history (self);
+}
+
+gboolean
+ap_user_detail_is_loading_history (ApUserDetail *self)
+{
+  g_return_val_if_fail (AP_IS_USER_DETAIL (self), FALSE);
+
+  return self->history_cancellable != NULL;
 }
 
 ApUser *

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ap-history.h"
 #include "ap-user.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,12 @@ GtkWidget *ap_user_detail_new      (void);
 void       ap_user_detail_set_user (ApUserDetail *self,
                                     ApUser       *user);
 ApUser    *ap_user_detail_get_user (ApUserDetail *self);
+/* The snapshot shown, so the detail lists the user's counts in each saved
+ * fetch of its query (loaded off the main thread); NULL history: none. */
+void       ap_user_detail_set_history (ApUserDetail *self,
+                                       ApHistory    *history,
+                                       gint64        snapshot_id);
+gboolean   ap_user_detail_is_loading_history (ApUserDetail *self);
 /* Only the columns that fit a narrow pane */
 void       ap_user_detail_set_compact (ApUserDetail *self,
                                        gboolean      compact);

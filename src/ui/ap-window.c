@@ -205,6 +205,7 @@ ap_window_compare_snapshot (ApWindow *self,
   g_clear_object (&self->changes_cancellable);
   ap_window_clear_changes (self);
   ap_overview_page_set_history (self->overview_page, history, id);
+  ap_user_detail_set_history (self->user_detail, history, id);
   if (history == NULL || id == 0)
     return;
 

@@ -19,6 +19,7 @@
 #include "ap-overview-page-private.h"
 #include "ap-resources.h"
 #include "ap-trend-view.h"
+#include "ap-user-detail.h"
 #include "ap-users-view.h"
 #include "ap-window-private.h"
 
@@ -310,6 +311,59 @@ assert_narrowed_to (ApWindow      *window,
   g_assert_nonnull (strstr (ap_users_view_get_status_text (view), status_part));
 }
 
+static gboolean
+detail_history_loaded (gpointer data)
+{
+  ApUserDetail *detail = ap_window_get_user_detail (data);
+
+  return ap_user_detail_get_user (detail) != NULL && !ap_user_detail_is_loading_history (detail);
+}
+
+/* The detail of @user lists their counts in each saved fetch, newest
+ * first, and says them to screen readers */
+static void
+assert_detail_history (ApWindow   *window,
+                       ApUser     *user,
+                       const char *newest_part)
+{
+  ApUserDetail *detail = ap_window_get_user_detail (window);
+  g_autoptr(ApHistory) history = ap_history_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = ap_history_user_history (history,
+                                                      ap_window_get_shown_snapshot_id (window),
+                                                      ap_user_get_email (user), &error);
+  GtkWidget *grid = find_child (GTK_WIDGET (detail), GTK_TYPE_GRID);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autofree char *actual = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 3);
+  g_assert_true (spin_until (detail_history_loaded, window, WAIT_MS));
+  g_assert_true (ap_user_detail_get_user (detail) == user);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (grid)));
+  for (guint i = points->len; i > 0; i--)
+    {
+      const ApTrendPoint *p = &g_array_index (points, ApTrendPoint, i - 1);
+      g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (p->fetched_at);
+      g_autofree char *when = g_date_time_format (then, "%x %H:%M");
+
+      if (expected->len > 0)
+        g_string_append (expected, "; ");
+      if (p->n_users == 0)
+        g_string_append_printf (expected, "%s: not in this fetch", when);
+      else
+        g_string_append_printf (expected, "%s: %u correct, %u incorrect, %u not watched", when,
+                                (guint) p->num_correct, (guint) p->num_incorrect,
+                                (guint) p->num_not_watched);
+    }
+  g_assert_nonnull (strstr (expected->str, newest_part));
+  actual = gtk_test_accessible_check_property (GTK_ACCESSIBLE (grid),
+                                               GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                               expected->str);
+  if (actual != NULL)
+    g_error ("the detail's history says \"%s\", expected \"%s\"", actual, expected->str);
+}
+
 static void
 check_changes (Fixture *f)
 {
@@ -340,6 +394,18 @@ check_changes (Fixture *f)
     g_assert_true (spin_until (n_items_is, shown, WAIT_MS));
   }
 
+  /* A user who watched: their history, with today's counts on top */
+  {
+    g_autoptr(ApUser) user = g_list_model_get_item (shown, 0);
+    g_autofree char *newest = g_strdup_printf ("%u correct, %u incorrect, %u not watched",
+                                               ap_user_get_num_correct (user),
+                                               ap_user_get_num_incorrect (user),
+                                               ap_user_get_num_not_watched (user));
+
+    gtk_single_selection_set_selected (ap_users_view_get_selection (view), 0);
+    assert_detail_history (f->window, user, newest);
+  }
+
   /* Joined, and changed */
   ap_users_view_set_change_group (view, AP_CHANGE_GROUP_JOINED);
   assert_narrowed_to (f->window, AP_CHANGE_GROUP_JOINED, "joined since the fetch of");
@@ -357,6 +423,13 @@ check_changes (Fixture *f)
         g_assert_cmpstr (ap_user_get_email (ap_user_store_peek (store, j)), !=,
                          ap_user_get_email (user));
     }
+  /* ...and their history says they are not in the fetch shown */
+  {
+    g_autoptr(ApUser) user = g_list_model_get_item (shown, 0);
+
+    gtk_single_selection_set_selected (ap_users_view_get_selection (view), 0);
+    assert_detail_history (f->window, user, ": not in this fetch");
+  }
 
   /* Everyone again */
   ap_users_view_set_change_group (view, AP_CHANGE_GROUP_ALL);
@@ -465,6 +538,10 @@ test_trend (void)
       /* The users list narrowed to who watched since the last fetch */
       click_change (f.window, AP_CHANGE_GROUP_WATCHED);
       g_assert_true (spin_until (list_settled, f.window, WAIT_MS));
+      /* with the first of them in the detail, and their history */
+      gtk_single_selection_set_selected (
+        ap_users_view_get_selection (ap_window_get_users_view (f.window)), 0);
+      g_assert_true (spin_until (detail_history_loaded, f.window, WAIT_MS));
       settle ();
       save_png (GTK_WIDGET (f.window), dir, "history-watched-light.png");
       adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
