@@ -251,9 +251,11 @@ sort_users (ApReportDocument *self)
   g_free (entries);
 }
 
-static void
-prepare (ApReportDocument *self)
+void
+ap_report_document_prepare (ApReportDocument *self)
 {
+  g_return_if_fail (self != NULL);
+
   if (self->prepared)
     return;
   self->prepared = TRUE;
@@ -269,7 +271,7 @@ prepare (ApReportDocument *self)
 
 /* Rows laid out per slice of a pagination on the main loop: a few
  * milliseconds. */
-#define ROWS_PER_SLICE 4000
+#define ROWS_PER_SLICE 1500
 
 static void
 start_pagination (ApReportDocument   *self,
@@ -280,7 +282,7 @@ start_pagination (ApReportDocument   *self,
   g_autoptr(GDateTime) utc = NULL;
   ApRender *r = &self->render;
 
-  prepare (self);
+  ap_report_document_prepare (self);
 
   if (r->context == NULL)
     {

@@ -88,6 +88,11 @@ void              ap_report_document_add_users  (ApReportDocument    *self,
 /* (nullable) replaces the scope (copied); before paginate */
 void              ap_report_document_set_scope  (ApReportDocument    *self,
                                                  const ApReportScope *scope);
+/* Orders the users and computes the departments, videos and users
+ * needing attention, which the first pagination does otherwise. It takes
+ * a while for many users: a caller on the main loop can call it on a
+ * worker thread first (the document is not to be used meanwhile). */
+void              ap_report_document_prepare    (ApReportDocument    *self);
 /* Lays the report out on pages of @page and returns their number (at
  * least one). Measures every text; later calls with the same page reuse
  * the measurements. */

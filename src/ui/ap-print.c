@@ -22,6 +22,7 @@ typedef struct
 {
   ApReportDocument *document;
   ApReportPage      page;
+  gboolean          prepared;
 } PrintJob;
 
 static void
@@ -64,7 +65,8 @@ on_paginate (GtkPrintOperation *operation,
   PrintJob *job = user_data;
   guint n_pages;
 
-  if (!ap_report_document_paginate_step (job->document, &job->page, &n_pages))
+  if (!job->prepared ||
+      !ap_report_document_paginate_step (job->document, &job->page, &n_pages))
     return FALSE;
 
   gtk_print_operation_set_n_pages (operation, n_pages);
@@ -84,12 +86,37 @@ on_draw_page (GtkPrintOperation *operation,
                                 page_nr);
 }
 
+/* Ordering 100,000 users and computing the departments takes a few
+ * tenths of a second: done on a worker while the print dialog is open. */
+static void
+prepare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  PrintJob *job = task_data;
+
+  ap_report_document_prepare (job->document);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_prepared (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PrintJob *job = g_object_get_data (source_object, "ap-print-job");
+
+  job->prepared = TRUE;
+}
+
 GtkPrintOperation *
 ap_print_operation_new (GListModel          *users,
                         ApQuery             *query,
                         const ApReportScope *scope)
 {
   g_autoptr(GPtrArray) snapshot = NULL;
+  g_autoptr(GTask) task = NULL;
   GtkPrintOperation *operation;
   PrintJob *job;
 
@@ -110,6 +137,12 @@ ap_print_operation_new (GListModel          *users,
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
   g_object_set_data_full (G_OBJECT (operation), "ap-print-job", job,
                           (GDestroyNotify) print_job_free);
+
+  /* The task holds the operation, so the job outlives the worker. */
+  task = g_task_new (operation, NULL, on_prepared, NULL);
+  g_task_set_source_tag (task, ap_print_operation_new);
+  g_task_set_task_data (task, job, NULL);
+  g_task_run_in_thread (task, prepare_thread);
 
   return operation;
 }

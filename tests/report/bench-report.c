@@ -4,18 +4,25 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <cairo.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ap-report.h"
 
 /* bench-report FORMAT N_USERS RECORDS_PER_USER FILE
+ * bench-report print N_USERS RECORDS_PER_USER
  *
  * Generates N_USERS realistic users in-process (names with non-ASCII,
  * a few hundred departments, RECORDS_PER_USER training records each) and
  * writes them to FILE through the same path as the app's export
  * (ap_report_export_async). Prints the time spent writing, separately from
- * the time spent generating. */
+ * the time spent generating.
+ *
+ * "print" measures what printing does on the main loop instead: the
+ * pagination in slices (how many, the longest) and drawing single pages
+ * (the first, the middle and the last) onto an image, as draw-page does. */
 
 static const char *first_names[] = {
   "Anna", "Björn", "Chloé", "Dmitri", "Elif", "François", "Grace", "Hiroshi", "Ingrid", "José",
@@ -60,6 +67,60 @@ on_done (GObject      *object,
   g_main_loop_quit (bench->loop);
 }
 
+static double
+draw_one_page (ApReportDocument *document,
+               guint             page_nr)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 595, 842);
+  cairo_t *cr = cairo_create (surface);
+  gint64 start = g_get_monotonic_time ();
+
+  ap_report_document_draw_page (document, cr, page_nr);
+  start = g_get_monotonic_time () - start;
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  return start / 1000.0;
+}
+
+static int
+bench_print (GPtrArray *users,
+             ApQuery   *query,
+             double     generate_seconds)
+{
+  g_autoptr(ApReportDocument) document = ap_report_document_new (query, NULL, NULL);
+  ApReportPage page = { 595.276, 841.89, 44, 58, 46, 46 };
+  gint64 start;
+  double longest = 0, prepare_seconds;
+  guint n_slices = 0, n_pages = 0;
+  gboolean done = FALSE;
+
+  /* On a worker thread while the print dialog is open, in the app */
+  ap_report_document_add_users (document, users);
+  start = g_get_monotonic_time ();
+  ap_report_document_prepare (document);
+  prepare_seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  start = g_get_monotonic_time ();
+  while (!done)
+    {
+      gint64 slice = g_get_monotonic_time ();
+
+      done = ap_report_document_paginate_step (document, &page, &n_pages);
+      longest = MAX (longest, (g_get_monotonic_time () - slice) / 1000.0);
+      n_slices++;
+    }
+
+  printf ("print: %u users: generated in %.2f s, prepared in %.2f s (worker), paginated in "
+          "%.2f s, %u slices, longest %.1f ms, %u pages; draw page 1: %.1f ms, page %u: %.1f ms, "
+          "page %u: %.1f ms\n",
+          users->len, generate_seconds, prepare_seconds,
+          (g_get_monotonic_time () - start) / 1e6, n_slices,
+          longest, n_pages, draw_one_page (document, 0), n_pages / 2 + 1,
+          draw_one_page (document, n_pages / 2), n_pages, draw_one_page (document, n_pages - 1));
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -77,15 +138,18 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
 
-  if (argc != 5 || !ap_report_format_from_string (argv[1], FALSE, &format))
+  if (argc == 4 && strcmp (argv[1], "print") == 0)
+    format = AP_REPORT_FORMAT_PDF;
+  else if (argc != 5 || !ap_report_format_from_string (argv[1], FALSE, &format))
     {
-      fprintf (stderr, "usage: %s csv|csv-details|json|pdf N_USERS RECORDS_PER_USER FILE\n",
-               argv[0]);
+      fprintf (stderr, "usage: %s csv|csv-details|json|pdf N_USERS RECORDS_PER_USER FILE\n"
+                       "       %s print N_USERS RECORDS_PER_USER\n", argv[0], argv[0]);
       return 2;
     }
   n_users = (guint) g_ascii_strtoull (argv[2], NULL, 10);
   n_records = (guint) g_ascii_strtoull (argv[3], NULL, 10);
-  file = g_file_new_for_commandline_arg (argv[4]);
+  if (argc == 5)
+    file = g_file_new_for_commandline_arg (argv[4]);
   ap_query_set_include_user_details (query, n_records > 0);
 
   users = g_ptr_array_new_full (n_users, g_object_unref);
@@ -125,6 +189,9 @@ main (int   argc,
       g_ptr_array_add (users, user);
     }
   generate_seconds = g_timer_elapsed (timer, NULL);
+
+  if (file == NULL)
+    return bench_print (users, query, generate_seconds);
 
   bench.loop = g_main_loop_new (NULL, FALSE);
   g_timer_start (timer);
