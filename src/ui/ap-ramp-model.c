@@ -27,6 +27,7 @@ struct _ApRampModel
   guint       tick_id;
   guint       step;
   guint       end;
+  guint       grow_end;    /* insertions grow the limit up to this */
 };
 
 static GType
@@ -76,6 +77,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ApRampModel, ap_ramp_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       ap_ramp_model_list_model_init))
 
+#define GROW_MAX_RUN 8
+
 static void
 on_items_changed (ApRampModel *self,
                   guint        position,
@@ -103,6 +106,16 @@ on_items_changed (ApRampModel *self,
   if (removed == 0)
     {
       guint in = MIN (added, self->limit - position);
+
+      /* Rows pushed past the limit would lose their widgets now and get
+       * new ones when the ramp reaches them: below its end the ramp makes
+       * room for a few new rows instead (a page merged in brings them one
+       * or two at a time; a new order inserted whole still ramps up). */
+      if (in == added && in <= GROW_MAX_RUN && self->limit + in <= self->grow_end)
+        {
+          self->limit += in;
+          n_after = MIN (g_list_model_get_n_items (self->model), self->limit);
+        }
 
       self->emitting = TRUE;
       self->emit_n = n_before + in;
@@ -276,6 +289,7 @@ ap_ramp_model_drive (ApRampModel *self,
   self->widget = widget;
   self->step = step;
   self->end = end;
+  self->grow_end = end;
   g_object_weak_ref (G_OBJECT (widget), on_widget_gone, self);
   g_signal_connect_object (widget, "map", G_CALLBACK (start_ticking), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (widget, "unmap", G_CALLBACK (stop_ticking), self, G_CONNECT_SWAPPED);
@@ -290,4 +304,13 @@ ap_ramp_model_restart (ApRampModel *self)
 
   ap_ramp_model_set_limit (self, 0);
   start_ticking (self);
+}
+
+void
+ap_ramp_model_set_grow_end (ApRampModel *self,
+                            guint        end)
+{
+  g_return_if_fail (AP_IS_RAMP_MODEL (self));
+
+  self->grow_end = end;
 }

@@ -28,6 +28,12 @@ void         ap_ramp_model_drive     (ApRampModel *self,
                                       GtkWidget   *widget,
                                       guint        step,
                                       guint        end);
+/* While the limit is below @end, items inserted below the limit grow it
+ * instead of pushing items past it (whose widgets a list view would drop,
+ * to build them again when the ramp reaches them). 0, the default without
+ * ap_ramp_model_drive(), never grows it; drive sets its @end. */
+void         ap_ramp_model_set_grow_end (ApRampModel *self,
+                                         guint        end);
 /* No items, then @step more at each frame from the next one on. */
 void         ap_ramp_model_restart   (ApRampModel *self);
 

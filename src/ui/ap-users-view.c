@@ -562,6 +562,7 @@ ap_users_view_init (ApUsersView *self)
                                G_CALLBACK (on_list_items_changed_before), self,
                                G_CONNECT_SWAPPED);
       self->ramp = ap_ramp_model_new (G_LIST_MODEL (self->list_model), RAMP_STEP);
+      ap_ramp_model_set_grow_end (self->ramp, RAMP_END);
       self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->ramp)));
       g_signal_connect_object (self->list_model, "items-changed",
                                G_CALLBACK (on_list_items_changed_after), self,

@@ -141,6 +141,38 @@ test_insertions (void)
   fixture_clear (&f);
 }
 
+/* Below its grow end, a few rows inserted below the limit grow it: no
+ * row is pushed out. Many at once, or past the end, push rows out. */
+static void
+test_grow (void)
+{
+  Fixture f;
+
+  fixture_init (&f, 40, 20);
+  ap_ramp_model_set_grow_end (f.ramp, 30);
+  f.n_removed = 0;
+
+  splice (&f, 5, 0, 3);
+  g_assert_cmpuint (ap_ramp_model_get_limit (f.ramp), ==, 23);
+  g_assert_cmpuint (f.n_removed, ==, 0);
+  splice (&f, 0, 0, 12);          /* a new order: not taken whole */
+  g_assert_cmpuint (ap_ramp_model_get_limit (f.ramp), ==, 23);
+  g_assert_cmpuint (f.n_removed, ==, 12);
+  splice (&f, 22, 0, 7);          /* across the limit: pushes one out */
+  g_assert_cmpuint (ap_ramp_model_get_limit (f.ramp), ==, 23);
+  g_assert_cmpuint (f.n_removed, ==, 13);
+  splice (&f, 22, 0, 1);          /* one row below the limit: grows to 24 */
+  g_assert_cmpuint (ap_ramp_model_get_limit (f.ramp), ==, 24);
+  for (guint i = 0; i < 6; i++)
+    splice (&f, 1, 0, 1);
+  g_assert_cmpuint (ap_ramp_model_get_limit (f.ramp), ==, 30);
+  splice (&f, 1, 0, 1);           /* at the end: pushes one out */
+  g_assert_cmpuint (ap_ramp_model_get_limit (f.ramp), ==, 30);
+  g_assert_cmpuint (f.n_removed, ==, 14);
+
+  fixture_clear (&f);
+}
+
 /* Removals below the limit remove those rows, then rows from past the
  * limit move up. */
 static void
@@ -165,6 +197,7 @@ test_random (void)
   Fixture f;
 
   fixture_init (&f, 50, 25);
+  ap_ramp_model_set_grow_end (f.ramp, 40);
   for (guint step = 0; step < 2000; step++)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (f.store));
@@ -257,6 +290,7 @@ main (int   argc,
 
   g_test_add_func ("/ap/ramp-model/insertions", test_insertions);
   g_test_add_func ("/ap/ramp-model/removals", test_removals);
+  g_test_add_func ("/ap/ramp-model/grow", test_grow);
   g_test_add_func ("/ap/ramp-model/random", test_random);
 
   return g_test_run ();
