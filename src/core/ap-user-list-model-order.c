@@ -254,13 +254,17 @@ ap_user_list_merge_sorted (Entry       **into,
             high = mid;
         }
 
-      memcpy (merged + out, into + from, (low - from) * sizeof (Entry *));
+      /* @into is NULL while the order is empty, and memcpy() wants a
+       * real pointer even for no bytes (UndefinedBehaviorSanitizer). */
+      if (low > from)
+        memcpy (merged + out, into + from, (low - from) * sizeof (Entry *));
       out += low - from;
       merged[out++] = add[k];
       from = low;
     }
 
-  memcpy (merged + out, into + from, (n_into - from) * sizeof (Entry *));
+  if (n_into > from)
+    memcpy (merged + out, into + from, (n_into - from) * sizeof (Entry *));
   return merged;
 }
 
