@@ -807,8 +807,16 @@ child_save_forever (const char *path)
       if (round == 40)
         {
           /* Let the worker get well into its transaction, past what the
-           * page cache holds, so the WAL has uncommitted pages. */
+           * page cache holds, so the WAL has uncommitted pages: waited
+           * for, not slept on, since a sanitizer build is several times
+           * slower. */
+          g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+          gint64 until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+          struct stat st;
+
           g_usleep (300000);
+          while ((g_stat (wal, &st) != 0 || st.st_size == 0) && g_get_monotonic_time () < until)
+            g_usleep (20000);
           printf ("saving\n");
           fflush (stdout);
         }

@@ -258,10 +258,20 @@ typedef struct
   guint counts[3];
 } Expected;
 
+static void
+expected_free (Expected *e)
+{
+  g_free (e->email);
+  g_free (e->name);
+  g_free (e->department);
+  g_free (e);
+}
+
 static GHashTable *
 dataset_users (ApMockDataset *dataset)
 {
-  GHashTable *users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  GHashTable *users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                             (GDestroyNotify) expected_free);
   ApMockQuery query = { 0 };
   ApMockUser user;
 
