@@ -111,6 +111,14 @@ normalize_base_url (const char *base_url,
   while (len > 0 && url[len - 1] == '/')
     url[--len] = '\0';
 
+  /* Only blanks and slashes is no address: the same as none, so that a
+   * saved "///" does not come back as "" once and as none after that. */
+  if (len == 0)
+    {
+      g_free (url);
+      return g_strdup (fallback);
+    }
+
   return url;
 }
 

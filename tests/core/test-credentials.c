@@ -474,6 +474,29 @@ test_equal (void)
   g_assert_true (ap_credentials_equal (NULL, NULL));
 }
 
+/* A base URL of only slashes (or blanks) is no URL, on every path in: once it loaded as "" and
+ * came back as none after the next save (found by tests/fuzz/fuzz-credentials.c). */
+static void
+test_base_url_only_slashes (void)
+{
+  g_autoptr(ApCredentials) api1 = ap_credentials_new_api1 (" /// ", "a", "c2VjcmV0", "b", "c");
+  g_autoptr(ApCredentials) api2 = ap_credentials_new_api2 ("//", "id", "secret");
+  g_autoptr(ApCredentials) loaded = NULL;
+  g_autoptr(ApCredentials) reloaded = NULL;
+  g_autofree char *saved = NULL;
+
+  g_assert_null (ap_credentials_get_base_url (api1));
+  g_assert_cmpstr (ap_credentials_get_base_url (api2), ==, AP_API2_DEFAULT_BASE_URL);
+
+  loaded = ap_credentials_deserialize ("{\"version\":1,\"mode\":\"api1\",\"baseUrl\":\"///\"}",
+                                       NULL);
+  g_assert_nonnull (loaded);
+  g_assert_null (ap_credentials_get_base_url (loaded));
+  saved = ap_credentials_serialize (loaded);
+  reloaded = ap_credentials_deserialize (saved, NULL);
+  g_assert_true (ap_credentials_equal (loaded, reloaded));
+}
+
 static void
 test_deserialize_garbage (void)
 {
@@ -602,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/ap/credentials/serialize-round-trip", test_serialize_round_trip);
   g_test_add_func ("/ap/credentials/equal", test_equal);
   g_test_add_func ("/ap/credentials/deserialize-garbage", test_deserialize_garbage);
+  g_test_add_func ("/ap/credentials/base-url-only-slashes", test_base_url_only_slashes);
   g_test_add_func ("/ap/credentials/regions", test_regions);
   g_test_add_func ("/ap/credentials/mode-strings", test_mode_strings);
   g_test_add_func ("/ap/credentials/no-secret-properties", test_no_secret_properties);
