@@ -579,11 +579,12 @@ test_fault_redirect (void)
       g_autofree char *url = g_strconcat (ap_mock_server_get_base_url (mock), paths[i], NULL);
       g_autofree char *location = g_strconcat ("http://elsewhere.invalid:8080", paths[i], NULL);
       g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(GBytes) empty_object = g_bytes_new_static ("{}", 2);
       Response response;
 
       soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-      soup_message_set_request_body_from_bytes (msg, "application/json",
-                                                g_bytes_new_static ("{}", 2));
+      /* The message takes its own reference. */
+      soup_message_set_request_body_from_bytes (msg, "application/json", empty_object);
       send_message (session, msg, &response);
       g_assert_no_error (response.error);
       g_assert_cmpuint (response.status, ==, i == 0 ? 307 : 308);
