@@ -6,6 +6,7 @@
  * main-loop stall; then opens the latest snapshot to its first batch and
  * diffs the two. Prints one figure a line. */
 #define G_LOG_DOMAIN "bench-history"
+#define _GNU_SOURCE   /* RUSAGE_THREAD */
 
 #include "config.h"
 
@@ -14,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "ap-history.h"
 #include "ap-mock-data.h"
@@ -27,7 +30,14 @@ typedef struct
   ApHistorySaver *saver;
   guint           next;
   gint64          last_tick;
+  gint64          last_cpu;
+  long            last_nvcsw;
+  long            last_nivcsw;
   gint64          max_gap;
+  gint64          max_gap_cpu;      /* the main thread's CPU time within that gap */
+  long            max_gap_nvcsw;    /* ... the times it blocked (a lock, I/O) */
+  long            max_gap_nivcsw;   /* ... and the times it was preempted */
+  guint           n_over_16;        /* gaps over 16 ms */
   gint64          done_at;
   gint64          id;
   gint64          first_batch_at;
@@ -69,16 +79,54 @@ make_users (ApMockDataset *dataset)
   return users;
 }
 
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* A stall is either work on the main thread (CPU time inside the gap) or
+ * the thread waiting: blocked (voluntary switches: a lock, I/O) or
+ * runnable while others had the cores (involuntary switches). */
 static gboolean
 tick (gpointer data)
 {
   Run *run = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
+  struct rusage usage;
 
+  getrusage (RUSAGE_THREAD, &usage);
   if (run->last_tick != 0)
-    run->max_gap = MAX (run->max_gap, now - run->last_tick);
+    {
+      gint64 gap = now - run->last_tick;
+
+      if (gap > 16000)
+        run->n_over_16++;
+      if (gap > run->max_gap)
+        {
+          run->max_gap = gap;
+          run->max_gap_cpu = cpu - run->last_cpu;
+          run->max_gap_nvcsw = usage.ru_nvcsw - run->last_nvcsw;
+          run->max_gap_nivcsw = usage.ru_nivcsw - run->last_nivcsw;
+        }
+    }
   run->last_tick = now;
+  run->last_cpu = cpu;
+  run->last_nvcsw = usage.ru_nvcsw;
+  run->last_nivcsw = usage.ru_nivcsw;
   return G_SOURCE_CONTINUE;
+}
+
+static void
+print_stall (const Run *run)
+{
+  printf ("  longest gap %.1f ms: main thread on the CPU %.1f ms of it, blocked %ld times, "
+          "preempted %ld times; %u gaps over 16 ms\n", run->max_gap / 1000.0,
+          run->max_gap_cpu / 1000.0, run->max_gap_nvcsw, run->max_gap_nivcsw, run->n_over_16);
 }
 
 static void
@@ -156,9 +204,11 @@ save (ApHistory *history,
   g_clear_object (&run.saver);
   after = db_bytes (ap_history_get_path (history));
 
-  printf ("%s: save %u users %.3f s, added %.1f MB, max main-loop stall %.1f ms\n", label,
+  printf ("%s: save %u users %.3f s, added %.1f MB, max main-loop stall %.1f ms, "
+          "%.1f gaps over 16 ms a second\n", label,
           users->len, (run.done_at - start) / 1e6, (after - before) / 1048576.0,
-          run.max_gap / 1000.0);
+          run.max_gap / 1000.0, run.n_over_16 / ((run.done_at - start) / 1e6));
+  print_stall (&run);
   return run.id;
 }
 
@@ -218,12 +268,15 @@ main (int   argc,
   /* What this machine's load alone does to a 1 ms timer, for comparison. */
   {
     guint timer = g_timeout_add (1, tick, &run);
-    gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+    gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
+    /* As long as a save, so the two see the same share of the load */
     while (g_get_monotonic_time () < until)
       g_main_context_iteration (NULL, TRUE);
     g_source_remove (timer);
-    printf ("baseline: max main-loop stall with no save %.1f ms\n", run.max_gap / 1000.0);
+    printf ("baseline: max main-loop stall with no save %.1f ms (5 s), "
+            "%.1f gaps over 16 ms a second\n", run.max_gap / 1000.0, run.n_over_16 / 5.0);
+    print_stall (&run);
     memset (&run, 0, sizeof run);
   }
 
