@@ -136,9 +136,9 @@ ap_application_preferences_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(GSettings) settings = ap_history_settings_dup ();
   g_autoptr(ApHistory) history = ap_history_new (NULL);
-  ApPreferencesWindow *preferences = ap_preferences_window_new (parent, settings, history);
+  ApPreferencesWindow *preferences = ap_preferences_window_new (settings, history);
 
-  gtk_window_present (GTK_WINDOW (preferences));
+  ap_preferences_window_present (preferences, GTK_WIDGET (parent));
 }
 
 static const GActionEntry app_actions[] = {

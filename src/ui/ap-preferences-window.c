@@ -10,7 +10,11 @@
 
 struct _ApPreferencesWindow
 {
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwPreferencesDialog  parent_instance;
+#else
   AdwPreferencesWindow  parent_instance;
+#endif
 
   /* template children */
   GtkSwitch            *enabled_switch;
@@ -24,7 +28,11 @@ struct _ApPreferencesWindow
   gboolean              forgetting;
 };
 
+#if ADW_CHECK_VERSION (1, 5, 0)
+G_DEFINE_FINAL_TYPE (ApPreferencesWindow, ap_preferences_window, ADW_TYPE_PREFERENCES_DIALOG)
+#else
 G_DEFINE_FINAL_TYPE (ApPreferencesWindow, ap_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+#endif
 
 static void
 ap_preferences_window_update_actions (ApPreferencesWindow *self)
@@ -41,6 +49,7 @@ forget_cb (GObject      *object,
   g_autoptr(ApPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  AdwToast *toast;
 
   if (!ap_history_forget_finish (AP_HISTORY (object), result, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -50,9 +59,12 @@ forget_cb (GObject      *object,
   ap_preferences_window_update_actions (self);
   if (error != NULL)
     message = g_strdup_printf (_("The history could not be forgotten: %s"), error->message);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (message != NULL ? message
-                                                                   : _("History forgotten")));
+  toast = adw_toast_new (message != NULL ? message : _("History forgotten"));
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_preferences_dialog_add_toast (ADW_PREFERENCES_DIALOG (self), toast);
+#else
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+#endif
 }
 
 static void
@@ -125,20 +137,25 @@ ap_preferences_window_init (ApPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_set_content_width (ADW_DIALOG (self), 560);
+  adw_dialog_set_content_height (ADW_DIALOG (self), 520);
+#else
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 520);
+#endif
 }
 
 ApPreferencesWindow *
-ap_preferences_window_new (GtkWindow *parent,
-                           GSettings *settings,
+ap_preferences_window_new (GSettings *settings,
                            ApHistory *history)
 {
   ApPreferencesWindow *self;
 
-  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (history == NULL || AP_IS_HISTORY (history), NULL);
 
-  self = g_object_new (AP_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+  self = g_object_new (AP_TYPE_PREFERENCES_WINDOW, NULL);
   g_set_object (&self->history, history);
   g_set_object (&self->settings, settings);
 
@@ -160,4 +177,20 @@ ap_preferences_window_new (GtkWindow *parent,
 
   ap_preferences_window_update_actions (self);
   return self;
+}
+
+void
+ap_preferences_window_present (ApPreferencesWindow *self,
+                               GtkWidget           *parent)
+{
+  g_return_if_fail (AP_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (parent == NULL || GTK_IS_WIDGET (parent));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_present (ADW_DIALOG (self), parent);
+#else
+  if (parent != NULL && GTK_IS_WINDOW (gtk_widget_get_root (parent)))
+    gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (gtk_widget_get_root (parent)));
+  gtk_window_present (GTK_WINDOW (self));
+#endif
 }

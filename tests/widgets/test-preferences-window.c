@@ -82,8 +82,8 @@ test_settings_and_forget (void)
   }
   g_assert_cmpint (id, >, 0);
 
-  window = ap_preferences_window_new (NULL, settings, history);
-  gtk_window_present (GTK_WINDOW (window));
+  window = g_object_ref_sink (ap_preferences_window_new (settings, history));
+  ap_preferences_window_present (window, NULL);
 
   toggle = GTK_SWITCH (find_by_type (GTK_WIDGET (window), GTK_TYPE_SWITCH, 0));
   snapshots = GTK_SPIN_BUTTON (find_by_type (GTK_WIDGET (window), GTK_TYPE_SPIN_BUTTON, 0));
@@ -114,7 +114,12 @@ test_settings_and_forget (void)
   g_settings_reset (settings, "history-enabled");
   g_settings_reset (settings, "history-max-snapshots");
   g_settings_reset (settings, "history-max-days");
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_force_close (ADW_DIALOG (window));
+#else
   gtk_window_destroy (GTK_WINDOW (window));
+#endif
+  g_object_unref (window);
   report_test_remove_tree (dir);
 }
 
