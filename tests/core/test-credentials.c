@@ -497,6 +497,29 @@ test_base_url_only_slashes (void)
   g_assert_true (ap_credentials_equal (loaded, reloaded));
 }
 
+/* Trailing blanks and slashes in any mix come off together, so what is saved
+ * loads back the same (found by tests/fuzz/fuzz-credentials.c: "x\r\r/" was
+ * trimmed to "x\r\r" once and to "x" on the next load). */
+static void
+test_base_url_trailing_blanks_and_slashes (void)
+{
+  g_autoptr(ApCredentials) loaded = NULL;
+  g_autoptr(ApCredentials) reloaded = NULL;
+  g_autoptr(ApCredentials) api2 = ap_credentials_new_api2 ("https://eu-api.example.com/ \t//\r\n",
+                                                            "id", "secret");
+  g_autofree char *saved = NULL;
+
+  g_assert_cmpstr (ap_credentials_get_base_url (api2), ==, "https://eu-api.example.com");
+
+  loaded = ap_credentials_deserialize ("{\"version\":1,\"mode\":\"api1\","
+                                       "\"baseUrl\":\"////cs`cio\\r\\r\\r\\r/\"}", NULL);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (ap_credentials_get_base_url (loaded), ==, "////cs`cio");
+  saved = ap_credentials_serialize (loaded);
+  reloaded = ap_credentials_deserialize (saved, NULL);
+  g_assert_true (ap_credentials_equal (loaded, reloaded));
+}
+
 static void
 test_deserialize_garbage (void)
 {
@@ -626,6 +649,8 @@ main (int   argc,
   g_test_add_func ("/ap/credentials/equal", test_equal);
   g_test_add_func ("/ap/credentials/deserialize-garbage", test_deserialize_garbage);
   g_test_add_func ("/ap/credentials/base-url-only-slashes", test_base_url_only_slashes);
+  g_test_add_func ("/ap/credentials/base-url-trailing-blanks-and-slashes",
+                   test_base_url_trailing_blanks_and_slashes);
   g_test_add_func ("/ap/credentials/regions", test_regions);
   g_test_add_func ("/ap/credentials/mode-strings", test_mode_strings);
   g_test_add_func ("/ap/credentials/no-secret-properties", test_no_secret_properties);
