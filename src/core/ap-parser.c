@@ -221,6 +221,17 @@ ap_json_check_nesting (const char *data,
             }
           break;
 
+        case '/':
+          /* JSON has no comments, but json-glib 1.6 reads "/" as the start
+           * of one, and through it a second top-level value this scan cannot
+           * see, which it then leaks (found by tests/fuzz/fuzz-credentials.c).
+           * No reply holds a "/" outside a string: refuse it here. */
+          g_set_error (error, AP_ERROR, AP_ERROR_INVALID_RESPONSE,
+                       _("The server's reply holds a stray \u201c/\u201d at byte %" PRIu64
+                         ", which no JSON allows; it was not read"),
+                       (uint64_t) (p - data));
+          return FALSE;
+
         case ']':
         case '}':
           if (depth > 0)
