@@ -137,7 +137,7 @@ parse_with_json_glib (GBytes  *body,
   JsonObject *root;
   JsonArray *array;
 
-  if (!ap_json_check_nesting (data, length, AP_PARSER_MAX_DEPTH, error))
+  if (!ap_json_check (data, length, AP_PARSER_MAX_DEPTH, error))
     return NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) length, error))
     return NULL;

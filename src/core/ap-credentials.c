@@ -682,7 +682,7 @@ ap_credentials_deserialize (const char  *data,
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!ap_json_check_nesting (data, strlen (data), SERIALIZE_MAX_DEPTH, NULL))
+  if (!ap_json_check (data, strlen (data), SERIALIZE_MAX_DEPTH, NULL))
     return unreadable (error);
 
   parser = json_parser_new_immutable ();

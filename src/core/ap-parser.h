@@ -62,14 +62,15 @@ gboolean ap_parser_parse_time       (const char   *text,
                                      gsize         length,
                                      gint64       *unix_time);
 
-/* Guard for anything handed to json-glib (which overflows its stack on deep
- * nesting, and leaks all but the last of several top-level values): FALSE
- * with AP_ERROR_INVALID_RESPONSE when @data nests deeper than @max_depth or
- * has an object or list after a first top-level value, or
- * AP_ERROR_RESPONSE_TOO_LARGE when it is over AP_PARSER_MAX_BODY_SIZE.
- * Strings (with escaped quotes) are skipped correctly. It checks only that,
- * not that @data is valid JSON. */
-gboolean ap_json_check_nesting      (const char   *data,
+/* Guard for anything handed to json-glib, which overflows its stack on deep
+ * nesting, reads comments and several top-level values, and leaks on some of
+ * what it tolerates: TRUE only when @data is exactly one JSON value as RFC
+ * 8259 defines it (strict: no comments, no trailing commas, valid UTF-8 and
+ * escapes, whitespace around it only) nesting at most @max_depth levels (1 to
+ * AP_PARSER_MAX_DEPTH). Otherwise FALSE with AP_ERROR_INVALID_RESPONSE naming
+ * the byte, or AP_ERROR_RESPONSE_TOO_LARGE when it is over
+ * AP_PARSER_MAX_BODY_SIZE. The same reader as ap_parser_parse_page(). */
+gboolean ap_json_check              (const char   *data,
                                      gsize         length,
                                      guint         max_depth,
                                      GError      **error);

@@ -216,7 +216,7 @@ read_request (SoupServerMessage *msg,
   /* json-glib recurses once per nesting level: check depth before it sees
    * a byte, or a hostile body could overflow the server thread's stack. */
   if (body->length == 0 ||
-      !ap_json_check_nesting (body->data, body->length, AP_MOCK_MAX_REQUEST_DEPTH, NULL) ||
+      !ap_json_check (body->data, body->length, AP_MOCK_MAX_REQUEST_DEPTH, NULL) ||
       !json_parser_load_from_data (parser, body->data, body->length, NULL) ||
       json_parser_get_root (parser) == NULL)
     {

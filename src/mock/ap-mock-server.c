@@ -383,8 +383,7 @@ ap_mock_server_count_matching (ApMockServer *self,
   g_return_val_if_fail (AP_IS_MOCK_SERVER (self), 0);
   g_return_val_if_fail (request_body != NULL, 0);
 
-  if (!ap_json_check_nesting (request_body, strlen (request_body), AP_MOCK_MAX_REQUEST_DEPTH,
-                              NULL) ||
+  if (!ap_json_check (request_body, strlen (request_body), AP_MOCK_MAX_REQUEST_DEPTH, NULL) ||
       !json_parser_load_from_data (parser, request_body, -1, NULL) ||
       json_parser_get_root (parser) == NULL)
     return 0;

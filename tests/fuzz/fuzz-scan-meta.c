@@ -4,17 +4,19 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "ap-error.h"
 #include "ap-parser.h"
 #include "fuzz.h"
 
 /* The skim that reads a page's metadata before its users
- * (ap_parser_scan_meta()) and the nesting guard put in front of json-glib
- * (ap_json_check_nesting()), on any bytes: no crash, no read past the body,
+ * (ap_parser_scan_meta()) and the strict JSON check put in front of
+ * json-glib (ap_json_check()), on any bytes: no crash, no read past the body,
  * messages a person can be shown, the same answer whether or not the caller
- * wants the metadata, and nothing accepted that nests deeper than the
- * parser's limit. */
+ * wants the metadata, nothing accepted that nests deeper than the parser's
+ * limit, and everything the check accepts read by json-glib without a
+ * complaint or a leak (what it guards). */
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -33,12 +35,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   ok = ap_parser_scan_meta (body, &next, &total, &error);
   g_assert_cmpint (ok, ==, ap_parser_scan_meta (body, NULL, NULL, NULL));
 
-  nesting_ok = ap_json_check_nesting ((const char *) data, size, AP_PARSER_MAX_DEPTH,
-                                      &nesting_error);
+  nesting_ok = ap_json_check ((const char *) data, size, AP_PARSER_MAX_DEPTH, &nesting_error);
   if (!nesting_ok)
     {
       g_assert_error (nesting_error, AP_ERROR, AP_ERROR_INVALID_RESPONSE);
       g_assert_true (g_utf8_validate (nesting_error->message, -1, NULL));
+    }
+  else
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      g_assert_true (json_parser_load_from_data (parser, (const char *) data, (gssize) size,
+                                                 NULL));
+      g_assert_nonnull (json_parser_get_root (parser));
     }
 
   if (!ok)

@@ -88,7 +88,7 @@ send_message (SoupSession *session,
       gsize size;
       const char *data = g_bytes_get_data (response->body, &size);
 
-      if (ap_json_check_nesting (data, size, 64, NULL) &&
+      if (ap_json_check (data, size, 64, NULL) &&
           json_parser_load_from_data (parser, data, size, NULL))
         response->root = json_node_ref (json_parser_get_root (parser));
     }
