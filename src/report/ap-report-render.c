@@ -30,7 +30,7 @@ static char *
 format_count (guint64 value)
 {
   /* Grouped as the locale groups digits ("12,345", "12.345"). */
-  return ap_chart_join_units (g_strdup_printf ("%'" G_GUINT64_FORMAT, value));
+  return ap_chart_join_units (ap_chart_format_count (value));
 }
 
 static char *

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ap-chart.h"
+#include "ap-chart-render.h"
 #include "ap-error.h"
 #include "ap-history.h"
 #include "ap-user-detail.h"
@@ -146,12 +147,6 @@ record_time_viewed (ApTrainingRecord *record)
   return ap_training_record_get_time_viewed (record);
 }
 
-static char *
-format_count (guint value)
-{
-  return g_strdup_printf ("%'u", value);
-}
-
 /* ---- the user in the saved fetches ------------------------------------ */
 
 #define HISTORY_ROWS 8   /* the newest; a compact table, not an archive */
@@ -228,9 +223,9 @@ on_user_history_loaded (GObject      *object,
         }
       else
         {
-          g_autofree char *correct = format_count (p->num_correct);
-          g_autofree char *incorrect = format_count (p->num_incorrect);
-          g_autofree char *not_watched = format_count (p->num_not_watched);
+          g_autofree char *correct = ap_chart_format_count (p->num_correct);
+          g_autofree char *incorrect = ap_chart_format_count (p->num_incorrect);
+          g_autofree char *not_watched = ap_chart_format_count (p->num_not_watched);
 
           history_add_cell (self, correct, 1, row, 1, TRUE, FALSE);
           history_add_cell (self, incorrect, 2, row, 1, TRUE, FALSE);
@@ -296,9 +291,9 @@ ap_user_detail_update (ApUserDetail *self)
   gtk_label_set_label (self->department_label,
                        *department != '\0' ? department : _("No department"));
 
-  correct = format_count (n_correct);
-  incorrect = format_count (n_incorrect);
-  not_watched = format_count (n_not_watched);
+  correct = ap_chart_format_count (n_correct);
+  incorrect = ap_chart_format_count (n_incorrect);
+  not_watched = ap_chart_format_count (n_not_watched);
   gtk_label_set_label (self->correct_value, correct);
   gtk_label_set_label (self->incorrect_value, incorrect);
   gtk_label_set_label (self->not_watched_value, not_watched);

@@ -5,21 +5,15 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-chart-render.h"
 #include "ap-text-cell.h"
 #include "ap-users-view-private.h"
-
-char *
-ap_users_view_format_number (guint64 value)
-{
-  /* The ' flag groups thousands the way the user's locale does. */
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
-}
 
 static char *
 format_count (gpointer unused,
               guint    value)
 {
-  return ap_users_view_format_number (value);
+  return ap_chart_format_count (value);
 }
 
 /* Cells: one ApTextCell each, filled from the user directly. A builder
@@ -70,13 +64,13 @@ on_cell_bind (GtkSignalListItemFactory *factory,
       ap_text_cell_set_text (cell, ap_user_get_department (user));
       break;
     case AP_USER_SORT_CORRECT:
-      count = ap_users_view_format_number (ap_user_get_num_correct (user));
+      count = ap_chart_format_count (ap_user_get_num_correct (user));
       break;
     case AP_USER_SORT_INCORRECT:
-      count = ap_users_view_format_number (ap_user_get_num_incorrect (user));
+      count = ap_chart_format_count (ap_user_get_num_incorrect (user));
       break;
     case AP_USER_SORT_NOT_WATCHED:
-      count = ap_users_view_format_number (ap_user_get_num_not_watched (user));
+      count = ap_chart_format_count (ap_user_get_num_not_watched (user));
       break;
     case AP_USER_SORT_NONE:
     default:
@@ -111,7 +105,7 @@ format_not_watched_badge (gpointer unused,
   if (value == 0)
     return g_strdup (_("All watched"));
 
-  number = ap_users_view_format_number (value);
+  number = ap_chart_format_count (value);
   /* Translators: a badge in the narrow list of users, e.g. "3 not watched" */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s not watched", "%s not watched",
                                        value),

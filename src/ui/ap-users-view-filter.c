@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ap-a11y.h"
+#include "ap-chart-render.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
 
@@ -224,7 +225,7 @@ ap_users_view_sync_departments (ApUsersView *self)
       g_autoptr(ApDepartmentSummary) department = g_list_model_get_item (departments, i);
       g_autoptr(ApDepartmentOption) option = NULL;
       g_autofree char *count =
-        ap_users_view_format_number (ap_department_summary_get_n_users (department));
+        ap_chart_format_count (ap_department_summary_get_n_users (department));
       g_autofree char *label = NULL;
       const char *name = ap_department_summary_get_name (department);
 

@@ -83,7 +83,6 @@ void                ap_users_view_update_status      (ApUsersView      *self);
 void                ap_users_view_on_models_settling (ApUsersView      *self);
 
 /* ap-users-view-cells.c */
-char               *ap_users_view_format_number      (guint64           value);
 GtkListItemFactory *ap_users_view_cell_factory_new   (ApUserSortColumn  column);
 void                ap_users_view_bind_cell_callbacks (GtkWidgetClass  *widget_class);
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-chart-render.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
 
@@ -63,8 +64,8 @@ ap_users_view_update_status (ApUsersView *self)
   if (self->summary != NULL)
     n_departments = g_list_model_get_n_items (ap_summary_get_departments (self->summary));
 
-  shown = ap_users_view_format_number (n_shown);
-  total = ap_users_view_format_number (n_of);
+  shown = ap_chart_format_count (n_shown);
+  total = ap_chart_format_count (n_of);
   users = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %s of %s user",
                                         "Showing %s of %s users", n_of),
                            shown, total);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ap-a11y.h"
+#include "ap-chart-render.h"
 #include "ap-credentials-dialog.h"
 #include "ap-error.h"
 #include "ap-export-dialog.h"
@@ -365,12 +366,6 @@ ap_window_get_data_age (ApWindow *self)
   return age != NULL && *age != '\0' ? age : NULL;
 }
 
-static char *
-format_number (guint64 value)
-{
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, value);
-}
-
 static void
 ap_window_toast (ApWindow   *self,
                  const char *title)
@@ -609,11 +604,11 @@ on_client_progress (ApClient *client,
   if (!self->fetching)
     return;
 
-  n_users = format_number (users);
+  n_users = ap_chart_format_count (users);
 
   if (total_count > 0)
     {
-      g_autofree char *n_total = format_number ((guint64) total_count);
+      g_autofree char *n_total = ap_chart_format_count ((guint64) total_count);
 
       ap_window_stop_pulse (self);
       gtk_progress_bar_set_fraction (self->progress_bar,
