@@ -11,19 +11,6 @@
 #include "ap-intern-private.h"
 
 
-ApSnapshotInfo *
-ap_snapshot_info_copy (const ApSnapshotInfo *info)
-{
-  ApSnapshotInfo *copy;
-
-  g_return_val_if_fail (info != NULL, NULL);
-
-  copy = g_memdup2 (info, sizeof *info);
-  copy->base_url = g_strdup (info->base_url);
-  copy->query = info->query != NULL ? ap_query_copy (info->query) : NULL;
-  return copy;
-}
-
 void
 ap_snapshot_info_free (ApSnapshotInfo *info)
 {

@@ -50,7 +50,6 @@ typedef struct
   guint64  num_not_watched;
 } ApSnapshotInfo;
 
-ApSnapshotInfo *ap_snapshot_info_copy (const ApSnapshotInfo *info);
 void            ap_snapshot_info_free (ApSnapshotInfo       *info);
 
 typedef enum

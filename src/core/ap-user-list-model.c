@@ -793,17 +793,6 @@ ap_user_list_model_set_sort (ApUserListModel  *self,
   ap_user_list_model_start_sort (self);
 }
 
-ApUserSortColumn
-ap_user_list_model_get_sort (ApUserListModel *self,
-                             gboolean        *descending)
-{
-  g_return_val_if_fail (AP_IS_USER_LIST_MODEL (self), AP_USER_SORT_NONE);
-
-  if (descending != NULL)
-    *descending = self->descending;
-  return self->column;
-}
-
 void
 ap_user_list_model_set_search (ApUserListModel *self,
                                const char      *text)

@@ -36,8 +36,6 @@ void             ap_user_list_model_set_store      (ApUserListModel  *self,
 void             ap_user_list_model_set_sort       (ApUserListModel  *self,
                                                     ApUserSortColumn  column,
                                                     gboolean          descending);
-ApUserSortColumn ap_user_list_model_get_sort       (ApUserListModel  *self,
-                                                    gboolean         *descending);
 /* (nullable) @text: users whose name, email or department contains it,
  * ignoring case and accents; NULL or blank shows everyone. */
 void             ap_user_list_model_set_search     (ApUserListModel  *self,

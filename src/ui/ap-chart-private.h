@@ -79,10 +79,5 @@ char                *_ap_chart_dup_tooltip_at (ApChart *self,
                                                double   x,
                                                double   y);
 int                  _ap_chart_get_focus_row  (ApChart *self);
-/* Draws the widget as it looks now into an image surface of its size. */
-cairo_surface_t     *_ap_chart_render_to_surface (ApChart *self,
-                                                  int      width,
-                                                  int      height,
-                                                  gboolean dark);
 
 G_END_DECLS

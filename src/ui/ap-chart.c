@@ -622,22 +622,3 @@ _ap_chart_get_series (ApChart *self,
 
   return &g_array_index (self->series, ApChartSeries, row);
 }
-
-cairo_surface_t *
-_ap_chart_render_to_surface (ApChart *self,
-                             int      width,
-                             int      height,
-                             gboolean dark)
-{
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  g_return_val_if_fail (AP_IS_CHART (self), NULL);
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  draw_base (self, cr, width, height, dark);
-  draw_highlight (self, cr, width, height, dark);
-  cairo_destroy (cr);
-  return surface;
-}

@@ -229,14 +229,6 @@ ap_panes_init (ApPanes *self)
 #endif
 }
 
-GtkWidget *
-ap_panes_get_list (ApPanes *self)
-{
-  g_return_val_if_fail (AP_IS_PANES (self), NULL);
-
-  return self->list;
-}
-
 void
 ap_panes_set_list (ApPanes   *self,
                    GtkWidget *list)
@@ -254,14 +246,6 @@ ap_panes_set_list (ApPanes   *self,
   adw_leaflet_page_set_name (adw_leaflet_get_page (self->leaflet, list), "list");
 #endif
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST]);
-}
-
-GtkWidget *
-ap_panes_get_detail (ApPanes *self)
-{
-  g_return_val_if_fail (AP_IS_PANES (self), NULL);
-
-  return self->detail;
 }
 
 void

@@ -15,10 +15,8 @@ G_BEGIN_DECLS
 #define AP_TYPE_PANES (ap_panes_get_type ())
 G_DECLARE_FINAL_TYPE (ApPanes, ap_panes, AP, PANES, GtkWidget)
 
-GtkWidget *ap_panes_get_list               (ApPanes   *self);
 void       ap_panes_set_list               (ApPanes   *self,
                                             GtkWidget *list);
-GtkWidget *ap_panes_get_detail             (ApPanes   *self);
 void       ap_panes_set_detail             (ApPanes   *self,
                                             GtkWidget *detail);
 /* Side by side (TRUE) or one page at a time (FALSE). */

@@ -18,7 +18,6 @@ struct _ApPreferencesWindow
 
   /* template children */
   GtkSwitch            *enabled_switch;
-  GtkButton            *forget_button;
   GtkSpinButton        *max_days_spin;
   GtkSpinButton        *max_snapshots_spin;
 
@@ -125,7 +124,6 @@ ap_preferences_window_class_init (ApPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX
                                                "ap-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ApPreferencesWindow, enabled_switch);
-  gtk_widget_class_bind_template_child (widget_class, ApPreferencesWindow, forget_button);
   gtk_widget_class_bind_template_child (widget_class, ApPreferencesWindow, max_days_spin);
   gtk_widget_class_bind_template_child (widget_class, ApPreferencesWindow, max_snapshots_spin);
 

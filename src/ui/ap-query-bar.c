@@ -20,7 +20,6 @@ struct _ApQueryBar
   GtkSwitch       *details_switch;
   GtkLabel        *error_label;
   GtkDropDown     *field_dropdown;
-  GtkWidget       *flow_box;
   GtkWidget       *query_caption;
   GtkEntry        *search_entry;
   GtkRevealer     *stale_revealer;
@@ -330,7 +329,6 @@ ap_query_bar_class_init (ApQueryBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, details_switch);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, error_label);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, field_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, ApQueryBar, flow_box);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, query_caption);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, search_entry);
   gtk_widget_class_bind_template_child (widget_class, ApQueryBar, stale_revealer);

@@ -211,11 +211,3 @@ ap_text_cell_set_text (ApTextCell *self,
   /* The size does not depend on the text: a redraw is enough. */
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
-
-const char *
-ap_text_cell_get_text (ApTextCell *self)
-{
-  g_return_val_if_fail (AP_IS_TEXT_CELL (self), NULL);
-
-  return self->text;
-}

@@ -16,6 +16,5 @@ GtkWidget  *ap_text_cell_new      (float        xalign);
 /* (nullable) @text: copied */
 void        ap_text_cell_set_text (ApTextCell  *self,
                                    const char  *text);
-const char *ap_text_cell_get_text (ApTextCell  *self);
 
 G_END_DECLS

@@ -280,14 +280,6 @@ ap_trend_view_set_department (ApTrendView *self,
   ap_trend_view_load (self);
 }
 
-const char *
-ap_trend_view_get_department (ApTrendView *self)
-{
-  g_return_val_if_fail (AP_IS_TREND_VIEW (self), NULL);
-
-  return self->department;
-}
-
 gboolean
 ap_trend_view_is_loading (ApTrendView *self)
 {

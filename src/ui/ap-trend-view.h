@@ -22,7 +22,6 @@ void        ap_trend_view_set_snapshot   (ApTrendView *self,
 /* (nullable) NULL for the organisation */
 void        ap_trend_view_set_department (ApTrendView *self,
                                           const char  *department);
-const char *ap_trend_view_get_department (ApTrendView *self);
 /* Whether a load is under way */
 gboolean    ap_trend_view_is_loading     (ApTrendView *self);
 

@@ -816,14 +816,6 @@ ap_users_view_set_compact (ApUsersView *self,
   ap_users_view_update_status (self);
 }
 
-gboolean
-ap_users_view_get_compact (ApUsersView *self)
-{
-  g_return_val_if_fail (AP_IS_USERS_VIEW (self), FALSE);
-
-  return self->compact;
-}
-
 const char *
 ap_users_view_get_visible_page (ApUsersView *self)
 {

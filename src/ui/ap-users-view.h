@@ -37,7 +37,6 @@ void        ap_users_view_focus_search      (ApUsersView *self);
 /* Rows instead of the grid, for narrow windows */
 void        ap_users_view_set_compact       (ApUsersView *self,
                                              gboolean     compact);
-gboolean    ap_users_view_get_compact       (ApUsersView *self);
 /* What changed since the previous snapshot of the same query: each user's
  * change in a Change column, and the groups to narrow to. @changes
  * (nullable: none known, e.g. a fetch under way) GPtrArray of
