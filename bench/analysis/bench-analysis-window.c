@@ -8,10 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
 #include "ap-people-list.h"
 #include "ap-window-private.h"
+#include "bench-stall.h"
 
 /* The real window computing its analysis of a large organisation and
  * handing it to the Overview, the Training videos page and the Needs
@@ -42,8 +41,6 @@ static struct
   ApWindow     *window;
   ApMockServer *mock;
   Phase         phase;
-  gint64        last_tick;
-  gint64        last_tick_cpu;
   gint64        max_gap;
   gint64        max_gap_cpu;
   gint64        t_measure;
@@ -54,15 +51,6 @@ static struct
   gint64        gap_log_us;
   int           status;
 } bench;
-
-static gint64
-thread_cpu_usec (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
 
 /* "Analysis of N users, page P shown in W ms (C ms of CPU)" */
 static void
@@ -106,25 +94,23 @@ finish (void)
 }
 
 static gboolean
-on_tick (gpointer user_data)
+on_tick (const BenchTick *tick,
+         gpointer         user_data)
 {
-  gint64 now = g_get_monotonic_time ();
-  gint64 cpu = thread_cpu_usec ();
+  gint64 now = tick->now;
   ApPeopleList *attention = _ap_window_get_attention_list (bench.window);
 
   if (bench.phase == PHASE_MEASURING || bench.phase == PHASE_TAIL)
     {
-      bench.max_gap = MAX (bench.max_gap, now - bench.last_tick);
-      bench.max_gap_cpu = MAX (bench.max_gap_cpu, cpu - bench.last_tick_cpu);
+      bench.max_gap = MAX (bench.max_gap, tick->gap);
+      bench.max_gap_cpu = MAX (bench.max_gap_cpu, tick->gap_cpu);
       /* BENCH_GAPS=MS: every gap of at least MS ms of CPU, for a profile */
-      if (bench.gap_log_us > 0 && cpu - bench.last_tick_cpu >= bench.gap_log_us)
+      if (bench.gap_log_us > 0 && tick->gap_cpu >= bench.gap_log_us)
         g_printerr ("gap: %s, %.1f ms CPU, %.1f ms wall, ended %.0f ms after the load settled "
                     "(monotonic %.6f s)\n", bench.phase == PHASE_TAIL ? "after the hand-off" : "before",
-                    (cpu - bench.last_tick_cpu) / 1000.0, (now - bench.last_tick) / 1000.0,
+                    tick->gap_cpu / 1000.0, tick->gap / 1000.0,
                     (now - bench.t_measure) / 1000.0, now / 1e6);
     }
-  bench.last_tick = now;
-  bench.last_tick_cpu = cpu;
 
   switch (bench.phase)
     {
@@ -191,7 +177,7 @@ on_activate (GApplication *app,
   gtk_window_present (GTK_WINDOW (bench.window));
 
   g_log_set_handler ("ap-window-analysis", G_LOG_LEVEL_DEBUG, on_analysis_log, NULL);
-  g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
+  bench_stall_meter_add (G_PRIORITY_HIGH, on_tick, NULL);
   g_timeout_add_seconds (600, on_give_up, NULL);
 
   if (!ap_mock_server_start (bench.mock, 0, &error))

@@ -14,11 +14,11 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 #include "ap-analysis.h"
 #include "ap-user-store.h"
 #include "ap-mock-data.h"
+#include "bench-stall.h"
 
 typedef struct
 {
@@ -39,23 +39,12 @@ typedef struct
 
 #define ROUNDS 3
 
-/* The main thread's own CPU time: unlike the wall clock, other processes
- * on a loaded machine do not inflate it. */
-static gint64
-thread_cpu_usec (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 static gboolean
 on_tick (gpointer data)
 {
   Bench *bench = data;
   gint64 now = g_get_monotonic_time ();
-  gint64 cpu = thread_cpu_usec ();
+  gint64 cpu = bench_thread_cpu_usec ();
 
   if (bench->last_cpu != 0)
     bench->max_cpu_gap = MAX (bench->max_cpu_gap, cpu - bench->last_cpu);

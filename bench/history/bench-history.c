@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "ap-history.h"
 #include "ap-mock-data.h"
+#include "bench-stall.h"
 
 #define BATCH 500
 #define BASE_URL "https://bench.example"
@@ -79,15 +79,6 @@ make_users (ApMockDataset *dataset)
   return users;
 }
 
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* A stall is either work on the main thread (CPU time inside the gap) or
  * the thread waiting: blocked (voluntary switches: a lock, I/O) or
  * runnable while others had the cores (involuntary switches). */
@@ -96,7 +87,7 @@ tick (gpointer data)
 {
   Run *run = data;
   gint64 now = g_get_monotonic_time ();
-  gint64 cpu = thread_cpu_us ();
+  gint64 cpu = bench_thread_cpu_usec ();
   struct rusage usage;
 
   getrusage (RUSAGE_THREAD, &usage);

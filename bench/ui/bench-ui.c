@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "ap-window-private.h"
+#include "bench-stall.h"
 
 /* The real window loading a large organisation from the double, which
  * runs on its own thread as in the demo. Measures what a person feels:
@@ -48,14 +48,12 @@ typedef struct
   GdkFrameClock *frame_clock;
   Phase          phase;
 
-  /* stall meter: gap between 1 ms ticks of a high-priority timeout */
-  gint64         last_tick;
+  /* stall meter (bench-stall.h) at high priority: the longest gaps */
   gint64         max_gap;
   gint64         max_gap_end;   /* when the longest gap ended */
   gint64         max_gap_loading;   /* longest gap after the first page arrived */
   /* the same gaps in the main thread's own CPU time: what our code costs
    * it, without the time it waited for a core on a loaded machine */
-  gint64         last_tick_cpu;
   gint64         max_gap_cpu;
   gint64         max_gap_cpu_loading;
 
@@ -95,15 +93,6 @@ static double
 ms (gint64 us)
 {
   return us / 1000.0;
-}
-
-static gint64
-thread_cpu_usec (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static long
@@ -195,7 +184,7 @@ start_search (void)
   bench.want_paint = FALSE;
   bench.t_search_changed = 0;
   bench.t_op = g_get_monotonic_time ();
-  bench.t_op_cpu = thread_cpu_usec ();
+  bench.t_op_cpu = bench_thread_cpu_usec ();
   /* One keystroke into an empty entry; not a letter of “example.com”,
    * which every email holds. */
   gtk_editable_set_text (entry, "j");
@@ -234,7 +223,7 @@ static void
 on_frame_phase (GdkFrameClock *clock,
                 gpointer       user_data)
 {
-  frame_cpu[GPOINTER_TO_INT (user_data)] = thread_cpu_usec ();
+  frame_cpu[GPOINTER_TO_INT (user_data)] = bench_thread_cpu_usec ();
   frame_wall[GPOINTER_TO_INT (user_data)] = g_get_monotonic_time ();
 }
 
@@ -244,11 +233,11 @@ on_after_paint (GdkFrameClock *clock,
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (bench.gap_log_us > 0 && thread_cpu_usec () - frame_cpu[0] >= bench.gap_log_us)
+  if (bench.gap_log_us > 0 && bench_thread_cpu_usec () - frame_cpu[0] >= bench.gap_log_us)
     g_printerr ("frame: phase %d, update %.1f, layout %.1f, paint %.1f ms CPU; "
                 "%.6f update %.6f layout %.6f paint %.6f\n",
                 bench.phase, ms (frame_cpu[1] - frame_cpu[0]), ms (frame_cpu[2] - frame_cpu[1]),
-                ms (thread_cpu_usec () - frame_cpu[2]), frame_wall[0] / 1e6,
+                ms (bench_thread_cpu_usec () - frame_cpu[2]), frame_wall[0] / 1e6,
                 frame_wall[1] / 1e6, frame_wall[2] / 1e6, now / 1e6);
 
   if (bench.phase == PHASE_LOADING && bench.t_first_page != 0 && bench.t_first_row == 0 &&
@@ -284,7 +273,7 @@ on_after_paint (GdkFrameClock *clock,
 
     case PHASE_SEARCHING:
       bench.search_time = now - bench.t_op;
-      bench.keystroke_cpu = thread_cpu_usec () - bench.t_op_cpu;
+      bench.keystroke_cpu = bench_thread_cpu_usec () - bench.t_op_cpu;
       bench.search_time_from_changed = now - bench.t_search_changed;
       bench.search_stall = bench.max_gap;
       bench.search_stall_cpu = bench.max_gap_cpu;
@@ -308,32 +297,30 @@ ask_for_paint (void)
 }
 
 static gboolean
-on_tick (gpointer user_data)
+on_tick (const BenchTick *tick,
+         gpointer         user_data)
 {
-  gint64 now = g_get_monotonic_time ();
-  gint64 cpu = thread_cpu_usec ();
-  gboolean loading = bench.last_tick != 0 && bench.t_first_page != 0 &&
-                     bench.last_tick >= bench.t_first_page &&
+  gint64 now = tick->now;
+  gboolean loading = tick->prev != 0 && bench.t_first_page != 0 &&
+                     tick->prev >= bench.t_first_page &&
                      (bench.phase == PHASE_LOADING || bench.phase == PHASE_LOAD_SETTLING);
 
-  if (bench.last_tick != 0 && now - bench.last_tick > bench.max_gap)
+  if (tick->gap > bench.max_gap)
     {
-      bench.max_gap = now - bench.last_tick;
+      bench.max_gap = tick->gap;
       bench.max_gap_end = now;
     }
-  if (bench.last_tick != 0 && cpu - bench.last_tick_cpu > bench.max_gap_cpu)
-    bench.max_gap_cpu = cpu - bench.last_tick_cpu;
-  if (loading && now - bench.last_tick > bench.max_gap_loading)
-    bench.max_gap_loading = now - bench.last_tick;
-  if (loading && cpu - bench.last_tick_cpu > bench.max_gap_cpu_loading)
-    bench.max_gap_cpu_loading = cpu - bench.last_tick_cpu;
+  bench.max_gap_cpu = MAX (bench.max_gap_cpu, tick->gap_cpu);
+  if (loading)
+    {
+      bench.max_gap_loading = MAX (bench.max_gap_loading, tick->gap);
+      bench.max_gap_cpu_loading = MAX (bench.max_gap_cpu_loading, tick->gap_cpu);
+    }
   /* BENCH_UI_GAPS=MS prints every gap of at least MS of CPU time, with its
    * monotonic end, to find it in a profile (perf record -k CLOCK_MONOTONIC) */
-  if (bench.last_tick != 0 && bench.gap_log_us > 0 && cpu - bench.last_tick_cpu >= bench.gap_log_us)
+  if (tick->prev != 0 && bench.gap_log_us > 0 && tick->gap_cpu >= bench.gap_log_us)
     g_printerr ("gap: phase %d, %.1f ms CPU, %.1f ms wall, ended at %.6f s\n", bench.phase,
-                ms (cpu - bench.last_tick_cpu), ms (now - bench.last_tick), now / 1e6);
-  bench.last_tick = now;
-  bench.last_tick_cpu = cpu;
+                ms (tick->gap_cpu), ms (tick->gap), now / 1e6);
 
   if (bench.want_paint)
     return G_SOURCE_CONTINUE;
@@ -451,7 +438,7 @@ on_activate (GApplication *app)
   g_signal_connect_after (bench.frame_clock, "layout", G_CALLBACK (on_frame_phase),
                           GINT_TO_POINTER (2));
 
-  g_timeout_add_full (G_PRIORITY_HIGH, 1, on_tick, NULL, NULL);
+  bench_stall_meter_add (G_PRIORITY_HIGH, on_tick, NULL);
   g_timeout_add_seconds (600, on_give_up, NULL);
 
   if (!ap_mock_server_start (bench.mock, 0, &error))
