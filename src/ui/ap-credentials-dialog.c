@@ -5,18 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "ap-client.h"
 #include "ap-a11y.h"
-#include "ap-alert.h"
 #include "ap-credentials-dialog-private.h"
-#include "ap-error.h"
-#include "ap-keyring.h"
-
-/* A test connection answers quickly or not at all: one retry, short waits */
-#define TEST_TIMEOUT_SECONDS    30
-#define TEST_MAX_RETRIES        1
-#define TEST_RETRY_DELAY_MS     500
-#define TEST_MAX_RETRY_DELAY_MS 2000
 
 typedef enum
 {
@@ -41,57 +31,6 @@ static const Field api2_fields[] = { FIELD_CLIENT_ID, FIELD_CLIENT_SECRET, FIELD
 static const Field api1_fields[] = { FIELD_REGION_URL, FIELD_ACCESS_KEY, FIELD_SECRET_KEY,
                                      FIELD_APP_ID, FIELD_APP_KEY };
 
-typedef enum
-{
-  STATUS_NONE,
-  STATUS_BUSY,
-  STATUS_SUCCESS,
-  STATUS_INFO,
-  STATUS_ERROR,
-} StatusKind;
-
-struct _ApCredentialsDialog
-{
-  AdwWindow          parent_instance;
-
-  GSettings         *settings;
-  GCancellable      *cancellable;
-  /* What the keyring holds; its secrets are kept when a secret field is
-   * left empty, and never shown */
-  ApCredentials     *stored;
-  GtkStringList     *region_model;
-
-  guint              busy : 1;
-  guint              lookup_pending : 1;
-  guint              status_is_test : 1;
-  guint              applying_stored : 1;
-  AdwEntryRow       *focus_row;          /* where place_focus () last put the focus */
-  StatusKind         status_kind;
-
-  AdwEntryRow       *access_key_row;
-  GtkLabel          *api1_error_label;
-  AdwPreferencesGroup *api1_group;
-  GtkLabel          *api2_error_label;
-  AdwPreferencesGroup *api2_group;
-  AdwEntryRow       *app_id_row;
-  AdwEntryRow       *app_key_row;
-  AdwEntryRow       *client_id_row;
-  AdwEntryRow       *client_secret_row;
-  AdwExpanderRow    *custom_url_expander;
-  AdwEntryRow       *custom_url_row;
-  AdwPreferencesGroup *intro_group;
-  AdwComboRow       *mode_row;
-  AdwComboRow       *region_row;
-  AdwEntryRow       *region_url_row;
-  AdwPreferencesGroup *remove_group;
-  GtkButton         *save_button;
-  AdwEntryRow       *secret_key_row;
-  GtkSpinner        *spinner;
-  GtkImage          *status_icon;
-  GtkLabel          *status_label;
-  GtkButton         *test_button;
-};
-
 enum {
   SAVED,
   REMOVED,
@@ -101,8 +40,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ApCredentialsDialog, ap_credentials_dialog, ADW_TYPE_WINDOW)
-
-static void ap_credentials_dialog_validate (ApCredentialsDialog *self);
 
 static AdwEntryRow *
 field_row (ApCredentialsDialog *self,
@@ -247,8 +184,8 @@ credentials_from_values (ApAuthMode   mode,
 }
 
 /* (transfer full) */
-static ApCredentials *
-build_credentials (ApCredentialsDialog *self)
+ApCredentials *
+ap_credentials_dialog_build_credentials (ApCredentialsDialog *self)
 {
   char *values[N_FIELDS] = { NULL, };
   ApCredentials *credentials;
@@ -262,16 +199,24 @@ build_credentials (ApCredentialsDialog *self)
   return credentials;
 }
 
-static void
-set_status (ApCredentialsDialog *self,
-            StatusKind           kind,
-            const char          *text)
+void
+ap_credentials_dialog_clear_fields (ApCredentialsDialog *self)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (i != FIELD_CUSTOM_URL)
+      gtk_editable_set_text (GTK_EDITABLE (field_row (self, i)), "");
+}
+
+void
+ap_credentials_dialog_set_status (ApCredentialsDialog *self,
+                                  ApCredentialsStatus  kind,
+                                  const char          *text)
 {
   self->status_kind = kind;
 
   gtk_label_set_text (self->status_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), kind == STATUS_BUSY);
-  gtk_spinner_set_spinning (self->spinner, kind == STATUS_BUSY);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), kind == AP_CREDENTIALS_STATUS_BUSY);
+  gtk_spinner_set_spinning (self->spinner, kind == AP_CREDENTIALS_STATUS_BUSY);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
@@ -280,41 +225,41 @@ set_status (ApCredentialsDialog *self,
 
   switch (kind)
     {
-    case STATUS_SUCCESS:
+    case AP_CREDENTIALS_STATUS_SUCCESS:
       gtk_image_set_from_icon_name (self->status_icon, "emblem-ok-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "success");
       gtk_widget_set_visible (GTK_WIDGET (self->status_icon), TRUE);
       break;
-    case STATUS_ERROR:
+    case AP_CREDENTIALS_STATUS_ERROR:
       gtk_image_set_from_icon_name (self->status_icon, "dialog-error-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->status_icon), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
       gtk_widget_set_visible (GTK_WIDGET (self->status_icon), TRUE);
       break;
-    case STATUS_NONE:
-    case STATUS_BUSY:
-    case STATUS_INFO:
+    case AP_CREDENTIALS_STATUS_NONE:
+    case AP_CREDENTIALS_STATUS_BUSY:
+    case AP_CREDENTIALS_STATUS_INFO:
     default:
       gtk_widget_set_visible (GTK_WIDGET (self->status_icon), FALSE);
       break;
     }
 
   /* Screen readers hear the outcome without moving focus */
-  if (kind != STATUS_NONE && text != NULL)
+  if (kind != AP_CREDENTIALS_STATUS_NONE && text != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_label),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
-static void
-set_busy (ApCredentialsDialog *self,
-          gboolean             busy)
+void
+ap_credentials_dialog_set_busy (ApCredentialsDialog *self,
+                                gboolean             busy)
 {
   self->busy = !!busy;
   ap_credentials_dialog_validate (self);
 }
 
-static void
-update_secret_titles (ApCredentialsDialog *self)
+void
+ap_credentials_dialog_update_secret_titles (ApCredentialsDialog *self)
 {
   static const struct {
     Field       field;
@@ -338,7 +283,7 @@ update_secret_titles (ApCredentialsDialog *self)
     }
 }
 
-static void
+void
 ap_credentials_dialog_validate (ApCredentialsDialog *self)
 {
   ApAuthMode mode = current_mode (self);
@@ -383,7 +328,7 @@ ap_credentials_dialog_validate (ApCredentialsDialog *self)
 
   if (complete && valid)
     {
-      g_autoptr(ApCredentials) credentials = build_credentials (self);
+      g_autoptr(ApCredentials) credentials = ap_credentials_dialog_build_credentials (self);
       g_autoptr(GError) error = NULL;
 
       if (!ap_credentials_validate (credentials, &error))
@@ -408,8 +353,8 @@ ap_credentials_dialog_validate (ApCredentialsDialog *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), complete && valid && !self->busy);
 }
 
-static void
-cancel_pending (ApCredentialsDialog *self)
+void
+ap_credentials_dialog_cancel_pending (ApCredentialsDialog *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -425,11 +370,11 @@ on_field_changed (ApCredentialsDialog *self)
     {
       if (self->busy)
         {
-          cancel_pending (self);
+          ap_credentials_dialog_cancel_pending (self);
           self->busy = FALSE;
         }
       self->status_is_test = FALSE;
-      set_status (self, STATUS_NONE, NULL);
+      ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_NONE, NULL);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->region_url_row), region_is_custom (self));
@@ -481,8 +426,8 @@ focus_is_in (ApCredentialsDialog *self,
 /* The dialog opens where typing starts, not on Cancel; once the keyring
  * has filled in what it knows, the focus follows unless the person has
  * already moved it. */
-static void
-place_focus (ApCredentialsDialog *self)
+void
+ap_credentials_dialog_place_focus (ApCredentialsDialog *self)
 {
   AdwEntryRow *row;
 
@@ -512,7 +457,7 @@ on_mode_changed (ApCredentialsDialog *self)
         "(Integrations › API and Platform Integrations) with the “Awareness Training | "
         "Dashboard | Read” permission, then enter its Client ID and Client Secret. They are "
         "stored in your keyring."));
-  update_secret_titles (self);
+  ap_credentials_dialog_update_secret_titles (self);
   on_field_changed (self);
 }
 
@@ -534,10 +479,10 @@ select_region_for_url (ApCredentialsDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->region_url_row), base_url);
 }
 
-static void
-show_base_url (ApCredentialsDialog *self,
-               ApAuthMode           mode,
-               const char          *base_url)
+void
+ap_credentials_dialog_show_base_url (ApCredentialsDialog *self,
+                                     ApAuthMode           mode,
+                                     const char          *base_url)
 {
   if (base_url == NULL || *base_url == '\0')
     return;
@@ -551,275 +496,6 @@ show_base_url (ApCredentialsDialog *self,
       gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), base_url);
       adw_expander_row_set_enable_expansion (self->custom_url_expander, TRUE);
     }
-}
-
-/* Non-secret fields only: the secrets stay in the keyring */
-static void
-show_stored (ApCredentialsDialog *self)
-{
-  ApCredentials *stored = self->stored;
-  ApAuthMode mode = ap_credentials_get_mode (stored);
-
-  adw_combo_row_set_selected (self->mode_row, mode == AP_AUTH_MODE_API1 ? 1 : 0);
-  show_base_url (self, mode, ap_credentials_get_base_url (stored));
-
-  if (mode == AP_AUTH_MODE_API2)
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->client_id_row),
-                             ap_credentials_get_client_id (stored));
-    }
-  else
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->access_key_row),
-                             ap_credentials_get_access_key (stored));
-      gtk_editable_set_text (GTK_EDITABLE (self->app_id_row),
-                             ap_credentials_get_app_id (stored));
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->remove_group), TRUE);
-  update_secret_titles (self);
-}
-
-static void
-on_lookup_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(ApCredentialsDialog) self = user_data;
-  g_autoptr(ApCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
-
-  credentials = ap_keyring_lookup_finish (result, &error);
-  if (ap_error_is_cancelled (error))
-    return;
-
-  self->lookup_pending = FALSE;
-
-  if (credentials != NULL)
-    {
-      g_set_object (&self->stored, credentials);
-      self->applying_stored = TRUE;
-      show_stored (self);
-      self->applying_stored = FALSE;
-      place_focus (self);
-    }
-  else if (!g_error_matches (error, AP_ERROR, AP_ERROR_NO_CREDENTIALS))
-    {
-      set_status (self, STATUS_ERROR, error->message);
-    }
-
-  ap_credentials_dialog_validate (self);
-}
-
-static void
-on_test_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(ApCredentialsDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ap_client_test_connection_finish (AP_CLIENT (source), result, &error))
-    {
-      if (ap_error_is_cancelled (error))
-        return;
-      set_busy (self, FALSE);
-      set_status (self, STATUS_ERROR, error->message);
-    }
-  else
-    {
-      set_busy (self, FALSE);
-      set_status (self, STATUS_SUCCESS,
-                  _("Connected — the account can read Awareness Training performance"));
-    }
-  self->status_is_test = TRUE;
-}
-
-static void
-on_test_clicked (ApCredentialsDialog *self)
-{
-  g_autoptr(ApCredentials) credentials = NULL;
-  g_autoptr(ApClient) client = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->busy)
-    return;
-
-  credentials = build_credentials (self);
-  if (!ap_credentials_validate (credentials, &error))
-    {
-      set_status (self, STATUS_ERROR, error->message);
-      return;
-    }
-
-  client = ap_client_new (credentials);
-  ap_client_set_timeout (client, TEST_TIMEOUT_SECONDS);
-  ap_client_set_retry_policy (client, TEST_MAX_RETRIES, TEST_RETRY_DELAY_MS,
-                              TEST_MAX_RETRY_DELAY_MS);
-
-  set_busy (self, TRUE);
-  self->status_is_test = TRUE;
-  set_status (self, STATUS_BUSY, _("Testing the connection…"));
-  ap_client_test_connection_async (client, self->cancellable, on_test_done,
-                                   g_object_ref (self));
-}
-
-typedef struct
-{
-  ApCredentialsDialog *self;
-  ApCredentials       *credentials;
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_object (&data->self);
-  g_clear_object (&data->credentials);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
-
-static void
-on_store_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(SaveData) data = user_data;
-  ApCredentialsDialog *self = data->self;
-  ApCredentials *credentials = data->credentials;
-  g_autoptr(GError) error = NULL;
-
-  if (!ap_keyring_store_finish (result, &error))
-    {
-      if (ap_error_is_cancelled (error))
-        return;
-      set_busy (self, FALSE);
-      set_status (self, STATUS_ERROR, error->message);
-      return;
-    }
-
-  set_busy (self, FALSE);
-  g_set_object (&self->stored, credentials);
-
-  if (self->settings != NULL)
-    {
-      ApAuthMode mode = ap_credentials_get_mode (credentials);
-      const char *base_url = ap_credentials_get_base_url (credentials);
-
-      g_settings_set_string (self->settings, "auth-mode", ap_auth_mode_to_string (mode));
-      /* Empty means the default of the mode, so a changed default follows */
-      g_settings_set_string (self->settings, "base-url",
-                             mode == AP_AUTH_MODE_API2 &&
-                             g_strcmp0 (base_url, AP_API2_DEFAULT_BASE_URL) == 0 ? "" : base_url);
-    }
-
-  g_signal_emit (self, signals[SAVED], 0, credentials);
-  gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static void
-on_save_clicked (ApCredentialsDialog *self)
-{
-  g_autoptr(ApCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
-  SaveData *data;
-
-  if (self->busy)
-    return;
-
-  credentials = build_credentials (self);
-  if (!ap_credentials_validate (credentials, &error))
-    {
-      set_status (self, STATUS_ERROR, error->message);
-      return;
-    }
-
-  /* A running test is moot once the values are saved */
-  cancel_pending (self);
-  self->status_is_test = FALSE;
-  set_busy (self, TRUE);
-  set_status (self, STATUS_BUSY, _("Saving to the keyring…"));
-
-  data = g_new0 (SaveData, 1);
-  data->self = g_object_ref (self);
-  data->credentials = g_object_ref (credentials);
-  ap_keyring_store_async (credentials, self->cancellable, on_store_done, data);
-}
-
-static void
-clear_fields (ApCredentialsDialog *self)
-{
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (i != FIELD_CUSTOM_URL)
-      gtk_editable_set_text (GTK_EDITABLE (field_row (self, i)), "");
-}
-
-static void
-on_clear_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(ApCredentialsDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ap_keyring_clear_finish (result, &error))
-    {
-      if (ap_error_is_cancelled (error))
-        return;
-      set_busy (self, FALSE);
-      set_status (self, STATUS_ERROR, error->message);
-      return;
-    }
-
-  g_clear_object (&self->stored);
-  clear_fields (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->remove_group), FALSE);
-  update_secret_titles (self);
-  set_busy (self, FALSE);
-  self->status_is_test = FALSE;
-  set_status (self, STATUS_INFO, _("The credentials were removed from the keyring"));
-
-  g_signal_emit (self, signals[REMOVED], 0);
-}
-
-static void
-remove_credentials (ApCredentialsDialog *self)
-{
-  if (self->busy)
-    return;
-
-  cancel_pending (self);
-  self->status_is_test = FALSE;
-  set_busy (self, TRUE);
-  set_status (self, STATUS_BUSY, _("Removing from the keyring…"));
-  ap_keyring_clear_async (self->cancellable, on_clear_done, g_object_ref (self));
-}
-
-static void
-on_remove_response (ApCredentialsDialog *self,
-                    const char          *response,
-                    GtkWidget           *alert)
-{
-  if (g_strcmp0 (response, "remove") == 0)
-    remove_credentials (self);
-}
-
-static void
-on_remove_clicked (ApCredentialsDialog *self)
-{
-  GtkWidget *alert = ap_alert_new (_("Remove Credentials?"),
-                                   _("The keys are removed from the keyring. To fetch data "
-                                     "again, you will need to enter them again."));
-
-  ap_alert_add_response (alert, "cancel", _("_Cancel"));
-  ap_alert_add_response (alert, "remove", _("_Remove"));
-  ap_alert_set_response_appearance (alert, "remove", ADW_RESPONSE_DESTRUCTIVE);
-  ap_alert_set_default_response (alert, "cancel");
-  ap_alert_set_close_response (alert, "cancel");
-  g_signal_connect_object (alert, "response", G_CALLBACK (on_remove_response), self,
-                           G_CONNECT_SWAPPED);
-  ap_alert_present (alert, GTK_WIDGET (self));
 }
 
 static void
@@ -879,9 +555,7 @@ ap_credentials_dialog_class_init (ApCredentialsDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApCredentialsDialog, test_button);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_mode_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
+  ap_credentials_dialog_bind_actions (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -948,16 +622,15 @@ ap_credentials_dialog_new (GtkWindow *parent,
       self->settings = g_object_ref (settings);
       ap_auth_mode_from_string (mode_string, &mode);
       adw_combo_row_set_selected (self->mode_row, mode == AP_AUTH_MODE_API1 ? 1 : 0);
-      show_base_url (self, mode, base_url);
+      ap_credentials_dialog_show_base_url (self, mode, base_url);
     }
 
-  self->lookup_pending = TRUE;
-  ap_keyring_lookup_async (self->cancellable, on_lookup_done, g_object_ref (self));
+  ap_credentials_dialog_look_up (self);
   on_field_changed (self);
   /* Only once shown: with GTK 4.8, focusing a field of a window not yet
    * mapped made AT-SPI expose the whole window as a "filler", not a
    * frame, and screen readers lost the dialog. */
-  g_signal_connect (self, "map", G_CALLBACK (place_focus), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (ap_credentials_dialog_place_focus), NULL);
 
   return self;
 }
@@ -1089,7 +762,7 @@ _ap_credentials_dialog_get_status_is_error (ApCredentialsDialog *self)
 {
   g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
 
-  return self->status_kind == STATUS_ERROR;
+  return self->status_kind == AP_CREDENTIALS_STATUS_ERROR;
 }
 
 gboolean
@@ -1106,30 +779,6 @@ _ap_credentials_dialog_has_stored (ApCredentialsDialog *self)
   g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
 
   return self->stored != NULL;
-}
-
-void
-_ap_credentials_dialog_test_connection (ApCredentialsDialog *self)
-{
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  on_test_clicked (self);
-}
-
-void
-_ap_credentials_dialog_save (ApCredentialsDialog *self)
-{
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  on_save_clicked (self);
-}
-
-void
-_ap_credentials_dialog_remove (ApCredentialsDialog *self)
-{
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  remove_credentials (self);
 }
 
 const char *
