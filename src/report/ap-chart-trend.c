@@ -24,13 +24,6 @@ typedef struct
 } TrendGeometry;
 
 static void
-set_source (cairo_t      *cr,
-            const ApRgba *rgba)
-{
-  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha);
-}
-
-static void
 trend_geometry (cairo_t                    *cr,
                 const PangoFontDescription *font,
                 double                      width,
@@ -111,7 +104,7 @@ draw_time_labels (cairo_t                    *cr,
 
   pango_layout_get_pixel_size (first_layout, &fw, &h);
   pango_layout_get_pixel_size (last_layout, &lw, NULL);
-  set_source (cr, &palette->dim_foreground);
+  ap_chart_set_source (cr, &palette->dim_foreground);
   cairo_move_to (cr, g->left, g->bottom + AXIS_GAP);
   pango_cairo_show_layout (cr, first_layout);
   if (g->left + fw + 12 < g->right - lw)
@@ -153,7 +146,7 @@ ap_chart_render_trend (cairo_t                    *cr,
     {
       double gy = round (g.bottom - (g.bottom - g.top) * step / 4.0) + 0.5;
 
-      set_source (cr, &palette->grid);
+      ap_chart_set_source (cr, &palette->grid);
       cairo_move_to (cr, g.left, gy);
       cairo_line_to (cr, g.right, gy);
       cairo_stroke (cr);
@@ -166,7 +159,7 @@ ap_chart_render_trend (cairo_t                    *cr,
           int tw, th;
 
           pango_layout_get_pixel_size (layout, &tw, &th);
-          set_source (cr, &palette->dim_foreground);
+          ap_chart_set_source (cr, &palette->dim_foreground);
           cairo_move_to (cr, g.left - AXIS_GAP - tw, gy - th / 2.0);
           pango_cairo_show_layout (cr, layout);
         }
@@ -185,7 +178,7 @@ ap_chart_render_trend (cairo_t                    *cr,
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int part = AP_CHART_PART_NOT_WATCHED; part >= AP_CHART_PART_CORRECT; part--)
     {
-      set_source (cr, ap_chart_palette_get_part_color (palette, part));
+      ap_chart_set_source (cr, ap_chart_palette_get_part_color (palette, part));
       cairo_set_line_width (cr, LINE_WIDTH);
       cairo_new_path (cr);
       for (guint i = 0; i < n_points; i++)
@@ -232,7 +225,7 @@ ap_chart_render_trend_highlight (cairo_t                    *cr,
   trend_geometry (cr, font, width, height, points, n_points, &g);
   px = round (point_x (&g, index, n_points, points[index].time)) + 0.5;
 
-  set_source (cr, &palette->dim_foreground);
+  ap_chart_set_source (cr, &palette->dim_foreground);
   cairo_set_line_width (cr, 1.0);
   cairo_move_to (cr, px, g.top);
   cairo_line_to (cr, px, g.bottom);
@@ -242,9 +235,9 @@ ap_chart_render_trend_highlight (cairo_t                    *cr,
     {
       cairo_new_path (cr);
       cairo_arc (cr, px, share_y (&g, &points[index], part), HOVER_RADIUS, 0, 2 * G_PI);
-      set_source (cr, ap_chart_palette_get_part_color (palette, part));
+      ap_chart_set_source (cr, ap_chart_palette_get_part_color (palette, part));
       cairo_fill_preserve (cr);
-      set_source (cr, &palette->highlight);
+      ap_chart_set_source (cr, &palette->highlight);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
     }
