@@ -25,7 +25,11 @@ struct _ApAnalysis
 {
   gatomicrefcount  ref_count;
 
-  GPtrArray       *users;        /* of ApUser, shared with the caller, never changed */
+  GPtrArray       *users;        /* of ApUser, shared with the caller, never changed;
+                                  * empty in a running total */
+  guint64          n_users;
+  gboolean         partial;      /* a running total: see ap_analysis_tally_snapshot() */
+  GPtrArray       *names;        /* (nullable) a running total's department names */
 
   guint64          videos_sent;
   guint64          num_correct;
@@ -35,7 +39,8 @@ struct _ApAnalysis
 
   GArray          *departments;  /* ApAnalysisDepartment, in default order */
   GHashTable      *department_by_name;  /* name -> position + 1 */
-  guint           *user_department;     /* per user: its department's position */
+  guint           *user_department;     /* per user: its department's position (NULL in a
+                                         * running total) */
   guint            top[3];
   guint            n_top;
   guint            bottom[3];
@@ -133,51 +138,99 @@ percent (guint64 part,
   return whole > 0 ? 100.0 * (double) part / (double) whole : 0.0;
 }
 
-/* Groups the users by department (in order of first appearance), then puts
- * the departments in default order and picks the top and bottom three. */
-static void
-compute_departments (ApAnalysis *self)
+/* The grouping shared by a full analysis and a running total: departments
+ * in order of first appearance, and the totals. */
+typedef struct
 {
-  g_autoptr(GHashTable) first_seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (ApAnalysisDepartment));
+  GHashTable *first_seen;  /* name -> position + 1 in rows */
+  GArray     *rows;        /* ApAnalysisDepartment */
+  guint64     n_users;
+  guint64     num_correct;
+  guint64     num_incorrect;
+  guint64     num_not_watched;
+} Tally;
+
+static void
+tally_init (Tally *tally)
+{
+  tally->first_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  tally->rows = g_array_new (FALSE, TRUE, sizeof (ApAnalysisDepartment));
+  tally->n_users = tally->num_correct = tally->num_incorrect = tally->num_not_watched = 0;
+}
+
+static void
+tally_clear (Tally *tally)
+{
+  g_clear_pointer (&tally->first_seen, g_hash_table_unref);
+  g_clear_pointer (&tally->rows, g_array_unref);
+}
+
+/* Counts @user in its department and the totals; returns the department's
+ * position in order of first appearance. A department seen for the first
+ * time is named by a copy kept in @names when that is not NULL (a running
+ * total outlives the users it counted), else by the user's own string. */
+static guint
+tally_add_user (Tally     *tally,
+                ApUser    *user,
+                GPtrArray *names)
+{
+  const char *name = ap_user_get_department (user);
+  gpointer found = g_hash_table_lookup (tally->first_seen, name);
+  ApAnalysisDepartment *row;
+  guint correct = ap_user_get_num_correct (user);
+  guint incorrect = ap_user_get_num_incorrect (user);
+  guint not_watched = ap_user_get_num_not_watched (user);
+
+  if (found == NULL)
+    {
+      ApAnalysisDepartment empty = { 0, };
+
+      if (names != NULL)
+        {
+          name = g_strdup (name);
+          g_ptr_array_add (names, (gpointer) name);
+        }
+      empty.name = name;
+      empty.display_name = department_display_name (name);
+      g_array_append_val (tally->rows, empty);
+      found = GUINT_TO_POINTER (tally->rows->len);
+      g_hash_table_insert (tally->first_seen, (gpointer) name, found);
+    }
+  row = &g_array_index (tally->rows, ApAnalysisDepartment, GPOINTER_TO_UINT (found) - 1);
+  row->n_users++;
+  row->num_correct += correct;
+  row->num_incorrect += incorrect;
+  row->num_not_watched += not_watched;
+
+  tally->n_users++;
+  tally->num_correct += correct;
+  tally->num_incorrect += incorrect;
+  tally->num_not_watched += not_watched;
+
+  return GPOINTER_TO_UINT (found) - 1;
+}
+
+/* Takes the tally's totals and departments (in order of first appearance;
+ * the tally is left as it was), puts the departments in default order,
+ * picks the top and bottom three, and maps self->user_department (when
+ * there is one) from order of appearance to the default order. */
+static void
+finish_departments (ApAnalysis *self,
+                    const Tally *tally)
+{
+  g_autoptr(GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (ApAnalysisDepartment),
+                                              tally->rows->len);
   g_autofree guint *order = NULL;
   g_autofree guint *position_of = NULL;
   g_autofree guint *by_correct = NULL;
   DepartmentOrder sort_data;
   guint n_sent = 0;
 
-  self->user_department = g_new (guint, MAX (self->users->len, 1));
-
-  for (guint i = 0; i < self->users->len; i++)
-    {
-      ApUser *user = g_ptr_array_index (self->users, i);
-      const char *name = ap_user_get_department (user);
-      gpointer found;
-      ApAnalysisDepartment *row;
-      guint correct = ap_user_get_num_correct (user);
-      guint incorrect = ap_user_get_num_incorrect (user);
-      guint not_watched = ap_user_get_num_not_watched (user);
-
-      found = g_hash_table_lookup (first_seen, name);
-      if (found == NULL)
-        {
-          ApAnalysisDepartment empty = { name, department_display_name (name), };
-
-          g_array_append_val (rows, empty);
-          found = GUINT_TO_POINTER (rows->len);
-          g_hash_table_insert (first_seen, (gpointer) name, found);
-        }
-      self->user_department[i] = GPOINTER_TO_UINT (found) - 1;
-      row = &g_array_index (rows, ApAnalysisDepartment, GPOINTER_TO_UINT (found) - 1);
-      row->n_users++;
-      row->num_correct += correct;
-      row->num_incorrect += incorrect;
-      row->num_not_watched += not_watched;
-
-      self->num_correct += correct;
-      self->num_incorrect += incorrect;
-      self->num_not_watched += not_watched;
-    }
+  g_array_append_vals (rows, tally->rows->data, tally->rows->len);
+  self->n_users = tally->n_users;
+  self->num_correct = tally->num_correct;
+  self->num_incorrect = tally->num_incorrect;
+  self->num_not_watched = tally->num_not_watched;
   self->videos_sent = self->num_correct + self->num_incorrect + self->num_not_watched;
 
   sort_data.rows = (const ApAnalysisDepartment *) rows->data;
@@ -210,8 +263,9 @@ compute_departments (ApAnalysis *self)
                            GUINT_TO_POINTER (i + 1));
       position_of[order[i]] = i;
     }
-  for (guint i = 0; i < self->users->len; i++)
-    self->user_department[i] = position_of[self->user_department[i]];
+  if (self->user_department != NULL)
+    for (guint i = 0; i < self->users->len; i++)
+      self->user_department[i] = position_of[self->user_department[i]];
 
   by_correct = g_new (guint, MAX (rows->len, 1));
   for (guint i = 0; i < rows->len; i++)
@@ -229,6 +283,20 @@ compute_departments (ApAnalysis *self)
     self->bottom[i] = position_of[by_correct[i]];
 
   g_strfreev (sort_data.collate_keys);
+}
+
+/* Groups the users by department, then finishes as above. */
+static void
+compute_departments (ApAnalysis *self)
+{
+  Tally tally;
+
+  tally_init (&tally);
+  self->user_department = g_new (guint, MAX (self->users->len, 1));
+  for (guint i = 0; i < self->users->len; i++)
+    self->user_department[i] = tally_add_user (&tally, g_ptr_array_index (self->users, i), NULL);
+  finish_departments (self, &tally);
+  tally_clear (&tally);
 }
 
 /* ---- training videos --------------------------------------------------- */
@@ -677,6 +745,7 @@ ap_analysis_unref (ApAnalysis *self)
   g_clear_pointer (&self->department_by_name, g_hash_table_unref);
   g_clear_pointer (&self->departments, g_array_unref);
   g_free (self->user_department);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
 
   /* When the analysis holds the last references to many users (the window
    * fetched again meanwhile), finalizing them all would stall the main
@@ -705,7 +774,7 @@ ap_analysis_get_n_users (ApAnalysis *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->users->len;
+  return self->n_users;
 }
 
 guint64
@@ -789,7 +858,7 @@ ap_analysis_dup_department_users (ApAnalysis *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (position >= self->departments->len)
+  if (position >= self->departments->len || self->partial)
     return NULL;
 
   users = g_ptr_array_new_full (g_array_index (self->departments, ApAnalysisDepartment,
@@ -886,4 +955,90 @@ ap_analysis_get_attention_rule (void)
 {
   return _("Everyone with a video not watched or answered incorrectly: the most videos not "
            "watched first, then the most answered incorrectly, then by name.");
+}
+
+gboolean
+ap_analysis_is_partial (ApAnalysis *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->partial;
+}
+
+/* ---- running totals ---------------------------------------------------- */
+
+struct _ApAnalysisTally
+{
+  Tally      tally;
+  GPtrArray *names;   /* the departments' names, shared with the snapshots */
+};
+
+ApAnalysisTally *
+ap_analysis_tally_new (void)
+{
+  ApAnalysisTally *self = g_new0 (ApAnalysisTally, 1);
+
+  tally_init (&self->tally);
+  self->names = g_ptr_array_new_with_free_func (g_free);
+  return self;
+}
+
+void
+ap_analysis_tally_free (ApAnalysisTally *self)
+{
+  if (self == NULL)
+    return;
+
+  tally_clear (&self->tally);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
+  g_free (self);
+}
+
+void
+ap_analysis_tally_add (ApAnalysisTally *self,
+                       ApUser          *user)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (AP_IS_USER (user));
+
+  tally_add_user (&self->tally, user, self->names);
+}
+
+void
+ap_analysis_tally_clear (ApAnalysisTally *self)
+{
+  g_return_if_fail (self != NULL);
+
+  tally_clear (&self->tally);
+  tally_init (&self->tally);
+  /* Snapshots taken so far keep the old names */
+  g_ptr_array_unref (self->names);
+  self->names = g_ptr_array_new_with_free_func (g_free);
+}
+
+guint64
+ap_analysis_tally_get_n_users (ApAnalysisTally *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->tally.n_users;
+}
+
+ApAnalysis *
+ap_analysis_tally_snapshot (ApAnalysisTally *self)
+{
+  ApAnalysis *analysis;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  analysis = g_new0 (ApAnalysis, 1);
+  g_atomic_ref_count_init (&analysis->ref_count);
+  analysis->partial = TRUE;
+  analysis->users = g_ptr_array_new ();
+  analysis->names = g_ptr_array_ref (self->names);
+  finish_departments (analysis, &self->tally);
+  analysis->video_by_title = g_hash_table_new (g_str_hash, g_str_equal);
+  analysis->attention = g_ptr_array_new ();
+
+  return analysis;
 }

@@ -101,7 +101,11 @@ GPtrArray  *ap_analysis_snapshot_model  (GListModel          *model);
 ApAnalysis *ap_analysis_ref             (ApAnalysis          *self);
 void        ap_analysis_unref           (ApAnalysis          *self);
 
-/* (transfer none) the users it was computed from */
+/* TRUE for a running total (ap_analysis_tally_snapshot()): totals and
+ * departments only, no users, videos or needs attention */
+gboolean    ap_analysis_is_partial      (ApAnalysis          *self);
+
+/* (transfer none) the users it was computed from (empty when partial) */
 GPtrArray  *ap_analysis_get_users       (ApAnalysis          *self);
 
 /* Totals over all users */
@@ -122,7 +126,8 @@ const ApAnalysisDepartment *ap_analysis_get_department    (ApAnalysis *self,
 const ApAnalysisDepartment *ap_analysis_lookup_department (ApAnalysis *self,
                                                            const char *name);
 /* (transfer container) the department's users (GPtrArray of ApUser, in the
- * order of the users given), or NULL when @position is out of range */
+ * order of the users given), or NULL when @position is out of range or the
+ * analysis is partial */
 GPtrArray                  *ap_analysis_dup_department_users (ApAnalysis *self,
                                                               guint       position);
 
@@ -160,6 +165,26 @@ GPtrArray  *ap_analysis_get_attention       (ApAnalysis *self);
  * by email. */
 const char *ap_analysis_get_attention_rule  (void);
 
+/* ApAnalysisTally: the running total while a fetch adds pages, so the
+ * Overview's numbers grow as they arrive. The same grouping as a full
+ * analysis (one code path: the totals and departments of a snapshot are
+ * those ap_analysis_new() gives for the same users), fed a user at a time
+ * on one thread, at a cost per user added, not per user so far. A snapshot
+ * is a partial ApAnalysis (ap_analysis_is_partial()) that outlives the
+ * users it counted. */
+typedef struct _ApAnalysisTally ApAnalysisTally;
+
+ApAnalysisTally *ap_analysis_tally_new         (void);
+void             ap_analysis_tally_free        (ApAnalysisTally *self);
+void             ap_analysis_tally_add         (ApAnalysisTally *self,
+                                                ApUser          *user);
+void             ap_analysis_tally_clear       (ApAnalysisTally *self);
+guint64          ap_analysis_tally_get_n_users (ApAnalysisTally *self);
+/* (transfer full) the totals and departments of the users added so far,
+ * departments in default order with the top and bottom three */
+ApAnalysis      *ap_analysis_tally_snapshot    (ApAnalysisTally *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApAnalysis, ap_analysis_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApAnalysisTally, ap_analysis_tally_free)
 
 G_END_DECLS

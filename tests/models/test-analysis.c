@@ -170,6 +170,89 @@ test_departments (void)
   g_assert_null (ap_analysis_dup_department_users (analysis, 5));
 }
 
+/* The running total a window keeps while pages arrive: the same numbers as
+ * the full analysis, worked out by hand from make_users() again. */
+static void
+test_tally (void)
+{
+  g_autoptr(GPtrArray) users = make_users ();
+  ApAnalysisTally *tally = ap_analysis_tally_new ();
+  g_autoptr(ApAnalysis) empty = ap_analysis_tally_snapshot (tally);
+  g_autoptr(ApAnalysis) first = NULL;
+  g_autoptr(ApAnalysis) all = NULL;
+  g_autoptr(ApAnalysis) cleared = NULL;
+  g_autoptr(ApAnalysis) full = ap_analysis_new (users);
+  const guint *positions;
+  const ApAnalysisDepartment *row;
+
+  g_assert_true (ap_analysis_is_partial (empty));
+  g_assert_false (ap_analysis_is_partial (full));
+  g_assert_cmpuint (ap_analysis_get_n_users (empty), ==, 0);
+  g_assert_cmpuint (ap_analysis_get_n_departments (empty), ==, 0);
+  g_assert_cmpuint (ap_analysis_get_top_departments (empty, &positions), ==, 0);
+
+  /* The first page: Ann, Bob (Sales), Cid (no department) */
+  for (guint i = 0; i < 3; i++)
+    ap_analysis_tally_add (tally, g_ptr_array_index (users, i));
+  first = ap_analysis_tally_snapshot (tally);
+  g_assert_cmpuint (ap_analysis_get_n_users (first), ==, 3);
+  g_assert_cmpuint (ap_analysis_get_num_correct (first), ==, 4);
+  g_assert_cmpuint (ap_analysis_get_num_incorrect (first), ==, 1);
+  g_assert_cmpuint (ap_analysis_get_num_not_watched (first), ==, 3);
+  g_assert_cmpuint (ap_analysis_get_videos_sent (first), ==, 8);
+  g_assert_cmpuint (ap_analysis_get_n_departments (first), ==, 2);
+  assert_department (ap_analysis_get_department (first, 0), "", 1, 1, 0, 1, 50, 0, 50);
+  assert_department (ap_analysis_get_department (first, 1), "Sales", 2, 3, 1, 2,
+                     50, 100.0 / 6, 100.0 / 3);
+
+  /* The rest */
+  for (guint i = 3; i < users->len; i++)
+    ap_analysis_tally_add (tally, g_ptr_array_index (users, i));
+  all = ap_analysis_tally_snapshot (tally);
+  g_assert_cmpuint (ap_analysis_get_n_users (all), ==, 7);
+  g_assert_cmpuint (ap_analysis_get_num_correct (all), ==, 8);
+  g_assert_cmpuint (ap_analysis_get_num_incorrect (all), ==, 2);
+  g_assert_cmpuint (ap_analysis_get_num_not_watched (all), ==, 6);
+  g_assert_cmpuint (ap_analysis_get_videos_sent (all), ==, 16);
+  g_assert_cmpuint (ap_analysis_get_n_departments (all), ==, 5);
+  assert_department (ap_analysis_get_department (all, 0), "HR", 1, 1, 0, 3, 25, 0, 75);
+  assert_department (ap_analysis_get_department (all, 1), "", 1, 1, 0, 1, 50, 0, 50);
+  assert_department (ap_analysis_get_department (all, 2), "Sales", 2, 3, 1, 2,
+                     50, 100.0 / 6, 100.0 / 3);
+  assert_department (ap_analysis_get_department (all, 3), "IT", 2, 3, 1, 0, 75, 25, 0);
+  assert_department (ap_analysis_get_department (all, 4), "Legal", 1, 0, 0, 0, 0, 0, 0);
+  g_assert_cmpuint (ap_analysis_get_top_departments (all, &positions), ==, 3);
+  g_assert_cmpuint (positions[0], ==, 3);
+  g_assert_cmpuint (positions[1], ==, 1);
+  g_assert_cmpuint (positions[2], ==, 2);
+  g_assert_cmpuint (ap_analysis_get_bottom_departments (all, &positions), ==, 3);
+  g_assert_cmpuint (positions[0], ==, 0);
+
+  /* A running total has no users, videos or attention to give */
+  g_assert_cmpuint (ap_analysis_get_users (all)->len, ==, 0);
+  g_assert_null (ap_analysis_dup_department_users (all, 2));
+  g_assert_cmpuint (ap_analysis_get_n_videos (all), ==, 0);
+  g_assert_cmpuint (ap_analysis_get_n_records (all), ==, 0);
+  g_assert_cmpuint (ap_analysis_get_attention (all)->len, ==, 0);
+  g_assert_cmpint (ap_analysis_find_video (all, "Phishing"), ==, -1);
+  g_assert_true (ap_analysis_lookup_department (all, "IT") == ap_analysis_get_department (all, 3));
+
+  /* A new fetch clears; what was handed on stays readable, even once the
+   * users and the tally are gone */
+  ap_analysis_tally_clear (tally);
+  cleared = ap_analysis_tally_snapshot (tally);
+  g_assert_cmpuint (ap_analysis_get_n_users (cleared), ==, 0);
+  g_assert_cmpuint (ap_analysis_get_n_departments (cleared), ==, 0);
+  ap_analysis_tally_free (tally);
+  g_clear_pointer (&full, ap_analysis_unref);
+  g_clear_pointer (&users, g_ptr_array_unref);
+  row = ap_analysis_get_department (all, 1);
+  g_assert_cmpstr (row->name, ==, "");
+  g_assert_cmpstr (row->display_name, ==, "No department");
+  g_assert_cmpstr (ap_analysis_get_department (all, 4)->name, ==, "Legal");
+  g_assert_cmpstr (ap_analysis_get_department (first, 1)->name, ==, "Sales");
+}
+
 static void
 test_top_bottom (void)
 {
@@ -448,6 +531,7 @@ main (int   argc,
   g_test_add_func ("/ap/analysis/totals", test_totals);
   g_test_add_func ("/ap/analysis/departments", test_departments);
   g_test_add_func ("/ap/analysis/top-bottom", test_top_bottom);
+  g_test_add_func ("/ap/analysis/tally", test_tally);
   g_test_add_func ("/ap/analysis/videos", test_videos);
   g_test_add_func ("/ap/analysis/attention", test_attention);
   g_test_add_func ("/ap/analysis/empty", test_empty);
