@@ -19,7 +19,6 @@
 #include "ap-chart-render.h"
 #include "ap-error.h"
 #include "ap-report-private.h"
-#include "ap-summary.h"
 
 /* The report's PDF target: the document (ap-report-render.c) drawn onto
  * a cairo PDF surface streamed into the writer's buffer, a page at a time

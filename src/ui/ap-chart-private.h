@@ -15,16 +15,15 @@ struct _ApChart
   GtkWidget    parent_instance;
 
   ApChartKind  kind;
-  ApSummary   *summary;
+  ApAnalysis  *analysis;
 
   guint64      correct;
   guint64      incorrect;
   guint64      not_watched;
 
-  /* Departments, sorted by share not watched (largest first); labels point
-   * into @names */
+  /* Departments in the analysis's order (largest share not watched
+   * first); labels point into @analysis */
   GArray      *series;
-  GPtrArray   *names;
 
   /* TREND: ApChartTrendPoint, oldest first */
   GArray      *trend;

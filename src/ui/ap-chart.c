@@ -135,73 +135,44 @@ update_accessible (ApChart *self)
                                   -1);
 }
 
-static int
-compare_departments (gconstpointer a,
-                     gconstpointer b)
-{
-  ApDepartmentSummary *da = *(ApDepartmentSummary **) a;
-  ApDepartmentSummary *db = *(ApDepartmentSummary **) b;
-  double sa = ap_department_summary_get_not_watched_share (da);
-  double sb = ap_department_summary_get_not_watched_share (db);
-
-  if (sa != sb)
-    return sa < sb ? 1 : -1;
-  return g_utf8_collate (ap_department_summary_get_name (da), ap_department_summary_get_name (db));
-}
-
-/* A few hundred departments at most: copying and sorting them on every
- * batch is cheap, and leaves the summary's own order alone. */
 static void
-reload_from_summary (ApChart *self)
+reload_from_analysis (ApChart *self)
 {
-  g_autoptr(GPtrArray) departments = g_ptr_array_new_with_free_func (g_object_unref);
-  GListModel *model;
-  guint n;
-
   g_array_set_size (self->series, 0);
-  g_ptr_array_set_size (self->names, 0);
 
-  if (self->summary == NULL)
+  if (self->analysis == NULL)
     {
       self->correct = self->incorrect = self->not_watched = 0;
       return;
     }
 
-  self->correct = ap_summary_get_num_correct (self->summary);
-  self->incorrect = ap_summary_get_num_incorrect (self->summary);
-  self->not_watched = ap_summary_get_num_not_watched (self->summary);
+  self->correct = ap_analysis_get_num_correct (self->analysis);
+  self->incorrect = ap_analysis_get_num_incorrect (self->analysis);
+  self->not_watched = ap_analysis_get_num_not_watched (self->analysis);
 
   if (self->kind != AP_CHART_KIND_DEPARTMENTS)
     return;
 
-  model = ap_summary_get_departments (self->summary);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (departments, g_list_model_get_item (model, i));
-  g_ptr_array_sort (departments, compare_departments);
-
-  for (guint i = 0; i < departments->len; i++)
+  for (guint i = 0; i < ap_analysis_get_n_departments (self->analysis); i++)
     {
-      ApDepartmentSummary *department = g_ptr_array_index (departments, i);
-      char *name = g_strdup (ap_department_summary_get_name (department));
+      const ApAnalysisDepartment *department = ap_analysis_get_department (self->analysis, i);
       ApChartSeries s = {
-        .label = name,
-        .correct = ap_department_summary_get_num_correct (department),
-        .incorrect = ap_department_summary_get_num_incorrect (department),
-        .not_watched = ap_department_summary_get_num_not_watched (department),
+        .label = department->name,
+        .correct = department->num_correct,
+        .incorrect = department->num_incorrect,
+        .not_watched = department->num_not_watched,
       };
 
-      g_ptr_array_add (self->names, name);
       g_array_append_val (self->series, s);
     }
 }
 
 static void
-on_summary_changed (ApChart *self)
+on_analysis_changed (ApChart *self)
 {
   guint old_len = self->series->len;
 
-  reload_from_summary (self);
+  reload_from_analysis (self);
 
   if (self->focus_row >= (int) self->series->len)
     self->focus_row = (int) self->series->len - 1;
@@ -418,22 +389,13 @@ ap_chart_css_changed (GtkWidget         *widget,
 }
 
 static void
-ap_chart_dispose (GObject *object)
-{
-  ApChart *self = AP_CHART (object);
-
-  ap_chart_set_summary (self, NULL);
-
-  G_OBJECT_CLASS (ap_chart_parent_class)->dispose (object);
-}
-
-static void
 ap_chart_finalize (GObject *object)
 {
   ApChart *self = AP_CHART (object);
 
   g_clear_pointer (&self->series, g_array_unref);
-  g_clear_pointer (&self->names, g_ptr_array_unref);
+  /* after the series, whose labels point into it */
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
   g_clear_pointer (&self->trend, g_array_unref);
   g_clear_pointer (&self->base, gsk_render_node_unref);
 
@@ -500,7 +462,6 @@ ap_chart_class_init (ApChartClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = ap_chart_constructed;
-  object_class->dispose = ap_chart_dispose;
   object_class->finalize = ap_chart_finalize;
   object_class->get_property = ap_chart_get_property;
   object_class->set_property = ap_chart_set_property;
@@ -527,7 +488,6 @@ static void
 ap_chart_init (ApChart *self)
 {
   self->series = g_array_new (FALSE, FALSE, sizeof (ApChartSeries));
-  self->names = g_ptr_array_new_with_free_func (g_free);
   self->trend = g_array_new (FALSE, FALSE, sizeof (ApChartTrendPoint));
   self->focus_row = -1;
 
@@ -585,22 +545,19 @@ ap_chart_set_trend (ApChart                 *self,
 }
 
 void
-ap_chart_set_summary (ApChart   *self,
-                      ApSummary *summary)
+ap_chart_set_analysis (ApChart    *self,
+                       ApAnalysis *analysis)
 {
   g_return_if_fail (AP_IS_CHART (self));
-  g_return_if_fail (summary == NULL || AP_IS_SUMMARY (summary));
 
-  if (self->summary == summary)
+  if (self->analysis == analysis)
     return;
 
-  if (self->summary != NULL)
-    g_signal_handlers_disconnect_by_func (self->summary, on_summary_changed, self);
-  g_set_object (&self->summary, summary);
-  if (self->summary != NULL)
-    g_signal_connect_swapped (self->summary, "changed", G_CALLBACK (on_summary_changed), self);
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
+  if (analysis != NULL)
+    self->analysis = ap_analysis_ref (analysis);
 
-  on_summary_changed (self);
+  on_analysis_changed (self);
 }
 
 /* ---- test hooks -------------------------------------------------------- */

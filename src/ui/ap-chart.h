@@ -4,7 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "ap-chart-trend.h"
-#include "ap-summary.h"
+#include "ap-analysis.h"
 
 G_BEGIN_DECLS
 
@@ -30,10 +30,10 @@ void        ap_chart_set_counts     (ApChart     *self,
                                      guint64      correct,
                                      guint64      incorrect,
                                      guint64      not_watched);
-/* DEPARTMENTS (and BREAKDOWN, from the totals): follows the summary's
- * "changed" signal. (nullable) */
-void        ap_chart_set_summary    (ApChart     *self,
-                                     ApSummary   *summary);
+/* DEPARTMENTS (and BREAKDOWN, from the totals): the analysis to draw, its
+ * departments in its order, as the PDF draws them. (nullable) */
+void        ap_chart_set_analysis   (ApChart     *self,
+                                     ApAnalysis  *analysis);
 /* TREND: the snapshots to plot, oldest first (copied) */
 void        ap_chart_set_trend      (ApChart                 *self,
                                      const ApChartTrendPoint *points,

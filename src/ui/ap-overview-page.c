@@ -16,7 +16,6 @@ struct _ApOverviewPage
 {
   GtkWidget  parent_instance;
 
-  ApSummary *summary;
   ApAnalysis *analysis;
   GtkSortListModel *departments_sorted;
 
@@ -87,13 +86,13 @@ ap_overview_page_update (ApOverviewPage *self)
   guint percent[3];
   g_autofree char *departments = NULL;
 
-  if (self->summary != NULL)
+  if (self->analysis != NULL)
     {
-      n_users = ap_summary_get_n_users (self->summary);
-      correct = ap_summary_get_num_correct (self->summary);
-      incorrect = ap_summary_get_num_incorrect (self->summary);
-      not_watched = ap_summary_get_num_not_watched (self->summary);
-      n_departments = g_list_model_get_n_items (ap_summary_get_departments (self->summary));
+      n_users = ap_analysis_get_n_users (self->analysis);
+      correct = ap_analysis_get_num_correct (self->analysis);
+      incorrect = ap_analysis_get_num_incorrect (self->analysis);
+      not_watched = ap_analysis_get_num_not_watched (self->analysis);
+      n_departments = ap_analysis_get_n_departments (self->analysis);
     }
   total = correct + incorrect + not_watched;
 
@@ -237,6 +236,9 @@ on_department_row_activated (ApOverviewPage *self,
    * filter the Users view instead. */
   users = ap_analysis_dup_department_users (ap_analysis_row_get_analysis (row),
                                             ap_analysis_row_get_position (row));
+  /* A running total while a fetch adds pages has no users to list yet */
+  if (users == NULL)
+    return;
   if (DEPARTMENT (row)->has_sent)
     {
       g_autofree char *sent = text_sent (row);
@@ -421,13 +423,11 @@ ap_overview_page_dispose (GObject *object)
 {
   ApOverviewPage *self = AP_OVERVIEW_PAGE (object);
 
-  if (self->summary != NULL)
-    g_signal_handlers_disconnect_by_func (self->summary, ap_overview_page_update, self);
-  g_clear_object (&self->summary);
-  g_clear_pointer (&self->analysis, ap_analysis_unref);
   g_clear_object (&self->departments_sorted);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AP_TYPE_OVERVIEW_PAGE);
+  /* after the template: the rows and charts point into it */
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
 
   G_OBJECT_CLASS (ap_overview_page_parent_class)->dispose (object);
 }
@@ -504,7 +504,6 @@ ap_overview_page_init (ApOverviewPage *self)
   gtk_column_view_set_model (self->departments_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
 
-  ap_overview_page_update (self);
   ap_overview_page_set_analysis (self, NULL, NULL);
 }
 
@@ -512,27 +511,6 @@ GtkWidget *
 ap_overview_page_new (void)
 {
   return g_object_new (AP_TYPE_OVERVIEW_PAGE, NULL);
-}
-
-void
-ap_overview_page_set_summary (ApOverviewPage *self,
-                              ApSummary      *summary)
-{
-  g_return_if_fail (AP_IS_OVERVIEW_PAGE (self));
-  g_return_if_fail (summary == NULL || AP_IS_SUMMARY (summary));
-
-  if (self->summary == summary)
-    return;
-
-  if (self->summary != NULL)
-    g_signal_handlers_disconnect_by_func (self->summary, ap_overview_page_update, self);
-  g_set_object (&self->summary, summary);
-  if (self->summary != NULL)
-    g_signal_connect_swapped (self->summary, "changed", G_CALLBACK (ap_overview_page_update), self);
-
-  ap_chart_set_summary (self->breakdown_chart, summary);
-  ap_chart_set_summary (self->departments_chart, summary);
-  ap_overview_page_update (self);
 }
 
 void
@@ -608,9 +586,14 @@ ap_overview_page_set_analysis (ApOverviewPage *self,
 
   g_return_if_fail (AP_IS_OVERVIEW_PAGE (self));
 
-  g_clear_pointer (&self->analysis, ap_analysis_unref);
+  /* The totals, the ring, the bars and the table: all from this analysis */
+  ap_chart_set_analysis (self->breakdown_chart, analysis);
+  ap_chart_set_analysis (self->departments_chart, analysis);
   if (analysis != NULL)
-    self->analysis = ap_analysis_ref (analysis);
+    ap_analysis_ref (analysis);
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
+  self->analysis = analysis;
+  ap_overview_page_update (self);
 
   gtk_label_set_text (self->freshness_label, freshness != NULL ? freshness : "");
   gtk_widget_set_visible (GTK_WIDGET (self->freshness_label),

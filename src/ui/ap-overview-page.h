@@ -5,7 +5,6 @@
 
 #include "ap-analysis.h"
 #include "ap-history.h"
-#include "ap-summary.h"
 
 G_BEGIN_DECLS
 
@@ -17,12 +16,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ApOverviewPage, ap_overview_page, AP, OVERVIEW_PAGE, GtkWidget)
 
 GtkWidget *ap_overview_page_new         (void);
-void       ap_overview_page_set_summary (ApOverviewPage *self,
-                                         ApSummary      *summary);
-/* The department table, the top and bottom three by % correct and the
- * freshness line ("Updated 10:32 · 3,000 users · …") from a finished
- * analysis; NULL clears them (the totals above follow the summary, which
- * is live while a fetch runs). */
+/* Everything the page shows about the users comes from @analysis: the
+ * totals, the ring, the department bars, the department table, the top and
+ * bottom three by % correct; @freshness is the line above them ("Updated
+ * 10:32 · 3,000 users · …"). While a fetch adds pages the window hands a
+ * running total (ap_analysis_is_partial(); its table rows then open
+ * nothing), then the finished analysis. NULL clears them. */
 void       ap_overview_page_set_analysis (ApOverviewPage *self,
                                           ApAnalysis     *analysis,
                                           const char     *freshness);

@@ -4,13 +4,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ap-a11y.h"
 #include "ap-chart-render.h"
+#include "ap-compat.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
 
-/* One entry of the department filter: a department of the summary, or
+/* One entry of the department filter: a department of the analysis, or
  * "All departments" (name NULL). Its label carries the live user count. */
 #define AP_TYPE_DEPARTMENT_OPTION (ap_department_option_get_type ())
 G_DECLARE_FINAL_TYPE (ApDepartmentOption, ap_department_option, AP, DEPARTMENT_OPTION, GObject)
@@ -199,18 +201,58 @@ ap_users_view_select_department_option (ApUsersView *self)
   self->syncing_departments = FALSE;
 }
 
+typedef struct
+{
+  ApAnalysis  *analysis;
+  char       **collate_keys;
+} OptionOrder;
+
+static int
+compare_option (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  const OptionOrder *order = user_data;
+  guint ia = *(const guint *) a;
+  guint ib = *(const guint *) b;
+  int cmp = strcmp (order->collate_keys[ia], order->collate_keys[ib]);
+
+  if (cmp != 0)
+    return cmp;
+  return strcmp (ap_analysis_get_department (order->analysis, ia)->name,
+                 ap_analysis_get_department (order->analysis, ib)->name);
+}
+
+/* The analysis's departments by name, so the options stay in place as a
+ * running total grows; positions into the analysis (transfer full) */
+static guint *
+sort_options (ApAnalysis *analysis,
+              guint       n)
+{
+  OptionOrder order = { analysis, g_new0 (char *, n + 1) };
+  guint *positions = g_new (guint, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      order.collate_keys[i] =
+        g_utf8_collate_key (ap_analysis_get_department (analysis, i)->display_name, -1);
+      positions[i] = i;
+    }
+  ap_sort_array (positions, n, sizeof (guint), compare_option, &order);
+  g_strfreev (order.collate_keys);
+  return positions;
+}
+
 void
 ap_users_view_sync_departments (ApUsersView *self)
 {
-  GListModel *departments = NULL;
+  g_autofree guint *positions = NULL;
   guint n_departments = 0;
   guint n_options;
 
-  if (self->summary != NULL)
-    {
-      departments = ap_summary_get_departments (self->summary);
-      n_departments = g_list_model_get_n_items (departments);
-    }
+  if (self->analysis != NULL)
+    n_departments = ap_analysis_get_n_departments (self->analysis);
+  positions = sort_options (self->analysis, n_departments);
 
   n_options = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
 
@@ -222,15 +264,15 @@ ap_users_view_sync_departments (ApUsersView *self)
 
   for (guint i = 0; i < n_departments; i++)
     {
-      g_autoptr(ApDepartmentSummary) department = g_list_model_get_item (departments, i);
+      const ApAnalysisDepartment *department =
+        ap_analysis_get_department (self->analysis, positions[i]);
       g_autoptr(ApDepartmentOption) option = NULL;
-      g_autofree char *count =
-        ap_chart_format_count (ap_department_summary_get_n_users (department));
+      g_autofree char *count = ap_chart_format_count (department->n_users);
       g_autofree char *label = NULL;
-      const char *name = ap_department_summary_get_name (department);
+      const char *name = department->name;
 
       /* Translators: a department and how many users it has, e.g. "Sales (42)" */
-      label = g_strdup_printf (_("%s (%s)"), *name != '\0' ? name : _("No department"), count);
+      label = g_strdup_printf (_("%s (%s)"), department->display_name, count);
 
       if (i + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->departments)))
         option = g_list_model_get_item (G_LIST_MODEL (self->departments), i + 1);

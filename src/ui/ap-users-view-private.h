@@ -32,7 +32,7 @@ struct _ApUsersView
   GtkLabel            *status_label;
 
   ApUserStore         *store;
-  ApSummary           *summary;
+  ApAnalysis          *analysis;
   GSettings           *settings;
   GListStore          *departments;
   ApUserListModel     *list_model;

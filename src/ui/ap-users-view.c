@@ -61,8 +61,8 @@ ap_users_view_update_status (ApUsersView *self)
   guint n_departments = 0;
   const char *page;
 
-  if (self->summary != NULL)
-    n_departments = g_list_model_get_n_items (ap_summary_get_departments (self->summary));
+  if (self->analysis != NULL)
+    n_departments = ap_analysis_get_n_departments (self->analysis);
 
   shown = ap_chart_format_count (n_shown);
   total = ap_chart_format_count (n_of);
@@ -281,8 +281,6 @@ ap_users_view_dispose (GObject *object)
    * may reach the settings or schedule work. */
   if (self->column_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
-  if (self->summary != NULL)
-    g_signal_handlers_disconnect_by_data (self->summary, self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->filter_model != NULL)
@@ -316,7 +314,7 @@ ap_users_view_dispose (GObject *object)
   g_clear_object (&self->department_filter);
   g_clear_object (&self->departments);
   g_clear_object (&self->store);
-  g_clear_object (&self->summary);
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (ap_users_view_parent_class)->dispose (object);
@@ -617,32 +615,40 @@ ap_users_view_new (void)
 
 void
 ap_users_view_set_model (ApUsersView *self,
-                         ApUserStore *store,
-                         ApSummary   *summary)
+                         ApUserStore *store)
 {
   g_return_if_fail (AP_IS_USERS_VIEW (self));
   g_return_if_fail (store == NULL || AP_IS_USER_STORE (store));
-  g_return_if_fail (summary == NULL || AP_IS_SUMMARY (summary));
 
-  if (self->summary != NULL)
-    g_signal_handlers_disconnect_by_data (self->summary, self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
 
   g_set_object (&self->store, store);
-  g_set_object (&self->summary, summary);
 
   if (store != NULL)
     g_signal_connect_object (store, "items-changed",
                              G_CALLBACK (on_store_items_changed), self, G_CONNECT_SWAPPED);
-  if (summary != NULL)
-    g_signal_connect_object (summary, "changed",
-                             G_CALLBACK (ap_users_view_sync_departments), self, G_CONNECT_SWAPPED);
 
   if (self->list_model != NULL)
     ap_user_list_model_set_store (self->list_model, store);
   else
     gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (store));
+  ap_users_view_sync_departments (self);
+}
+
+void
+ap_users_view_set_analysis (ApUsersView *self,
+                            ApAnalysis  *analysis)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+
+  if (self->analysis == analysis)
+    return;
+
+  if (analysis != NULL)
+    ap_analysis_ref (analysis);
+  g_clear_pointer (&self->analysis, ap_analysis_unref);
+  self->analysis = analysis;
   ap_users_view_sync_departments (self);
 }
 

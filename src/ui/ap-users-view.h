@@ -4,7 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "ap-history.h"
-#include "ap-summary.h"
+#include "ap-analysis.h"
 #include "ap-user-store.h"
 
 G_BEGIN_DECLS
@@ -17,8 +17,11 @@ G_DECLARE_FINAL_TYPE (ApUsersView, ap_users_view, AP, USERS_VIEW, GtkWidget)
 
 GtkWidget  *ap_users_view_new               (void);
 void        ap_users_view_set_model         (ApUsersView *self,
-                                             ApUserStore *store,
-                                             ApSummary   *summary);
+                                             ApUserStore *store);
+/* The departments to filter by, with their user counts: those of the
+ * window's analysis (a running total while a fetch adds pages). (nullable) */
+void        ap_users_view_set_analysis      (ApUsersView *self,
+                                             ApAnalysis  *analysis);
 /* Restores the sort column and direction and saves every change. */
 void        ap_users_view_set_settings      (ApUsersView *self,
                                              GSettings   *settings);

@@ -12,11 +12,16 @@
 #include "ap-videos-page.h"
 #include "ap-window-private.h"
 
-/* The window's ApAnalysis: computed off the main thread once the users
- * stop changing (not while a fetch is still adding pages), then handed to
- * the Overview, the Training videos page and the Needs attention list, so
- * the three always show the same computation. Kept apart from ap-window.c:
- * the window only calls _ap_window_setup_analysis(). */
+/* The window's ApAnalysis, the one source of every number the window shows
+ * about its users: computed off the main thread once the users stop
+ * changing (not while a fetch is still adding pages), then handed to the
+ * Overview, the Users view's department filter, the Training videos page
+ * and the Needs attention list, so they always show the same computation.
+ * While pages arrive, a running total of the same grouping
+ * (ApAnalysisTally, a cost per user added) feeds the Overview and the
+ * department filter, at most once a main-loop turn. Kept apart from
+ * ap-window.c: the window only calls _ap_window_setup_analysis(), and
+ * this follows its store. */
 
 /* Quiet time after the last change before computing */
 #define SETTLE_MS 250
@@ -29,6 +34,9 @@ typedef struct
   ApPeopleList *attention_list;
   GCancellable *cancellable;
   guint         settle_id;
+  /* The running total of the store's users, handed on in an idle */
+  ApAnalysisTally *tally;
+  guint         running_id;
   /* The computation being handed to the pages, one page a frame */
   ApAnalysis   *handing;
   char         *handing_freshness;
@@ -48,6 +56,8 @@ static void
 tracker_free (Tracker *tracker)
 {
   g_clear_handle_id (&tracker->settle_id, g_source_remove);
+  g_clear_handle_id (&tracker->running_id, g_source_remove);
+  g_clear_pointer (&tracker->tally, ap_analysis_tally_free);
   tracker_stop_handing (tracker);
   g_cancellable_cancel (tracker->cancellable);
   g_clear_object (&tracker->cancellable);
@@ -112,8 +122,11 @@ hand_next_page (gpointer user_data)
     }
 
   if (stage == 0)
-    ap_overview_page_set_analysis (tracker->window->overview_page, analysis,
-                                   tracker->handing_freshness);
+    {
+      ap_overview_page_set_analysis (tracker->window->overview_page, analysis,
+                                     tracker->handing_freshness);
+      ap_users_view_set_analysis (tracker->window->users_view, analysis);
+    }
   else if (stage == 1)
     ap_videos_page_set_analysis (tracker->videos_page, analysis);
   else
@@ -182,12 +195,45 @@ on_settled (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_store_changed (Tracker *tracker)
+static gboolean
+hand_running_total (gpointer user_data)
 {
+  Tracker *tracker = user_data;
+  g_autoptr(ApAnalysis) running = ap_analysis_tally_snapshot (tracker->tally);
+
+  tracker->running_id = 0;
+  ap_overview_page_set_analysis (tracker->window->overview_page, running, NULL);
+  ap_users_view_set_analysis (tracker->window->users_view, running);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed (Tracker *tracker,
+                  guint    position,
+                  guint    removed,
+                  guint    added)
+{
+  guint n;
+
   if (tracker->window == NULL)
     return;
-  /* What is being computed is already out of date */
+
+  /* The store appends pages and clears; anything else counts again. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (tracker->store));
+  if (removed > 0)
+    {
+      ap_analysis_tally_clear (tracker->tally);
+      position = 0;
+      added = n;
+    }
+  for (guint i = position; i < position + added && i < n; i++)
+    ap_analysis_tally_add (tracker->tally, ap_user_store_peek (tracker->store, i));
+  if (tracker->running_id == 0)
+    tracker->running_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, hand_running_total,
+                                           tracker, NULL);
+
+  /* What is being computed or handed on is already out of date */
+  tracker_stop_handing (tracker);
   g_cancellable_cancel (tracker->cancellable);
   g_clear_handle_id (&tracker->settle_id, g_source_remove);
   tracker->settle_id = g_timeout_add (SETTLE_MS, on_settled, tracker);
@@ -197,6 +243,7 @@ static void
 on_window_destroy (Tracker *tracker)
 {
   g_clear_handle_id (&tracker->settle_id, g_source_remove);
+  g_clear_handle_id (&tracker->running_id, g_source_remove);
   tracker_stop_handing (tracker);
   g_cancellable_cancel (tracker->cancellable);
   if (tracker->store != NULL)
@@ -214,6 +261,7 @@ _ap_window_setup_analysis (ApWindow *self)
 
   tracker->window = self;
   tracker->cancellable = g_cancellable_new ();
+  tracker->tally = ap_analysis_tally_new ();
 
   tracker->videos_page = AP_VIDEOS_PAGE (ap_videos_page_new ());
   page = adw_view_stack_add_titled_with_icon (self->view_stack,

@@ -8,7 +8,6 @@
 #include "ap-panes.h"
 #include "ap-query-bar.h"
 #include "ap-report.h"
-#include "ap-summary.h"
 #include "ap-user-detail.h"
 #include "ap-user-store.h"
 #include "ap-users-view.h"
@@ -59,7 +58,6 @@ struct _ApWindow
 
   GSettings            *settings;
   ApUserStore          *store;
-  ApSummary            *summary;
   ApCredentials        *credentials;
   ApClient             *client;
   ApMockServer         *mock;

@@ -287,7 +287,6 @@ on_snapshot_batch (GPtrArray *users,
       ap_window_update_content (self);
     }
   ap_user_store_append_batch (self->store, users);
-  ap_summary_add_batch (self->summary, users);
 }
 
 static void ap_window_fetch_from_query_bar (ApWindow *self);
@@ -584,7 +583,6 @@ static void
 ap_window_clear_data (ApWindow *self)
 {
   ap_user_store_clear (self->store);
-  ap_summary_clear (self->summary);
   g_clear_object (&self->shown_query);
   g_clear_pointer (&self->fetched_at, g_date_time_unref);
   ap_users_view_set_fetched (self->users_view, FALSE);
@@ -731,7 +729,6 @@ on_fetch_batch (ApClient  *client,
     }
 
   ap_user_store_append_batch (self->store, users);
-  ap_summary_add_batch (self->summary, users);
 }
 
 /* The staged fetch succeeded: its users take the old ones' place at once. */
@@ -740,15 +737,11 @@ ap_window_replace_data (ApWindow  *self,
                         FetchData *data)
 {
   ap_user_store_clear (self->store);
-  ap_summary_clear (self->summary);
   g_set_object (&self->shown_query, data->query);
   ap_users_view_set_fetched (self->users_view, TRUE);
 
   if (data->pending != NULL)
-    {
-      ap_user_store_append_batch (self->store, data->pending);
-      ap_summary_add_batch (self->summary, data->pending);
-    }
+    ap_user_store_append_batch (self->store, data->pending);
 }
 
 static void
@@ -1272,7 +1265,6 @@ ap_window_dispose (GObject *object)
   g_clear_object (&self->last_toast);
   g_clear_error (&self->last_error);
   g_clear_object (&self->store);
-  g_clear_object (&self->summary);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (ap_window_parent_class)->dispose (object);
@@ -1368,11 +1360,9 @@ ap_window_init (ApWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   self->store = ap_user_store_new ();
-  self->summary = ap_summary_new ();
 
-  ap_users_view_set_model (self->users_view, self->store, self->summary);
+  ap_users_view_set_model (self->users_view, self->store);
   ap_users_view_set_settings (self->users_view, self->settings);
-  ap_overview_page_set_summary (self->overview_page, self->summary);
   _ap_window_setup_analysis (self);
   ap_query_bar_set_settings (self->query_bar, self->settings);
 

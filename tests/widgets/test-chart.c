@@ -11,7 +11,7 @@
 #include "ap-chart-private.h"
 #include "ap-chart-render.h"
 #include "ap-resources.h"
-#include "ap-summary.h"
+#include "ap-analysis.h"
 
 #include "../ap-test-util.h"
 
@@ -36,36 +36,46 @@ height_is (gpointer data)
 }
 
 static void
-add_users (ApSummary  *summary,
+add_users (GPtrArray  *all,
            const char *department,
            guint       n_users,
            guint       correct,
            guint       incorrect,
            guint       not_watched)
 {
-  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
-
   for (guint i = 0; i < n_users; i++)
     {
       g_autofree char *name = g_strdup_printf ("User %u of %s", i, department);
 
-      g_ptr_array_add (users, ap_user_new (name, "user@example.com", department,
-                                           correct, incorrect, not_watched));
+      g_ptr_array_add (all, ap_user_new (name, "user@example.com", department,
+                                         correct, incorrect, not_watched));
     }
-  ap_summary_add_batch (summary, users);
+}
+
+/* The chart shows the analysis of @users as they are now (a snapshot:
+ * the test goes on adding to @users) */
+static void
+show_users (GtkWidget *chart,
+            GPtrArray *users)
+{
+  g_autoptr(GPtrArray) snapshot = g_ptr_array_copy (users, (GCopyFunc) (void (*) (void)) g_object_ref,
+                                                    NULL);
+  g_autoptr(ApAnalysis) analysis = ap_analysis_new (snapshot);
+
+  ap_chart_set_analysis (AP_CHART (chart), analysis);
 }
 
 /* Sales 10/20/70, Engineering 80/10/10, no department 5/0/5:
  * totals 95/30/85 */
-static ApSummary *
-make_summary (void)
+static GPtrArray *
+make_users (void)
 {
-  ApSummary *summary = ap_summary_new ();
+  GPtrArray *users = g_ptr_array_new_with_free_func (g_object_unref);
 
-  add_users (summary, "Sales", 1, 10, 20, 70);
-  add_users (summary, "Engineering", 2, 40, 5, 5);
-  add_users (summary, "", 1, 5, 0, 5);
-  return summary;
+  add_users (users, "Sales", 1, 10, 20, 70);
+  add_users (users, "Engineering", 2, 40, 5, 5);
+  add_users (users, "", 1, 5, 0, 5);
+  return users;
 }
 
 static GtkWindow *
@@ -163,7 +173,7 @@ current_palette (ApChartPalette *palette)
 static void
 test_breakdown_renders_and_follows (void)
 {
-  g_autoptr(ApSummary) summary = make_summary ();
+  g_autoptr(GPtrArray) users = make_users ();
   GtkWidget *chart = ap_chart_new (AP_CHART_KIND_BREAKDOWN);
   GtkWindow *window = show_in_window (chart, 240, 240);
   g_autoptr(GBytes) before = NULL;
@@ -173,7 +183,7 @@ test_breakdown_renders_and_follows (void)
   int width, height;
 
   current_palette (&palette);
-  ap_chart_set_summary (AP_CHART (chart), summary);
+  show_users (chart, users);
 
   before = render_widget (chart, &width, &height);
   correct_before = count_color (before, &palette.correct);
@@ -186,8 +196,9 @@ test_breakdown_renders_and_follows (void)
   g_assert_cmpuint (correct_before, >, incorrect_before);
   g_assert_cmpuint (not_watched_before, >, incorrect_before);
 
-  /* A new batch changes the drawing without a new set_summary() */
-  add_users (summary, "Support", 3, 100, 0, 0);
+  /* New numbers change the drawing */
+  add_users (users, "Support", 3, 100, 0, 0);
+  show_users (chart, users);
   after = render_widget (chart, &width, &height);
   correct_after = count_color (after, &palette.correct);
   g_assert_false (g_bytes_equal (before, after));
@@ -195,7 +206,8 @@ test_breakdown_renders_and_follows (void)
   g_assert_cmpuint (count_color (after, &palette.incorrect), <, incorrect_before);
 
   /* Cleared: no data colour left */
-  ap_summary_clear (summary);
+  g_ptr_array_set_size (users, 0);
+  show_users (chart, users);
   g_clear_pointer (&after, g_bytes_unref);
   after = render_widget (chart, &width, &height);
   g_assert_cmpuint (count_color (after, &palette.correct), ==, 0);
@@ -287,7 +299,7 @@ press_key (GtkWidget *widget,
 static void
 test_departments (void)
 {
-  g_autoptr(ApSummary) summary = make_summary ();
+  g_autoptr(GPtrArray) users = make_users ();
   g_autoptr(GPtrArray) activated = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *chart = g_object_new (AP_TYPE_CHART, "kind", AP_CHART_KIND_DEPARTMENTS,
                                    "valign", GTK_ALIGN_START, NULL);
@@ -300,7 +312,7 @@ test_departments (void)
 
   g_signal_connect (chart, "department-activated", G_CALLBACK (on_department_activated),
                     activated);
-  ap_chart_set_summary (AP_CHART (chart), summary);
+  show_users (chart, users);
   window = show_in_window (chart, 600, 200);
 
   /* Sorted by share not watched: Sales 70 %, no department 50 %, Engineering 10 % */
@@ -349,7 +361,8 @@ test_departments (void)
    * grows by one row and draws differently */
   before = render_widget (chart, &width, &height);
   g_assert_cmpint (height, ==, 3 * AP_CHART_BAR_ROW_HEIGHT);
-  add_users (summary, "Finance, \"EMEA\"", 2, 0, 0, 8);
+  add_users (users, "Finance, \"EMEA\"", 2, 0, 0, 8);
+  show_users (chart, users);
   g_assert_cmpuint (_ap_chart_get_n_series (AP_CHART (chart)), ==, 4);
   g_assert_cmpstr (_ap_chart_get_series (AP_CHART (chart), 0)->label, ==, "Finance, \"EMEA\"");
   g_object_set_data (G_OBJECT (chart), "expected-height",
@@ -525,7 +538,7 @@ test_base_render_cache (gconstpointer data)
 {
   ApChartKind kind = GPOINTER_TO_INT (data);
   AdwStyleManager *manager = adw_style_manager_get_default ();
-  g_autoptr(ApSummary) summary = make_summary ();
+  g_autoptr(GPtrArray) users = make_users ();
   g_autoptr(GPtrArray) bases =
     g_ptr_array_new_with_free_func ((GDestroyNotify) gsk_render_node_unref);
   GtkWidget *chart = ap_chart_new (kind);
@@ -536,7 +549,7 @@ test_base_render_cache (gconstpointer data)
   if (kind == AP_CHART_KIND_TREND)
     ap_chart_set_trend (AP_CHART (chart), trend_points, G_N_ELEMENTS (trend_points));
   else
-    ap_chart_set_summary (AP_CHART (chart), summary);
+    show_users (chart, users);
   g_assert_cmpuint (count_base_render (chart, bases), ==, 1);
   width = gtk_widget_get_width (chart);
 
@@ -553,7 +566,10 @@ test_base_render_cache (gconstpointer data)
   if (kind == AP_CHART_KIND_TREND)
     ap_chart_set_trend (AP_CHART (chart), trend_points, 2);
   else
-    add_users (summary, "Support", 3, 100, 0, 0);
+    {
+      add_users (users, "Support", 3, 100, 0, 0);
+      show_users (chart, users);
+    }
   g_assert_cmpuint (count_base_render (chart, bases), ==, 2);
   g_signal_emit_by_name (motion, "motion", width / 2.0, 20.0);
   g_assert_cmpuint (count_base_render (chart, bases), ==, 2);

@@ -9,7 +9,7 @@
 #include "ap-chart-private.h"
 #include "ap-overview-page-private.h"
 #include "ap-resources.h"
-#include "ap-summary.h"
+#include "ap-analysis.h"
 
 #include "../ap-test-util.h"
 
@@ -25,19 +25,42 @@ is_allocated (gpointer data)
 }
 
 static void
-add_users (ApSummary  *summary,
+add_users (GPtrArray  *users,
            const char *department,
            guint       n_users,
            guint       correct,
            guint       incorrect,
            guint       not_watched)
 {
-  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
-
   for (guint i = 0; i < n_users; i++)
     g_ptr_array_add (users, ap_user_new ("Łukasz", "l@example.com", department,
                                          correct, incorrect, not_watched));
-  ap_summary_add_batch (summary, users);
+}
+
+/* The page shows the running total of @users, as while a fetch adds pages */
+static void
+show_running_total (ApOverviewPage *page,
+                    GPtrArray      *users)
+{
+  g_autoptr(ApAnalysisTally) tally = ap_analysis_tally_new ();
+  g_autoptr(ApAnalysis) analysis = NULL;
+
+  for (guint i = 0; i < users->len; i++)
+    ap_analysis_tally_add (tally, g_ptr_array_index (users, i));
+  analysis = ap_analysis_tally_snapshot (tally);
+  ap_overview_page_set_analysis (page, analysis, NULL);
+}
+
+static void
+show_analysis (ApOverviewPage *page,
+               GPtrArray      *users)
+{
+  g_autoptr(GPtrArray) snapshot = g_ptr_array_copy (users,
+                                                    (GCopyFunc) (void (*) (void)) g_object_ref,
+                                                    NULL);
+  g_autoptr(ApAnalysis) analysis = ap_analysis_new (snapshot);
+
+  ap_overview_page_set_analysis (page, analysis, "Updated");
 }
 
 static void
@@ -57,16 +80,17 @@ test_states_and_totals (void)
 {
   GtkWidget *page = g_object_ref_sink (ap_overview_page_new ());
   ApOverviewPage *overview = AP_OVERVIEW_PAGE (page);
-  g_autoptr(ApSummary) summary = ap_summary_new ();
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* Nothing fetched yet: the empty state */
   g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
-  ap_overview_page_set_summary (overview, summary);
+  show_running_total (overview, users);
   g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
 
-  /* 3 users: 120 correct, 30 incorrect, 50 not watched */
-  add_users (summary, "Sales", 2, 50, 10, 20);
-  add_users (summary, "Support", 1, 20, 10, 10);
+  /* 3 users: 120 correct, 30 incorrect, 50 not watched, while they arrive */
+  add_users (users, "Sales", 2, 50, 10, 20);
+  add_users (users, "Support", 1, 20, 10, 10);
+  show_running_total (overview, users);
   g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "data");
   g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "3");
   g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_CORRECT), ==, "120");
@@ -74,14 +98,17 @@ test_states_and_totals (void)
   g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
                    "50");
 
-  /* The ring and the bars follow the same summary */
+  /* The ring, the bars and the table follow the same analysis */
   assert_description (GTK_WIDGET (_ap_overview_page_get_breakdown_chart (overview)),
                       "Correct 120 (60 %), incorrect 30 (15 %), not watched 50 (25 %)");
   g_assert_cmpuint (_ap_chart_get_n_series (_ap_overview_page_get_departments_chart (overview)),
                     ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (_ap_overview_page_get_department_rows (overview)),
+                    ==, 2);
 
-  /* Another batch updates the numbers */
-  add_users (summary, "Finance", 1, 0, 0, 100);
+  /* Another batch updates the numbers; then the finished analysis, the same */
+  add_users (users, "Finance", 1, 0, 0, 100);
+  show_running_total (overview, users);
   g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "4");
   g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
                    "150");
@@ -89,14 +116,23 @@ test_states_and_totals (void)
                     ==, 3);
   g_assert_cmpstr (_ap_chart_get_series (_ap_overview_page_get_departments_chart (overview),
                                          0)->label, ==, "Finance");
+  g_assert_cmpstr (_ap_overview_page_get_freshness (overview), ==, "");
+  show_analysis (overview, users);
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "4");
+  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
+                   "150");
+  g_assert_cmpstr (_ap_overview_page_get_freshness (overview), ==, "Updated");
+  g_assert_cmpuint (g_list_model_get_n_items (_ap_overview_page_get_department_rows (overview)),
+                    ==, 3);
 
   /* A new fetch clears: back to the empty state */
-  ap_summary_clear (summary);
+  g_ptr_array_set_size (users, 0);
+  show_running_total (overview, users);
   g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
   assert_description (GTK_WIDGET (_ap_overview_page_get_breakdown_chart (overview)), "No data");
 
-  /* And without a summary */
-  ap_overview_page_set_summary (overview, NULL);
+  /* And without an analysis */
+  ap_overview_page_set_analysis (overview, NULL, NULL);
   g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
 
   g_object_unref (page);
@@ -115,14 +151,14 @@ static void
 test_department_activated (void)
 {
   GtkWidget *page = ap_overview_page_new ();
-  g_autoptr(ApSummary) summary = ap_summary_new ();
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
   GtkWindow *window = GTK_WINDOW (gtk_window_new ());
   g_autofree char *activated = NULL;
   ApChart *departments;
 
-  add_users (summary, "Sales, \"EMEA\"", 2, 1, 1, 8);
-  add_users (summary, "Engineering", 2, 8, 1, 1);
-  ap_overview_page_set_summary (AP_OVERVIEW_PAGE (page), summary);
+  add_users (users, "Sales, \"EMEA\"", 2, 1, 1, 8);
+  add_users (users, "Engineering", 2, 8, 1, 1);
+  show_analysis (AP_OVERVIEW_PAGE (page), users);
   g_signal_connect (page, "department-activated", G_CALLBACK (on_department_activated),
                     &activated);
 
