@@ -19,12 +19,14 @@
  * and the Needs attention list, so they always show the same computation.
  * While pages arrive, a running total of the same grouping
  * (ApAnalysisTally, a cost per user added) feeds the Overview and the
- * department filter, at most once a main-loop turn. Kept apart from
+ * department filter, ten times a second at most. Kept apart from
  * ap-window.c: the window only calls _ap_window_setup_analysis(), and
  * this follows its store. */
 
 /* Quiet time after the last change before computing */
 #define SETTLE_MS 250
+/* How often the running total is shown anew while pages arrive */
+#define RUNNING_TOTAL_MS 100
 
 typedef struct
 {
@@ -228,9 +230,11 @@ on_store_changed (Tracker *tracker,
     }
   for (guint i = position; i < position + added && i < n; i++)
     ap_analysis_tally_add (tracker->tally, ap_user_store_peek (tracker->store, i));
+  /* A timeout, not an idle: the spinners and the progress bar animate
+   * while pages arrive, and a slow renderer's frames can keep an idle
+   * waiting until the fetch is over. */
   if (tracker->running_id == 0)
-    tracker->running_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, hand_running_total,
-                                           tracker, NULL);
+    tracker->running_id = g_timeout_add (RUNNING_TOTAL_MS, hand_running_total, tracker);
 
   /* What is being computed or handed on is already out of date */
   tracker_stop_handing (tracker);
