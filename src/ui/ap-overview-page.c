@@ -236,7 +236,6 @@ on_department_row_activated (ApOverviewPage *self,
    * filter the Users view instead. */
   users = ap_analysis_dup_department_users (ap_analysis_row_get_analysis (row),
                                             ap_analysis_row_get_position (row));
-  /* A running total while a fetch adds pages has no users to list yet */
   if (users == NULL)
     return;
   if (DEPARTMENT (row)->has_sent)
@@ -599,18 +598,21 @@ ap_overview_page_set_analysis (ApOverviewPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->freshness_label),
                           freshness != NULL && freshness[0] != '\0');
 
-  rows = analysis != NULL ? ap_analysis_row_list_departments (analysis) : NULL;
-  gtk_sort_list_model_set_model (self->departments_sorted, rows);
-
-  if (analysis != NULL)
+  /* The table and the rankings wait for the finished analysis: refilling
+   * them for every running total would cost a few milliseconds ten times a
+   * second while pages arrive, and they would show numbers still growing. */
+  if (analysis != NULL && !ap_analysis_is_partial (analysis))
     {
+      rows = ap_analysis_row_list_departments (analysis);
+      gtk_sort_list_model_set_model (self->departments_sorted, rows);
       n = ap_analysis_get_top_departments (analysis, &positions);
       fill_ranking (self->top_box, analysis, positions, n);
       n = ap_analysis_get_bottom_departments (analysis, &positions);
       fill_ranking (self->bottom_box, analysis, positions, n);
     }
-  else
+  else if (gtk_sort_list_model_get_model (self->departments_sorted) != NULL)
     {
+      gtk_sort_list_model_set_model (self->departments_sorted, NULL);
       clear_ranking (self->top_box);
       clear_ranking (self->bottom_box);
     }

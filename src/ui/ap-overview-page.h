@@ -20,8 +20,9 @@ GtkWidget *ap_overview_page_new         (void);
  * totals, the ring, the department bars, the department table, the top and
  * bottom three by % correct; @freshness is the line above them ("Updated
  * 10:32 · 3,000 users · …"). While a fetch adds pages the window hands a
- * running total (ap_analysis_is_partial(); its table rows then open
- * nothing), then the finished analysis. NULL clears them. */
+ * running total (ap_analysis_is_partial()): the totals, ring and bars show
+ * it, the table and the rankings stay empty until the finished analysis.
+ * NULL clears them all. */
 void       ap_overview_page_set_analysis (ApOverviewPage *self,
                                           ApAnalysis     *analysis,
                                           const char     *freshness);

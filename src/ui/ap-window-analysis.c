@@ -201,11 +201,14 @@ static gboolean
 hand_running_total (gpointer user_data)
 {
   Tracker *tracker = user_data;
+  gint64 cpu_started = thread_cpu_usec ();
   g_autoptr(ApAnalysis) running = ap_analysis_tally_snapshot (tracker->tally);
 
   tracker->running_id = 0;
   ap_overview_page_set_analysis (tracker->window->overview_page, running, NULL);
   ap_users_view_set_analysis (tracker->window->users_view, running);
+  g_debug ("Running total of %" G_GUINT64_FORMAT " users shown: %.2f ms of CPU",
+           ap_analysis_get_n_users (running), (thread_cpu_usec () - cpu_started) / 1000.0);
   return G_SOURCE_REMOVE;
 }
 
@@ -215,6 +218,7 @@ on_store_changed (Tracker *tracker,
                   guint    removed,
                   guint    added)
 {
+  gint64 cpu_started = thread_cpu_usec ();
   guint n;
 
   if (tracker->window == NULL)
@@ -230,6 +234,8 @@ on_store_changed (Tracker *tracker,
     }
   for (guint i = position; i < position + added && i < n; i++)
     ap_analysis_tally_add (tracker->tally, ap_user_store_peek (tracker->store, i));
+  g_debug ("Running total: %u users added in %.2f ms of CPU", added,
+           (thread_cpu_usec () - cpu_started) / 1000.0);
   /* A timeout, not an idle: the spinners and the progress bar animate
    * while pages arrive, and a slow renderer's frames can keep an idle
    * waiting until the fetch is over. */
