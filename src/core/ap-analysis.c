@@ -1016,14 +1016,6 @@ ap_analysis_tally_clear (ApAnalysisTally *self)
   self->names = g_ptr_array_new_with_free_func (g_free);
 }
 
-guint64
-ap_analysis_tally_get_n_users (ApAnalysisTally *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->tally.n_users;
-}
-
 ApAnalysis *
 ap_analysis_tally_snapshot (ApAnalysisTally *self)
 {

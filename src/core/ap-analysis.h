@@ -179,7 +179,6 @@ void             ap_analysis_tally_free        (ApAnalysisTally *self);
 void             ap_analysis_tally_add         (ApAnalysisTally *self,
                                                 ApUser          *user);
 void             ap_analysis_tally_clear       (ApAnalysisTally *self);
-guint64          ap_analysis_tally_get_n_users (ApAnalysisTally *self);
 /* (transfer full) the totals and departments of the users added so far,
  * departments in default order with the top and bottom three */
 ApAnalysis      *ap_analysis_tally_snapshot    (ApAnalysisTally *self);
