@@ -162,7 +162,7 @@ compare_correct (gconstpointer a, gconstpointer b, gpointer data)
  * a few rows in a frame until the screen is full, then everything; and
  * only while the list is on screen: a list on a page nobody looks at has
  * no rows, so handing it new people costs next to nothing. */
-#define RAMP_STEP 3
+#define RAMP_STEP 2
 #define RAMP_END 200
 
 /* ---- life cycle -------------------------------------------------------- */
