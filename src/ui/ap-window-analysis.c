@@ -219,13 +219,14 @@ on_store_changed (Tracker *tracker,
                   guint    added)
 {
   gint64 cpu_started = thread_cpu_usec ();
-  guint n;
+  guint n, n_before;
 
   if (tracker->window == NULL)
     return;
 
   /* The store appends pages and clears; anything else counts again. */
   n = g_list_model_get_n_items (G_LIST_MODEL (tracker->store));
+  n_before = n + removed - added;
   if (removed > 0)
     {
       ap_analysis_tally_clear (tracker->tally);
@@ -236,10 +237,17 @@ on_store_changed (Tracker *tracker,
     ap_analysis_tally_add (tracker->tally, ap_user_store_peek (tracker->store, i));
   g_debug ("Running total: %u users added in %.2f ms of CPU", added,
            (thread_cpu_usec () - cpu_started) / 1000.0);
-  /* A timeout, not an idle: the spinners and the progress bar animate
-   * while pages arrive, and a slow renderer's frames can keep an idle
-   * waiting until the fetch is over. */
-  if (tracker->running_id == 0)
+  /* The first users in, or the last out: at once, so the Overview never
+   * says "nothing fetched" over users the Users list shows. Else a
+   * timeout, not an idle: the spinners and the progress bar animate while
+   * pages arrive, and a slow renderer's frames can keep an idle waiting
+   * until the fetch is over. */
+  if ((n_before == 0) != (n == 0))
+    {
+      g_clear_handle_id (&tracker->running_id, g_source_remove);
+      hand_running_total (tracker);
+    }
+  else if (tracker->running_id == 0)
     tracker->running_id = g_timeout_add (RUNNING_TOTAL_MS, hand_running_total, tracker);
 
   /* What is being computed or handed on is already out of date */
