@@ -11,6 +11,7 @@
 #include "ap-history.h"
 #include "ap-user-detail.h"
 #include "ap-window-private.h"
+#include "ap-wrap-label.h"
 
 struct _ApUserDetail
 {
@@ -386,6 +387,7 @@ ap_user_detail_class_init (ApUserDetailClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (AP_TYPE_TRAINING_RECORD);
+  g_type_ensure (AP_TYPE_WRAP_LABEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/awarenessperf/AwarenessPerformance/"

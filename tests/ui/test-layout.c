@@ -116,7 +116,7 @@ save_screenshot (Fixture    *f,
   name = g_strdup_printf ("%s-%d-%s-%s.png", what, f->width,
                           adw_style_manager_get_dark (adw_style_manager_get_default ())
                           ? "dark" : "light",
-                          g_getenv ("AP_SCREENSHOT_LANG") ? g_getenv ("AP_SCREENSHOT_LANG") : "en");
+                          g_getenv ("AP_LAYOUT_LANG") ? g_getenv ("AP_LAYOUT_LANG") : "en");
   path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
@@ -219,6 +219,74 @@ assert_inside_window (Fixture   *f,
                      gtk_widget_get_width (GTK_WIDGET (f->window)) + 0.5);
 }
 
+static GtkWidget *
+records_of (Fixture *f)
+{
+  return GTK_WIDGET (ap_user_detail_get_records_view (f->window->user_detail));
+}
+
+/* The label under @widget that shows @text, if any. */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The long record title is shown whole: nothing ellipsized, the height its
+ * wrapped lines need at the width it was given, and no row or cell around
+ * it cutting it short. */
+static void
+assert_title_whole (Fixture *f)
+{
+  GtkWidget *records = records_of (f);
+  GtkLabel *label = find_label (records, LONG_TITLE);
+  GtkWidget *widget = GTK_WIDGET (label);
+  PangoLayout *layout;
+  int width, height, needed, text_width, text_height;
+
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_cmpint (gtk_label_get_ellipsize (label), ==, PANGO_ELLIPSIZE_NONE);
+  g_assert_cmpint (gtk_label_get_lines (label), ==, -1);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, width, &needed, NULL, NULL, NULL);
+  g_assert_cmpint (height, >=, needed);
+  layout = gtk_label_get_layout (label);
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  g_assert_cmpint (pango_layout_get_line_count (layout), >, 1);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  g_assert_cmpint (text_width, <=, width);
+  g_assert_cmpint (text_height, <=, height);
+  for (GtkWidget *parent = gtk_widget_get_parent (widget); parent != records;
+       parent = gtk_widget_get_parent (parent))
+    {
+      graphene_rect_t bounds;
+
+      /* The list scrolls; everything between it and the label clips. */
+      if (GTK_IS_SCROLLABLE (parent))
+        break;
+      g_assert_true (gtk_widget_compute_bounds (widget, parent, &bounds));
+      g_assert_cmpfloat (bounds.origin.y, >=, -0.5);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                         gtk_widget_get_height (parent) + 0.5);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=,
+                         gtk_widget_get_width (parent) + 0.5);
+    }
+  assert_inside_window (f, widget);
+}
+
 static void
 check_two_panes (int width)
 {
@@ -245,6 +313,9 @@ check_two_panes (int width)
   g_assert_false (ap_query_bar_get_compact (f.window->query_bar));
 
   save_screenshot (&f, "users");
+  assert_title_whole (&f);
+  /* Statuses in the language of the window (German in test-layout-de). */
+  g_assert_nonnull (find_label (records_of (&f), _("Completed")));
   adw_view_stack_set_visible_child_name (f.window->view_stack, "overview");
   settle (&f);
   save_screenshot (&f, "overview");
@@ -292,6 +363,7 @@ test_medium (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->back_button)));
   assert_inside_window (&f, GTK_WIDGET (f.window->user_detail));
   save_screenshot (&f, "users");
+  assert_title_whole (&f);
 
   adw_view_stack_set_visible_child_name (f.window->view_stack, "overview");
   settle (&f);
@@ -326,6 +398,7 @@ test_narrow (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->back_button)));
   assert_inside_window (&f, GTK_WIDGET (f.window->user_detail));
   save_screenshot (&f, "users");
+  assert_title_whole (&f);
 
   g_signal_emit_by_name (f.window->back_button, "clicked");
   settle (&f);
@@ -377,13 +450,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *scheme = g_getenv ("AP_SCREENSHOT_SCHEME");
+  const char *scheme = g_getenv ("AP_LAYOUT_SCHEME");
   const char *build_root = g_getenv ("AP_BUILD_ROOT");
 
-  /* German screenshots: before gtk_test_init(), which reads the locale. */
-  if (g_strcmp0 (g_getenv ("AP_SCREENSHOT_LANG"), "de") == 0 && build_root != NULL)
+  /* German (test-layout-de, and the German screenshots): before
+   * gtk_test_init(), which reads the locale. */
+  if (g_strcmp0 (g_getenv ("AP_LAYOUT_LANG"), "de") == 0)
     {
-      g_autofree char *catalogue_dir = g_build_filename (build_root, "po", NULL);
+      g_autofree char *catalogue_dir = NULL;
+
+      if (build_root == NULL)
+        g_error ("AP_LAYOUT_LANG=de needs AP_BUILD_ROOT, the build directory with po/");
+      catalogue_dir = g_build_filename (build_root, "po", NULL);
 
       g_setenv ("LANGUAGE", "de", TRUE);
       g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
@@ -391,6 +469,9 @@ main (int   argc,
       bindtextdomain (GETTEXT_PACKAGE, catalogue_dir);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       textdomain (GETTEXT_PACKAGE);
+      /* A German run that shows English would prove nothing. */
+      if (g_strcmp0 (_("Completed"), "Abgeschlossen") != 0)
+        g_error ("no German catalogue under %s (is de_DE.UTF-8 generated?)", catalogue_dir);
     }
 
   gtk_test_init (&argc, &argv, NULL);
