@@ -27,6 +27,7 @@ struct _ApViewTitle
 #else
   AdwViewSwitcherTitle *switcher_title;
 #endif
+  guint                 notify_id;
 };
 
 enum {
@@ -38,6 +39,28 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ApViewTitle, ap_view_title, GTK_TYPE_WIDGET)
+
+static gboolean
+notify_title_visible (gpointer data)
+{
+  ApViewTitle *self = data;
+
+  self->notify_id = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE_VISIBLE]);
+  return G_SOURCE_REMOVE;
+}
+
+/* The title shows or hides while the header bar is allocated, and the
+ * window answers by revealing its bottom switcher bar: a resize queued in
+ * the middle of an allocation leaves the window's content unallocated for
+ * the frame being painted (GTK warns). Told after the allocation, before
+ * the next frame. */
+static void
+queue_notify_title_visible (ApViewTitle *self)
+{
+  if (self->notify_id == 0)
+    self->notify_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, notify_title_visible, self, NULL);
+}
 
 #if AP_VIEW_TITLE_SQUEEZE
 static void
@@ -111,7 +134,7 @@ ap_view_title_size_allocate (GtkWidget *widget,
   gtk_widget_allocate (shown, width, height, baseline, NULL);
 
   if (was_title != (shown == GTK_WIDGET (self->title)))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE_VISIBLE]);
+    queue_notify_title_visible (self);
 }
 
 static GtkWidget *
@@ -126,15 +149,17 @@ switcher_new (AdwViewSwitcherPolicy policy)
 static void
 on_title_visible (ApViewTitle *self)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE_VISIBLE]);
+  queue_notify_title_visible (self);
 }
 #endif
 
 static void
 ap_view_title_dispose (GObject *object)
 {
+  ApViewTitle *self = AP_VIEW_TITLE (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->notify_id, g_source_remove);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
 
