@@ -26,6 +26,7 @@ struct _ApPanes
 #else
   AdwLeaflet             *leaflet;
   guint                   folded_idle_id;
+  guint                   showing_idle_id;
 #endif
 };
 
@@ -76,6 +77,28 @@ on_showing_detail (ApPanes *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWING_DETAIL]);
 }
 
+#if !AP_PANES_SPLIT_VIEW
+static gboolean
+notify_showing_detail (gpointer user_data)
+{
+  ApPanes *self = user_data;
+
+  self->showing_idle_id = 0;
+  on_showing_detail (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Folding while allocated also changes the visible child; the window then
+ * shows or hides its back button, which must not happen mid-allocation. */
+static void
+on_leaflet_visible_child (ApPanes *self)
+{
+  if (self->showing_idle_id == 0)
+    self->showing_idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, notify_showing_detail, self,
+                                             NULL);
+}
+#endif
+
 #if AP_PANES_SPLIT_VIEW
 static void
 on_page_showing (ApPanes *self)
@@ -114,6 +137,7 @@ ap_panes_dispose (GObject *object)
   g_clear_pointer ((GtkWidget **) &self->split_view, gtk_widget_unparent);
 #else
   g_clear_handle_id (&self->folded_idle_id, g_source_remove);
+  g_clear_handle_id (&self->showing_idle_id, g_source_remove);
   g_clear_pointer ((GtkWidget **) &self->leaflet, gtk_widget_unparent);
 #endif
   self->list = NULL;
@@ -225,7 +249,7 @@ ap_panes_init (ApPanes *self)
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_leaflet_folded),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::visible-child",
-                           G_CALLBACK (on_showing_detail), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_leaflet_visible_child), self, G_CONNECT_SWAPPED);
 #endif
 }
 
