@@ -298,29 +298,3 @@ ap_credentials_dialog_bind_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_test_clicked);
 }
-
-/* ---- test hooks -------------------------------------------------------- */
-
-void
-_ap_credentials_dialog_test_connection (ApCredentialsDialog *self)
-{
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  on_test_clicked (self);
-}
-
-void
-_ap_credentials_dialog_save (ApCredentialsDialog *self)
-{
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  on_save_clicked (self);
-}
-
-void
-_ap_credentials_dialog_remove (ApCredentialsDialog *self)
-{
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  remove_credentials (self);
-}

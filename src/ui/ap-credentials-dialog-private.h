@@ -5,7 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* ---- shared by the dialog's two files ---------------------------------- */
+/* Shared by the dialog's two files. Tests use none of it: they go through
+ * the template's widgets (gtk_widget_get_template_child ()), as a person
+ * goes through what they show. */
 
 typedef enum
 {
@@ -32,7 +34,6 @@ struct _ApCredentialsDialog
   guint              status_is_test : 1;
   guint              applying_stored : 1;
   AdwEntryRow       *focus_row;          /* where placing the focus last put it */
-  ApCredentialsStatus status_kind;
 
   AdwEntryRow       *access_key_row;
   GtkLabel          *api1_error_label;
@@ -86,42 +87,5 @@ void           ap_credentials_dialog_show_base_url        (ApCredentialsDialog *
 void           ap_credentials_dialog_look_up              (ApCredentialsDialog *self);
 /* Test, Save and Remove, the template's callbacks */
 void           ap_credentials_dialog_bind_actions         (GtkWidgetClass      *widget_class);
-
-/* Test hooks. Field names: "client-id", "client-secret", "custom-url"
- * (API 2.0; non-empty text also turns the custom URL on), "region" (a region
- * id or "custom"), "region-url", "access-key", "secret-key", "app-id",
- * "app-key". */
-void        _ap_credentials_dialog_set_mode           (ApCredentialsDialog *self,
-                                                       ApAuthMode           mode);
-ApAuthMode  _ap_credentials_dialog_get_mode           (ApCredentialsDialog *self);
-void        _ap_credentials_dialog_set_field          (ApCredentialsDialog *self,
-                                                       const char          *field,
-                                                       const char          *text);
-const char *_ap_credentials_dialog_get_field          (ApCredentialsDialog *self,
-                                                       const char          *field);
-/* The title of a field's row (secret rows say when a stored secret is kept) */
-const char *_ap_credentials_dialog_get_field_title    (ApCredentialsDialog *self,
-                                                       const char          *field);
-gboolean    _ap_credentials_dialog_field_has_error    (ApCredentialsDialog *self,
-                                                       const char          *field);
-gboolean    _ap_credentials_dialog_can_save           (ApCredentialsDialog *self);
-gboolean    _ap_credentials_dialog_can_test           (ApCredentialsDialog *self);
-/* The visible validation message under the group, or NULL */
-const char *_ap_credentials_dialog_get_validation     (ApCredentialsDialog *self);
-/* The status line (test result, save or remove error), "" when empty */
-const char *_ap_credentials_dialog_get_status         (ApCredentialsDialog *self);
-gboolean    _ap_credentials_dialog_get_status_is_error (ApCredentialsDialog *self);
-/* TRUE while a test, save, remove or the initial keyring lookup runs */
-gboolean    _ap_credentials_dialog_is_busy            (ApCredentialsDialog *self);
-gboolean    _ap_credentials_dialog_has_stored         (ApCredentialsDialog *self);
-void        _ap_credentials_dialog_test_connection    (ApCredentialsDialog *self);
-void        _ap_credentials_dialog_save               (ApCredentialsDialog *self);
-/* Removes without the confirmation dialog */
-void        _ap_credentials_dialog_remove             (ApCredentialsDialog *self);
-
-/* The field holding the keyboard focus, or NULL */
-const char *_ap_credentials_dialog_get_focus_field    (ApCredentialsDialog *self);
-/* The setup instructions at the top, for the chosen API version */
-const char *_ap_credentials_dialog_get_intro          (ApCredentialsDialog *self);
 
 G_END_DECLS

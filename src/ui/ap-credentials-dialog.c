@@ -21,11 +21,6 @@ typedef enum
   N_FIELDS
 } Field;
 
-static const char *field_names[N_FIELDS] = {
-  "client-id", "client-secret", "custom-url", "region-url",
-  "access-key", "secret-key", "app-id", "app-key",
-};
-
 /* Validation order, as the rows appear */
 static const Field api2_fields[] = { FIELD_CLIENT_ID, FIELD_CLIENT_SECRET, FIELD_CUSTOM_URL };
 static const Field api1_fields[] = { FIELD_REGION_URL, FIELD_ACCESS_KEY, FIELD_SECRET_KEY,
@@ -65,19 +60,6 @@ static gboolean
 field_is_secret (Field field)
 {
   return field == FIELD_CLIENT_SECRET || field == FIELD_SECRET_KEY || field == FIELD_APP_KEY;
-}
-
-static gboolean
-field_from_name (const char *name,
-                 Field      *field)
-{
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (g_strcmp0 (name, field_names[i]) == 0)
-      {
-        *field = i;
-        return TRUE;
-      }
-  return FALSE;
 }
 
 static ApAuthMode
@@ -212,8 +194,6 @@ ap_credentials_dialog_set_status (ApCredentialsDialog *self,
                                   ApCredentialsStatus  kind,
                                   const char          *text)
 {
-  self->status_kind = kind;
-
   gtk_label_set_text (self->status_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), kind == AP_CREDENTIALS_STATUS_BUSY);
   gtk_spinner_set_spinning (self->spinner, kind == AP_CREDENTIALS_STATUS_BUSY);
@@ -351,6 +331,9 @@ ap_credentials_dialog_validate (ApCredentialsDialog *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
                             complete && valid && !self->busy && !self->lookup_pending);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), complete && valid && !self->busy);
+  /* Screen readers hear that the keyring or the service is being asked */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_BUSY,
+                               self->busy || self->lookup_pending, -1);
 }
 
 void
@@ -633,169 +616,4 @@ ap_credentials_dialog_new (GtkWindow *parent,
   g_signal_connect (self, "map", G_CALLBACK (ap_credentials_dialog_place_focus), NULL);
 
   return self;
-}
-
-/* ---- test hooks -------------------------------------------------------- */
-
-void
-_ap_credentials_dialog_set_mode (ApCredentialsDialog *self,
-                                 ApAuthMode           mode)
-{
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  adw_combo_row_set_selected (self->mode_row, mode == AP_AUTH_MODE_API1 ? 1 : 0);
-}
-
-ApAuthMode
-_ap_credentials_dialog_get_mode (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), AP_AUTH_MODE_API2);
-
-  return current_mode (self);
-}
-
-void
-_ap_credentials_dialog_set_field (ApCredentialsDialog *self,
-                                  const char          *name,
-                                  const char          *text)
-{
-  Field field;
-
-  g_return_if_fail (AP_IS_CREDENTIALS_DIALOG (self));
-
-  if (g_strcmp0 (name, "region") == 0)
-    {
-      const ApRegion *regions = ap_credentials_get_regions ();
-      guint n = n_regions ();
-      guint selected = n;
-
-      for (guint i = 0; i < n; i++)
-        if (g_strcmp0 (regions[i].id, text) == 0)
-          selected = i;
-      adw_combo_row_set_selected (self->region_row, selected);
-      return;
-    }
-
-  g_return_if_fail (field_from_name (name, &field));
-
-  if (field == FIELD_CUSTOM_URL)
-    adw_expander_row_set_enable_expansion (self->custom_url_expander, text && *text);
-  gtk_editable_set_text (GTK_EDITABLE (field_row (self, field)), text ? text : "");
-}
-
-const char *
-_ap_credentials_dialog_get_field (ApCredentialsDialog *self,
-                                  const char          *name)
-{
-  Field field;
-
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
-  g_return_val_if_fail (field_from_name (name, &field), NULL);
-
-  return gtk_editable_get_text (GTK_EDITABLE (field_row (self, field)));
-}
-
-const char *
-_ap_credentials_dialog_get_field_title (ApCredentialsDialog *self,
-                                        const char          *name)
-{
-  Field field;
-
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
-  g_return_val_if_fail (field_from_name (name, &field), NULL);
-
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field_row (self, field)));
-}
-
-gboolean
-_ap_credentials_dialog_field_has_error (ApCredentialsDialog *self,
-                                        const char          *name)
-{
-  Field field;
-
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
-  g_return_val_if_fail (field_from_name (name, &field), FALSE);
-
-  return gtk_widget_has_css_class (GTK_WIDGET (field_row (self, field)), "error");
-}
-
-gboolean
-_ap_credentials_dialog_can_save (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
-
-  return gtk_widget_get_sensitive (GTK_WIDGET (self->save_button));
-}
-
-gboolean
-_ap_credentials_dialog_can_test (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
-
-  return gtk_widget_get_sensitive (GTK_WIDGET (self->test_button));
-}
-
-const char *
-_ap_credentials_dialog_get_validation (ApCredentialsDialog *self)
-{
-  GtkLabel *label;
-
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
-
-  label = current_mode (self) == AP_AUTH_MODE_API2 ? self->api2_error_label
-                                                   : self->api1_error_label;
-  if (!gtk_widget_get_visible (GTK_WIDGET (label)))
-    return NULL;
-  return gtk_label_get_text (label);
-}
-
-const char *
-_ap_credentials_dialog_get_status (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
-
-  return gtk_label_get_text (self->status_label);
-}
-
-gboolean
-_ap_credentials_dialog_get_status_is_error (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
-
-  return self->status_kind == AP_CREDENTIALS_STATUS_ERROR;
-}
-
-gboolean
-_ap_credentials_dialog_is_busy (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
-
-  return self->busy || self->lookup_pending;
-}
-
-gboolean
-_ap_credentials_dialog_has_stored (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), FALSE);
-
-  return self->stored != NULL;
-}
-
-const char *
-_ap_credentials_dialog_get_focus_field (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
-
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (focus_is_in (self, GTK_WIDGET (field_row (self, i))))
-      return field_names[i];
-  return NULL;
-}
-
-const char *
-_ap_credentials_dialog_get_intro (ApCredentialsDialog *self)
-{
-  g_return_val_if_fail (AP_IS_CREDENTIALS_DIALOG (self), NULL);
-
-  return adw_preferences_group_get_description (self->intro_group);
 }

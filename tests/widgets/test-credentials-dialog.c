@@ -6,12 +6,13 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include "ap-credentials-dialog-private.h"
+#include "ap-credentials-dialog.h"
 #include "ap-error.h"
 #include "ap-keyring.h"
 #include "ap-mock-server.h"
 #include "ap-resources.h"
 
+#include "../ap-test-alert.h"
 #include "../ap-test-util.h"
 
 #define WAIT_MS 20000
@@ -24,10 +25,225 @@
 #define CLIENT_ID  "test-client-id"
 #define CLIENT_SECRET "test-client-secret-not-real"
 
+/* The dialog as a person meets it: its template's widgets, found by the
+ * names the template gives them, and what they show. Field names:
+ * "client-id", "client-secret", "custom-url" (non-empty text also turns
+ * the custom URL on), "region" (a region id or "custom"), "region-url",
+ * "access-key", "secret-key", "app-id", "app-key". */
+
+static gpointer
+template_child (ApCredentialsDialog *dialog,
+                const char          *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                  AP_TYPE_CREDENTIALS_DIALOG, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static GtkWidget *
+field_row (ApCredentialsDialog *dialog,
+           const char          *field)
+{
+  g_autofree char *name = g_strdup_printf ("%s_row", field);
+
+  g_strdelimit (name, "-", '_');
+  return template_child (dialog, name);
+}
+
+static void
+dialog_set_mode (ApCredentialsDialog *dialog,
+                 ApAuthMode           mode)
+{
+  adw_combo_row_set_selected (template_child (dialog, "mode_row"),
+                              mode == AP_AUTH_MODE_API1 ? 1 : 0);
+}
+
+static ApAuthMode
+dialog_get_mode (ApCredentialsDialog *dialog)
+{
+  return adw_combo_row_get_selected (template_child (dialog, "mode_row")) == 1
+         ? AP_AUTH_MODE_API1 : AP_AUTH_MODE_API2;
+}
+
+static void
+dialog_set_field (ApCredentialsDialog *dialog,
+                  const char          *field,
+                  const char          *text)
+{
+  if (g_strcmp0 (field, "region") == 0)
+    {
+      const ApRegion *regions = ap_credentials_get_regions ();
+      guint selected = 0;
+
+      /* The regions in their order, then "Custom…" */
+      while (regions[selected].id != NULL && g_strcmp0 (regions[selected].id, text) != 0)
+        selected++;
+      adw_combo_row_set_selected (template_child (dialog, "region_row"), selected);
+      return;
+    }
+
+  if (g_strcmp0 (field, "custom-url") == 0)
+    adw_expander_row_set_enable_expansion (template_child (dialog, "custom_url_expander"),
+                                           text != NULL && *text != '\0');
+  gtk_editable_set_text (GTK_EDITABLE (field_row (dialog, field)), text != NULL ? text : "");
+}
+
+static const char *
+dialog_get_field (ApCredentialsDialog *dialog,
+                  const char          *field)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (field_row (dialog, field)));
+}
+
+static const char *
+dialog_get_field_title (ApCredentialsDialog *dialog,
+                        const char          *field)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field_row (dialog, field)));
+}
+
+/* Marked in red */
+static gboolean
+dialog_field_has_error (ApCredentialsDialog *dialog,
+                        const char          *field)
+{
+  return gtk_widget_has_css_class (field_row (dialog, field), "error");
+}
+
+static gboolean
+dialog_can_save (ApCredentialsDialog *dialog)
+{
+  return gtk_widget_is_sensitive (template_child (dialog, "save_button"));
+}
+
+static gboolean
+dialog_can_test (ApCredentialsDialog *dialog)
+{
+  return gtk_widget_is_sensitive (template_child (dialog, "test_button"));
+}
+
+/* The validation message shown under the group of the mode, or NULL */
+static const char *
+dialog_get_validation (ApCredentialsDialog *dialog)
+{
+  GtkWidget *label = template_child (dialog, dialog_get_mode (dialog) == AP_AUTH_MODE_API2
+                                             ? "api2_error_label" : "api1_error_label");
+
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+/* The status line under the buttons, "" when empty */
+static const char *
+dialog_get_status (ApCredentialsDialog *dialog)
+{
+  return gtk_label_get_text (template_child (dialog, "status_label"));
+}
+
+/* The status line shows an error (in red) */
+static gboolean
+dialog_get_status_is_error (ApCredentialsDialog *dialog)
+{
+  return gtk_widget_has_css_class (template_child (dialog, "status_label"), "error");
+}
+
+/* What screen readers are told: the keyring or the service is being asked */
+static gboolean
+dialog_is_busy (ApCredentialsDialog *dialog)
+{
+  g_autofree char *idle = gtk_test_accessible_check_state (GTK_ACCESSIBLE (dialog),
+                                                           GTK_ACCESSIBLE_STATE_BUSY, FALSE);
+
+  return idle != NULL;
+}
+
+/* Remove is offered: the keyring holds credentials */
+static gboolean
+dialog_has_stored (ApCredentialsDialog *dialog)
+{
+  return gtk_widget_get_visible (template_child (dialog, "remove_group"));
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+dialog_test_connection (ApCredentialsDialog *dialog)
+{
+  click (template_child (dialog, "test_button"));
+}
+
+static void
+dialog_save (ApCredentialsDialog *dialog)
+{
+  click (template_child (dialog, "save_button"));
+}
+
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = find_button (child);
+
+      if (button != NULL)
+        return button;
+    }
+  return NULL;
+}
+
+/* Remove Credentials…, then Remove in the confirmation */
+static void
+dialog_remove (ApCredentialsDialog *dialog)
+{
+  GtkWidget *alert;
+
+  click (find_button (template_child (dialog, "remove_group")));
+  alert = ap_test_find_alert ("Remove Credentials?");
+  g_assert_nonnull (alert);
+  ap_test_alert_respond (alert, "remove");
+}
+
+/* The field holding the keyboard focus, or NULL */
+static const char *
+dialog_get_focus_field (ApCredentialsDialog *dialog)
+{
+  static const char *fields[] = {
+    "client-id", "client-secret", "custom-url", "region-url",
+    "access-key", "secret-key", "app-id", "app-key",
+  };
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (dialog));
+
+  for (guint i = 0; focus != NULL && i < G_N_ELEMENTS (fields); i++)
+    {
+      GtkWidget *row = field_row (dialog, fields[i]);
+
+      if (focus == row || gtk_widget_is_ancestor (focus, row))
+        return fields[i];
+    }
+  return NULL;
+}
+
+/* The setup instructions at the top */
+static const char *
+dialog_get_intro (ApCredentialsDialog *dialog)
+{
+  return adw_preferences_group_get_description (template_child (dialog, "intro_group"));
+}
+
 static gboolean
 is_idle (gpointer data)
 {
-  return !_ap_credentials_dialog_is_busy (data);
+  return !dialog_is_busy (data);
 }
 
 static gboolean
@@ -139,12 +355,12 @@ static void
 fill_api1 (ApCredentialsDialog *dialog,
            const char          *secret_key)
 {
-  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API1);
-  _ap_credentials_dialog_set_field (dialog, "region", "eu");
-  _ap_credentials_dialog_set_field (dialog, "access-key", ACCESS_KEY);
-  _ap_credentials_dialog_set_field (dialog, "secret-key", secret_key);
-  _ap_credentials_dialog_set_field (dialog, "app-id", APP_ID);
-  _ap_credentials_dialog_set_field (dialog, "app-key", APP_KEY);
+  dialog_set_mode (dialog, AP_AUTH_MODE_API1);
+  dialog_set_field (dialog, "region", "eu");
+  dialog_set_field (dialog, "access-key", ACCESS_KEY);
+  dialog_set_field (dialog, "secret-key", secret_key);
+  dialog_set_field (dialog, "app-id", APP_ID);
+  dialog_set_field (dialog, "app-key", APP_KEY);
 }
 
 static void
@@ -156,20 +372,20 @@ test_empty_is_not_an_error (void)
   dialog = open_dialog (NULL);
 
   /* Nothing typed yet: Save is off, but nothing is shown in red */
-  g_assert_false (_ap_credentials_dialog_has_stored (dialog));
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  g_assert_false (_ap_credentials_dialog_can_test (dialog));
-  g_assert_null (_ap_credentials_dialog_get_validation (dialog));
-  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "client-id"));
+  g_assert_false (dialog_has_stored (dialog));
+  g_assert_false (dialog_can_save (dialog));
+  g_assert_false (dialog_can_test (dialog));
+  g_assert_null (dialog_get_validation (dialog));
+  g_assert_false (dialog_field_has_error (dialog, "client-id"));
 
   /* Half filled: still off */
-  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  g_assert_null (_ap_credentials_dialog_get_validation (dialog));
+  dialog_set_field (dialog, "client-id", CLIENT_ID);
+  g_assert_false (dialog_can_save (dialog));
+  g_assert_null (dialog_get_validation (dialog));
 
-  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
-  g_assert_true (_ap_credentials_dialog_can_test (dialog));
+  dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+  g_assert_true (dialog_can_save (dialog));
+  g_assert_true (dialog_can_test (dialog));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -184,11 +400,11 @@ test_refuses_bad_base64 (void)
   dialog = open_dialog (NULL);
   fill_api1 (dialog, "not base64!");
 
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  g_assert_false (_ap_credentials_dialog_can_test (dialog));
-  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "secret-key"));
-  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "access-key"));
-  message = _ap_credentials_dialog_get_validation (dialog);
+  g_assert_false (dialog_can_save (dialog));
+  g_assert_false (dialog_can_test (dialog));
+  g_assert_true (dialog_field_has_error (dialog, "secret-key"));
+  g_assert_false (dialog_field_has_error (dialog, "access-key"));
+  message = dialog_get_validation (dialog);
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, "Secret Key"));
   g_assert_nonnull (strstr (message, "base64"));
@@ -196,14 +412,14 @@ test_refuses_bad_base64 (void)
   g_assert_null (strstr (message, "not base64!"));
 
   /* Fixed: the error goes, Save comes on */
-  _ap_credentials_dialog_set_field (dialog, "secret-key", SECRET_KEY);
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
-  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "secret-key"));
-  g_assert_null (_ap_credentials_dialog_get_validation (dialog));
+  dialog_set_field (dialog, "secret-key", SECRET_KEY);
+  g_assert_true (dialog_can_save (dialog));
+  g_assert_false (dialog_field_has_error (dialog, "secret-key"));
+  g_assert_null (dialog_get_validation (dialog));
 
   /* Blanks from copy and paste are not part of the key */
-  _ap_credentials_dialog_set_field (dialog, "secret-key", "  " SECRET_KEY "\n");
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  dialog_set_field (dialog, "secret-key", "  " SECRET_KEY "\n");
+  g_assert_true (dialog_can_save (dialog));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -216,35 +432,35 @@ test_refuses_insecure_url (void)
 
   keyring_clear ();
   dialog = open_dialog (NULL);
-  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
-  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  dialog_set_field (dialog, "client-id", CLIENT_ID);
+  dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+  g_assert_true (dialog_can_save (dialog));
 
-  _ap_credentials_dialog_set_field (dialog, "custom-url", "http://api.example.com");
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "custom-url"));
-  message = _ap_credentials_dialog_get_validation (dialog);
+  dialog_set_field (dialog, "custom-url", "http://api.example.com");
+  g_assert_false (dialog_can_save (dialog));
+  g_assert_true (dialog_field_has_error (dialog, "custom-url"));
+  message = dialog_get_validation (dialog);
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, "http://"));
 
   /* Loopback is allowed over http (tests, demo); https anywhere */
-  _ap_credentials_dialog_set_field (dialog, "custom-url", "http://127.0.0.1:8080");
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
-  g_assert_false (_ap_credentials_dialog_field_has_error (dialog, "custom-url"));
-  _ap_credentials_dialog_set_field (dialog, "custom-url", "https://api.example.com");
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
-  _ap_credentials_dialog_set_field (dialog, "custom-url", "not a url");
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  dialog_set_field (dialog, "custom-url", "http://127.0.0.1:8080");
+  g_assert_true (dialog_can_save (dialog));
+  g_assert_false (dialog_field_has_error (dialog, "custom-url"));
+  dialog_set_field (dialog, "custom-url", "https://api.example.com");
+  g_assert_true (dialog_can_save (dialog));
+  dialog_set_field (dialog, "custom-url", "not a url");
+  g_assert_false (dialog_can_save (dialog));
 
   /* API 1.0: a custom region URL is checked the same way */
   fill_api1 (dialog, SECRET_KEY);
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
-  _ap_credentials_dialog_set_field (dialog, "region", "custom");
-  _ap_credentials_dialog_set_field (dialog, "region-url", "http://eu-api.example.com");
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "region-url"));
-  _ap_credentials_dialog_set_field (dialog, "region-url", "https://eu-api.example.com");
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  g_assert_true (dialog_can_save (dialog));
+  dialog_set_field (dialog, "region", "custom");
+  dialog_set_field (dialog, "region-url", "http://eu-api.example.com");
+  g_assert_false (dialog_can_save (dialog));
+  g_assert_true (dialog_field_has_error (dialog, "region-url"));
+  dialog_set_field (dialog, "region-url", "https://eu-api.example.com");
+  g_assert_true (dialog_can_save (dialog));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -284,11 +500,11 @@ test_save_and_remove (void)
    * and the non-secret settings are written */
   dialog = open_dialog (settings);
   fill_api1 (dialog, SECRET_KEY);
-  _ap_credentials_dialog_set_field (dialog, "region", "de");
+  dialog_set_field (dialog, "region", "de");
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
   alive = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
-  _ap_credentials_dialog_save (dialog);
+  dialog_save (dialog);
   g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
   g_assert_nonnull (saved);
 
@@ -307,21 +523,20 @@ test_save_and_remove (void)
   /* Reopened: non-secret fields prefilled, secrets never shown; saving
    * with the secret fields empty keeps the stored secrets */
   dialog = open_dialog (settings);
-  g_assert_true (_ap_credentials_dialog_has_stored (dialog));
-  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API1);
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "access-key"), ==, ACCESS_KEY);
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "app-id"), ==, APP_ID);
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "secret-key"), ==, "");
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "app-key"), ==, "");
-  g_assert_nonnull (strstr (_ap_credentials_dialog_get_field_title (dialog, "secret-key"),
-                            "leave empty to keep"));
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  g_assert_true (dialog_has_stored (dialog));
+  g_assert_cmpint (dialog_get_mode (dialog), ==, AP_AUTH_MODE_API1);
+  g_assert_cmpstr (dialog_get_field (dialog, "access-key"), ==, ACCESS_KEY);
+  g_assert_cmpstr (dialog_get_field (dialog, "app-id"), ==, APP_ID);
+  g_assert_cmpstr (dialog_get_field (dialog, "secret-key"), ==, "");
+  g_assert_cmpstr (dialog_get_field (dialog, "app-key"), ==, "");
+  g_assert_nonnull (strstr (dialog_get_field_title (dialog, "secret-key"), "leave empty to keep"));
+  g_assert_true (dialog_can_save (dialog));
 
-  _ap_credentials_dialog_set_field (dialog, "app-id", "a-new-application-id");
+  dialog_set_field (dialog, "app-id", "a-new-application-id");
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &kept);
   alive = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
-  _ap_credentials_dialog_save (dialog);
+  dialog_save (dialog);
   g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
   g_assert_nonnull (kept);
   g_assert_cmpstr (ap_credentials_get_app_id (kept), ==, "a-new-application-id");
@@ -331,21 +546,21 @@ test_save_and_remove (void)
 
   /* Switching to the other mode does not borrow the stored secrets */
   dialog = open_dialog (settings);
-  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API2);
-  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API1);
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  dialog_set_mode (dialog, AP_AUTH_MODE_API2);
+  dialog_set_field (dialog, "client-id", CLIENT_ID);
+  g_assert_false (dialog_can_save (dialog));
+  dialog_set_mode (dialog, AP_AUTH_MODE_API1);
+  g_assert_true (dialog_can_save (dialog));
 
   /* Remove: "removed", the keyring is empty, the fields are cleared */
   g_signal_connect (dialog, "removed", G_CALLBACK (on_removed), &removed);
-  _ap_credentials_dialog_remove (dialog);
+  dialog_remove (dialog);
   g_assert_true (spin_until (is_idle, dialog, WAIT_MS));
   g_assert_cmpuint (removed, ==, 1);
-  g_assert_false (_ap_credentials_dialog_has_stored (dialog));
-  g_assert_false (_ap_credentials_dialog_get_status_is_error (dialog));
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "access-key"), ==, "");
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
+  g_assert_false (dialog_has_stored (dialog));
+  g_assert_false (dialog_get_status_is_error (dialog));
+  g_assert_cmpstr (dialog_get_field (dialog, "access-key"), ==, "");
+  g_assert_false (dialog_can_save (dialog));
   g_clear_object (&stored);
   stored = keyring_lookup (&error);
   g_assert_null (stored);
@@ -368,16 +583,15 @@ test_api2_round_trip (void)
   keyring_store (original);
 
   dialog = open_dialog (settings);
-  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API2);
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-secret"), ==, "");
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "custom-url"), ==,
-                   "https://api.example.com");
+  g_assert_cmpint (dialog_get_mode (dialog), ==, AP_AUTH_MODE_API2);
+  g_assert_cmpstr (dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
+  g_assert_cmpstr (dialog_get_field (dialog, "client-secret"), ==, "");
+  g_assert_cmpstr (dialog_get_field (dialog, "custom-url"), ==, "https://api.example.com");
 
   g_signal_connect (dialog, "saved", G_CALLBACK (on_saved), &saved);
   alive = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
-  _ap_credentials_dialog_save (dialog);
+  dialog_save (dialog);
   g_assert_true (spin_until (pointer_is_null, &alive, WAIT_MS));
   g_assert_true (ap_credentials_equal (saved, original));
   base_url = g_settings_get_string (settings, "base-url");
@@ -389,8 +603,7 @@ test_api2_round_trip (void)
 static gboolean
 status_is_final (gpointer data)
 {
-  return !_ap_credentials_dialog_is_busy (data) &&
-         *_ap_credentials_dialog_get_status (data) != '\0';
+  return !dialog_is_busy (data) && *dialog_get_status (data) != '\0';
 }
 
 static void
@@ -409,61 +622,56 @@ test_connection (void)
 
   keyring_clear ();
   dialog = open_dialog (NULL);
-  _ap_credentials_dialog_set_field (dialog, "client-id",
-                                    ap_credentials_get_client_id (credentials));
-  _ap_credentials_dialog_set_field (dialog, "client-secret",
-                                    ap_credentials_get_client_secret (credentials));
-  _ap_credentials_dialog_set_field (dialog, "custom-url", ap_mock_server_get_base_url (mock));
-  g_assert_true (_ap_credentials_dialog_can_test (dialog));
+  dialog_set_field (dialog, "client-id", ap_credentials_get_client_id (credentials));
+  dialog_set_field (dialog, "client-secret", ap_credentials_get_client_secret (credentials));
+  dialog_set_field (dialog, "custom-url", ap_mock_server_get_base_url (mock));
+  g_assert_true (dialog_can_test (dialog));
 
-  _ap_credentials_dialog_test_connection (dialog);
-  g_assert_true (_ap_credentials_dialog_is_busy (dialog));
+  dialog_test_connection (dialog);
+  g_assert_true (dialog_is_busy (dialog));
   g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
-  g_assert_false (_ap_credentials_dialog_get_status_is_error (dialog));
-  g_assert_cmpstr (_ap_credentials_dialog_get_status (dialog), ==,
+  g_assert_false (dialog_get_status_is_error (dialog));
+  g_assert_cmpstr (dialog_get_status (dialog), ==,
                    "Connected — the account can read Awareness Training performance");
   g_assert_cmpuint (ap_mock_server_get_n_requests (mock), >=, 1);
 
   /* Editing a field drops the result: it belonged to the old values */
-  _ap_credentials_dialog_set_field (dialog, "client-id", "someone-else");
-  g_assert_cmpstr (_ap_credentials_dialog_get_status (dialog), ==, "");
-  _ap_credentials_dialog_set_field (dialog, "client-id",
-                                    ap_credentials_get_client_id (credentials));
+  dialog_set_field (dialog, "client-id", "someone-else");
+  g_assert_cmpstr (dialog_get_status (dialog), ==, "");
+  dialog_set_field (dialog, "client-id", ap_credentials_get_client_id (credentials));
 
   /* 403: the precise reason, in the dialog */
   ap_mock_server_add_fault (mock, AP_MOCK_FAULT_FORBIDDEN, 0, 0);
-  _ap_credentials_dialog_test_connection (dialog);
+  dialog_test_connection (dialog);
   g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
-  g_assert_true (_ap_credentials_dialog_get_status_is_error (dialog));
-  status = _ap_credentials_dialog_get_status (dialog);
+  g_assert_true (dialog_get_status_is_error (dialog));
+  status = dialog_get_status (dialog);
   g_assert_nonnull (strstr (status, "Awareness Training | Dashboard | Read"));
   g_assert_nonnull (strstr (status, "403"));
 
   /* A wrong secret: refused by the token endpoint, never echoed */
   ap_mock_server_clear_faults (mock);
-  _ap_credentials_dialog_set_field (dialog, "client-secret", "wrong-secret-value");
-  _ap_credentials_dialog_test_connection (dialog);
+  dialog_set_field (dialog, "client-secret", "wrong-secret-value");
+  dialog_test_connection (dialog);
   g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
-  g_assert_true (_ap_credentials_dialog_get_status_is_error (dialog));
-  g_assert_null (strstr (_ap_credentials_dialog_get_status (dialog), "wrong-secret-value"));
+  g_assert_true (dialog_get_status_is_error (dialog));
+  g_assert_null (strstr (dialog_get_status (dialog), "wrong-secret-value"));
 
   /* Nothing was stored by testing */
-  g_assert_false (_ap_credentials_dialog_has_stored (dialog));
+  g_assert_false (dialog_has_stored (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* A test started before the keyring lookup has answered keeps its
    * result: the lookup filling in is not an edit */
   dialog = ap_credentials_dialog_new (NULL, NULL);
   gtk_window_present (GTK_WINDOW (dialog));
-  _ap_credentials_dialog_set_field (dialog, "client-id",
-                                    ap_credentials_get_client_id (credentials));
-  _ap_credentials_dialog_set_field (dialog, "client-secret",
-                                    ap_credentials_get_client_secret (credentials));
-  _ap_credentials_dialog_set_field (dialog, "custom-url", ap_mock_server_get_base_url (mock));
-  _ap_credentials_dialog_test_connection (dialog);
+  dialog_set_field (dialog, "client-id", ap_credentials_get_client_id (credentials));
+  dialog_set_field (dialog, "client-secret", ap_credentials_get_client_secret (credentials));
+  dialog_set_field (dialog, "custom-url", ap_mock_server_get_base_url (mock));
+  dialog_test_connection (dialog);
   g_assert_true (spin_until (status_is_final, dialog, WAIT_MS));
-  g_assert_false (_ap_credentials_dialog_get_status_is_error (dialog));
-  g_assert_cmpstr (_ap_credentials_dialog_get_status (dialog), ==,
+  g_assert_false (dialog_get_status_is_error (dialog));
+  g_assert_cmpstr (dialog_get_status (dialog), ==,
                    "Connected — the account can read Awareness Training performance");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
@@ -480,19 +688,19 @@ test_no_keyring_child (void)
 
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (spin_until (is_idle, dialog, WAIT_MS));
-  _ap_credentials_dialog_set_field (dialog, "client-id", CLIENT_ID);
-  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
-  _ap_credentials_dialog_save (dialog);
+  dialog_set_field (dialog, "client-id", CLIENT_ID);
+  dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+  dialog_save (dialog);
   g_assert_true (spin_until (is_idle, dialog, WAIT_MS));
 
   /* The reason is shown, the dialog stays open with the entries kept */
-  g_assert_true (_ap_credentials_dialog_get_status_is_error (dialog));
-  status = _ap_credentials_dialog_get_status (dialog);
+  g_assert_true (dialog_get_status_is_error (dialog));
+  status = dialog_get_status (dialog);
   g_assert_nonnull (strstr (status, "keyring"));
   g_assert_null (strstr (status, CLIENT_SECRET));
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-secret"), ==, CLIENT_SECRET);
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  g_assert_cmpstr (dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
+  g_assert_cmpstr (dialog_get_field (dialog, "client-secret"), ==, CLIENT_SECRET);
+  g_assert_true (dialog_can_save (dialog));
   g_print ("status: %s\n", status);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -556,8 +764,8 @@ test_initial_focus (void)
   keyring_clear ();
   g_settings_reset (settings, "auth-mode");
   dialog = open_dialog (settings);
-  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API2);
-  g_assert_cmpstr (_ap_credentials_dialog_get_focus_field (dialog), ==, "client-id");
+  g_assert_cmpint (dialog_get_mode (dialog), ==, AP_AUTH_MODE_API2);
+  g_assert_cmpstr (dialog_get_focus_field (dialog), ==, "client-id");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   stored = ap_credentials_new_api2 (AP_API2_DEFAULT_BASE_URL, CLIENT_ID, CLIENT_SECRET);
@@ -565,15 +773,15 @@ test_initial_focus (void)
   dialog = open_dialog (settings);
   /* Client ID is filled in, the secret is kept when left empty: the first
    * field to type is the first one, as nothing is missing. */
-  g_assert_cmpstr (_ap_credentials_dialog_get_focus_field (dialog), ==, "client-id");
-  g_assert_cmpstr (_ap_credentials_dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
+  g_assert_cmpstr (dialog_get_focus_field (dialog), ==, "client-id");
+  g_assert_cmpstr (dialog_get_field (dialog, "client-id"), ==, CLIENT_ID);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   keyring_clear ();
   g_settings_set_string (settings, "auth-mode", "api1");
   dialog = open_dialog (settings);
-  g_assert_cmpint (_ap_credentials_dialog_get_mode (dialog), ==, AP_AUTH_MODE_API1);
-  g_assert_cmpstr (_ap_credentials_dialog_get_focus_field (dialog), ==, "access-key");
+  g_assert_cmpint (dialog_get_mode (dialog), ==, AP_AUTH_MODE_API1);
+  g_assert_cmpstr (dialog_get_focus_field (dialog), ==, "access-key");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_settings_reset (settings, "auth-mode");
 }
@@ -586,16 +794,16 @@ test_instructions_follow_mode (void)
 
   keyring_clear ();
   dialog = open_dialog (NULL);
-  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API2);
-  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "API 2.0"));
-  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "Client ID"));
-  g_assert_null (strstr (_ap_credentials_dialog_get_intro (dialog), "API 1.0"));
+  dialog_set_mode (dialog, AP_AUTH_MODE_API2);
+  g_assert_nonnull (strstr (dialog_get_intro (dialog), "API 2.0"));
+  g_assert_nonnull (strstr (dialog_get_intro (dialog), "Client ID"));
+  g_assert_null (strstr (dialog_get_intro (dialog), "API 1.0"));
 
-  _ap_credentials_dialog_set_mode (dialog, AP_AUTH_MODE_API1);
-  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "API 1.0"));
-  g_assert_nonnull (strstr (_ap_credentials_dialog_get_intro (dialog), "Application ID"));
-  g_assert_null (strstr (_ap_credentials_dialog_get_intro (dialog), "API 2.0"));
-  g_assert_null (strstr (_ap_credentials_dialog_get_intro (dialog), "Client"));
+  dialog_set_mode (dialog, AP_AUTH_MODE_API1);
+  g_assert_nonnull (strstr (dialog_get_intro (dialog), "API 1.0"));
+  g_assert_nonnull (strstr (dialog_get_intro (dialog), "Application ID"));
+  g_assert_null (strstr (dialog_get_intro (dialog), "API 2.0"));
+  g_assert_null (strstr (dialog_get_intro (dialog), "Client"));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -608,24 +816,24 @@ test_refuses_space_in_id (void)
 
   keyring_clear ();
   dialog = open_dialog (NULL);
-  _ap_credentials_dialog_set_field (dialog, "client-id", "abc def");
-  _ap_credentials_dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
+  dialog_set_field (dialog, "client-id", "abc def");
+  dialog_set_field (dialog, "client-secret", CLIENT_SECRET);
 
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "client-id"));
-  message = _ap_credentials_dialog_get_validation (dialog);
+  g_assert_false (dialog_can_save (dialog));
+  g_assert_true (dialog_field_has_error (dialog, "client-id"));
+  message = dialog_get_validation (dialog);
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, "Client ID"));
   g_assert_nonnull (strstr (message, "space"));
 
   /* Blanks at the edges are trimmed, not refused. */
-  _ap_credentials_dialog_set_field (dialog, "client-id", " " CLIENT_ID " ");
-  g_assert_true (_ap_credentials_dialog_can_save (dialog));
+  dialog_set_field (dialog, "client-id", " " CLIENT_ID " ");
+  g_assert_true (dialog_can_save (dialog));
 
   fill_api1 (dialog, SECRET_KEY);
-  _ap_credentials_dialog_set_field (dialog, "app-id", "app id");
-  g_assert_false (_ap_credentials_dialog_can_save (dialog));
-  g_assert_true (_ap_credentials_dialog_field_has_error (dialog, "app-id"));
+  dialog_set_field (dialog, "app-id", "app id");
+  g_assert_false (dialog_can_save (dialog));
+  g_assert_true (dialog_field_has_error (dialog, "app-id"));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
