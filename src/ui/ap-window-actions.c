@@ -5,8 +5,73 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-export-dialog.h"
 #include "ap-follow-up-ui.h"
+#include "ap-print.h"
 #include "ap-window-private.h"
+
+static void
+ap_window_focus_search (ApWindow *self)
+{
+  g_assert (AP_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "users");
+  ap_panes_set_showing_detail (self->panes, FALSE);
+  ap_users_view_focus_search (self->users_view);
+}
+
+/* What the report covers beyond the query: the source, the fetch and the
+ * view's narrowing (the export dialog drops it for "everything loaded"). */
+static ApReportScope *
+ap_window_dup_report_scope (ApWindow *self)
+{
+  ApReportScope *scope = ap_report_scope_new ();
+
+  scope->demo = self->mock != NULL;
+  if (self->credentials != NULL)
+    scope->base_url = g_strdup (ap_credentials_get_base_url (self->credentials));
+  ap_report_scope_set_fetched (scope, self->fetched_at,
+                               g_list_model_get_n_items (G_LIST_MODEL (self->store)));
+  ap_report_scope_set_narrowing (scope, TRUE,
+                                 ap_users_view_get_department (self->users_view),
+                                 ap_users_view_get_search_text (self->users_view));
+
+  return scope;
+}
+
+/* What a report of the view is of: the query of the rows shown, or the
+ * bar's before any fetch. (transfer full) */
+static ApQuery *
+ap_window_dup_report_query (ApWindow *self)
+{
+  if (self->shown_query != NULL)
+    return g_object_ref (self->shown_query);
+  return ap_query_bar_build_query (self->query_bar);
+}
+
+static void
+ap_window_export (ApWindow *self)
+{
+  g_autoptr(ApQuery) query = ap_window_dup_report_query (self);
+  g_autoptr(ApReportScope) scope = ap_window_dup_report_scope (self);
+
+  ap_export_dialog_present (GTK_WINDOW (self),
+                            ap_users_view_get_visible_users (self->users_view),
+                            G_LIST_MODEL (self->store),
+                            query, scope, self->toast_overlay);
+}
+
+/* The same report as the PDF, of the current view, through the print
+ * dialog. */
+static void
+ap_window_print (ApWindow *self)
+{
+  g_autoptr(ApQuery) query = ap_window_dup_report_query (self);
+  g_autoptr(ApReportScope) scope = ap_window_dup_report_scope (self);
+
+  ap_print_report (GTK_WINDOW (self), ap_users_view_get_visible_users (self->users_view), query,
+                   scope);
+}
 
 static void
 ap_window_fetch_action (GtkWidget  *widget,
@@ -44,7 +109,7 @@ ap_window_export_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
-  _ap_window_export (AP_WINDOW (widget));
+  ap_window_export (AP_WINDOW (widget));
 }
 
 static void
@@ -52,7 +117,7 @@ ap_window_print_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  _ap_window_print (AP_WINDOW (widget));
+  ap_window_print (AP_WINDOW (widget));
 }
 
 static void
@@ -68,7 +133,7 @@ ap_window_search_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
-  _ap_window_focus_search (AP_WINDOW (widget));
+  ap_window_focus_search (AP_WINDOW (widget));
 }
 
 static void

@@ -16,8 +16,8 @@
 
 G_BEGIN_DECLS
 
-/* Shared by ap-window.c and ap-window-actions.c, and test accessors for
- * tests/ui. Not installed, not API. */
+/* Shared by the window's files (ap-window.c, -actions, -analysis, -fetch,
+ * -history), and test accessors for tests/ui. Not installed, not API. */
 
 struct _ApWindow
 {
@@ -95,15 +95,35 @@ ApPeopleList *_ap_window_get_attention_list (ApWindow       *self);
 void      _ap_window_class_init_actions  (GtkWidgetClass *widget_class);
 void      _ap_window_update_actions      (ApWindow       *self);
 
-/* ap-window.c, for the actions */
+/* ap-window.c: what stands in the content area, errors, toasts */
+gboolean  _ap_window_is_disposed         (ApWindow       *self);
+gboolean  _ap_window_has_data            (ApWindow       *self);
+void      _ap_window_update_content      (ApWindow       *self);
+/* "welcome", "loading" or "content" */
+void      _ap_window_show_page           (ApWindow       *self,
+                                          const char     *name);
+void      _ap_window_show_error          (ApWindow       *self,
+                                          const GError   *error);
+void      _ap_window_hide_error          (ApWindow       *self);
+void      _ap_window_toast               (ApWindow       *self,
+                                          const char     *title);
+
+/* ap-window-history.c: saving each complete fetch, opening the latest */
+void      _ap_window_history_begin       (ApWindow       *self,
+                                          ApQuery        *query);
+/* @complete: saved when TRUE, rolled back otherwise */
+void      _ap_window_history_end         (ApWindow       *self,
+                                          gboolean        complete);
+/* The latest snapshot at once, else a fetch */
+void      _ap_window_open_latest         (ApWindow       *self);
+
+/* ap-window-fetch.c: the fetch and the credentials it uses */
 void      _ap_window_fetch               (ApWindow       *self,
                                           ApQuery        *query);
+void      _ap_window_fetch_from_query_bar (ApWindow      *self);
 void      _ap_window_cancel_fetch        (ApWindow       *self);
+void      _ap_window_stop_pulse          (ApWindow       *self);
 void      _ap_window_show_credentials    (ApWindow       *self);
-void      _ap_window_focus_search        (ApWindow       *self);
-void      _ap_window_export              (ApWindow       *self);
-void      _ap_window_print               (ApWindow       *self);
-ApReportScope *_ap_window_dup_report_scope (ApWindow     *self);
 
 /* Tests: demo mode on a mock the test configured (data set, faults). */
 void          ap_window_start_demo_with_server (ApWindow     *self,

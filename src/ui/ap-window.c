@@ -7,16 +7,9 @@
 #include <string.h>
 
 #include "ap-a11y.h"
-#include "ap-chart-render.h"
-#include "ap-credentials-dialog.h"
 #include "ap-error.h"
-#include "ap-export-dialog.h"
-#include "ap-keyring.h"
-#include "ap-print.h"
 #include "ap-resources.h"
 #include "ap-window-private.h"
-
-#define PULSE_INTERVAL_MS 120
 
 /* Side by side, the detail pane is this wide and the list takes the rest;
  * alone, the detail shows every record column from this width on. */
@@ -28,346 +21,15 @@ G_DEFINE_FINAL_TYPE (ApWindow, ap_window, ADW_TYPE_APPLICATION_WINDOW)
 static void ap_window_update_stale       (ApWindow *self);
 static void ap_window_update_back_button (ApWindow *self);
 
-/* One fetch, shared by the batch callback and the completion. A fetch
- * that replaces rows already on screen is staged: its users wait in
- * @pending and take the place of the old ones only once the whole fetch
- * has succeeded, so a failure, a cancel or refused new credentials leave
- * the data as it was. A first load streams into the list page by page. */
-typedef struct
-{
-  ApWindow  *self;
-  ApQuery   *query;
-  GPtrArray *pending;   /* (nullable) ApUser, when staged */
-  guint      serial;
-  gboolean   got_batch;
-} FetchData;
-
-static void
-fetch_data_clear (FetchData *data)
-{
-  g_clear_object (&data->self);
-  g_clear_object (&data->query);
-  g_clear_pointer (&data->pending, g_ptr_array_unref);
-}
-
-static void
-fetch_data_release (gpointer data)
-{
-  g_rc_box_release_full (data, (GDestroyNotify) fetch_data_clear);
-}
-
-static gboolean
-ap_window_is_disposed (ApWindow *self)
+gboolean
+_ap_window_is_disposed (ApWindow *self)
 {
   return self->store == NULL;
 }
 
-/* History: every complete fetch of a real account is saved (never demo
- * data); at start the latest snapshot of the saved tenant opens at once,
- * labelled with its age, until Refresh fetches anew. */
-
-static void ap_window_update_content (ApWindow *self);
-static void ap_window_toast          (ApWindow   *self,
-                                      const char *text);
-
-static ApHistory *
-ap_window_get_history (ApWindow *self)
-{
-  if (!g_settings_get_boolean (self->settings, "history-enabled"))
-    return NULL;
-  if (self->history == NULL)
-    self->history = ap_history_new (NULL);
-  ap_history_set_retention (self->history,
-                            g_settings_get_uint (self->settings, "history-max-snapshots"),
-                            g_settings_get_uint (self->settings, "history-max-days"));
-  return self->history;
-}
-
-/* "Data from today, 14:02", "… yesterday, …", "… 3 days ago, …"; NULL
- * (0) for rows just fetched. */
-static void
-ap_window_set_data_age (ApWindow *self,
-                        gint64    fetched_at)
-{
-  g_autoptr(GDateTime) then = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autoptr(GDate) then_date = NULL;
-  g_autoptr(GDate) today = NULL;
-  g_autofree char *time = NULL;
-  g_autofree char *text = NULL;
-  int days;
-
-  if (fetched_at == 0)
-    {
-      ap_view_title_set_subtitle (self->view_title, NULL);
-      return;
-    }
-
-  then = g_date_time_new_from_unix_local (fetched_at);
-  now = g_date_time_new_now_local ();
-  then_date = g_date_new_dmy (g_date_time_get_day_of_month (then),
-                              g_date_time_get_month (then), g_date_time_get_year (then));
-  today = g_date_new_dmy (g_date_time_get_day_of_month (now),
-                          g_date_time_get_month (now), g_date_time_get_year (now));
-  days = MAX (g_date_days_between (then_date, today), 0);
-  time = g_date_time_format (then, "%H:%M");
-
-  if (days == 0)
-    text = g_strdup_printf (_("Data from today, %s"), time);
-  else if (days == 1)
-    text = g_strdup_printf (_("Data from yesterday, %s"), time);
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Data from %d day ago, %s",
-                                         "Data from %d days ago, %s", days), days, time);
-  ap_view_title_set_subtitle (self->view_title, text);
-}
-
-/* The changes shown were of the rows shown: a new fetch or snapshot drops them */
-static void
-ap_window_clear_changes (ApWindow *self)
-{
-  ap_users_view_set_changes (self->users_view, NULL, 0);
-  ap_overview_page_set_changes (self->overview_page, NULL, 0);
-}
-
-static void
-ap_window_history_begin (ApWindow *self,
-                         ApQuery  *query)
-{
-  ApHistory *history;
-
-  ap_window_clear_changes (self);
-
-  /* An unfinished save of an earlier fetch is rolled back. */
-  g_clear_object (&self->history_saver);
-  if (self->mock != NULL || self->credentials == NULL)
-    return;
-  history = ap_window_get_history (self);
-  if (history != NULL)
-    self->history_saver = ap_history_saver_new (history,
-                                                ap_credentials_get_base_url (self->credentials),
-                                                query, 0);
-}
-
-static void
-on_changes_compared (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(ApWindow) self = user_data;
-  g_autoptr(ApHistoryComparison) comparison = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *text = NULL;
-
-  comparison = ap_history_compare_finish (AP_HISTORY (object), result, &error);
-  if (ap_error_is_cancelled (error) || ap_window_is_disposed (self))
-    return;
-  g_clear_object (&self->changes_cancellable);
-  if (comparison == NULL || comparison->previous == NULL)
-    return;
-
-  memset (self->n_changes, 0, sizeof self->n_changes);
-  for (guint i = 0; i < comparison->changes->len; i++)
-    {
-      ApUserChange *change = g_ptr_array_index (comparison->changes, i);
-      self->n_changes[change->kind]++;
-    }
-  self->has_changes = TRUE;
-  ap_users_view_set_changes (self->users_view, comparison->changes,
-                             comparison->previous->fetched_at);
-  ap_overview_page_set_changes (self->overview_page, comparison->changes,
-                                comparison->previous->fetched_at);
-
-  {
-    g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (comparison->previous->fetched_at);
-    when = g_date_time_format (then, "%x %H:%M");
-  }
-  if (comparison->changes->len == 0)
-    text = g_strdup_printf (_("No change since the fetch of %s"), when);
-  else
-    text = g_strdup_printf (_("Since the fetch of %s: %u joined, %u left, %u changed"), when,
-                            self->n_changes[AP_USER_CHANGE_JOINED],
-                            self->n_changes[AP_USER_CHANGE_LEFT],
-                            self->n_changes[AP_USER_CHANGE_CHANGED]);
-  ap_window_toast (self, text);
-}
-
-/* What changed since the previous snapshot of the same query. */
-static void
-ap_window_compare_snapshot (ApWindow *self,
-                            gint64    id)
-{
-  ApHistory *history = ap_window_get_history (self);
-
-  self->has_changes = FALSE;
-  if (self->changes_cancellable != NULL)
-    g_cancellable_cancel (self->changes_cancellable);
-  g_clear_object (&self->changes_cancellable);
-  ap_window_clear_changes (self);
-  ap_overview_page_set_history (self->overview_page, history, id);
-  ap_user_detail_set_history (self->user_detail, history, id);
-  if (history == NULL || id == 0)
-    return;
-
-  self->changes_cancellable = g_cancellable_new ();
-  ap_history_compare_async (history, id, NULL, self->changes_cancellable, on_changes_compared,
-                            g_object_ref (self));
-}
-
-gboolean
-ap_window_get_changes (ApWindow *self,
-                       guint    *joined,
-                       guint    *left,
-                       guint    *changed)
-{
-  g_return_val_if_fail (AP_IS_WINDOW (self), FALSE);
-
-  if (joined != NULL)
-    *joined = self->n_changes[AP_USER_CHANGE_JOINED];
-  if (left != NULL)
-    *left = self->n_changes[AP_USER_CHANGE_LEFT];
-  if (changed != NULL)
-    *changed = self->n_changes[AP_USER_CHANGE_CHANGED];
-  return self->has_changes;
-}
-
-static void
-on_history_saved (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(ApWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  id = ap_history_saver_commit_finish (AP_HISTORY_SAVER (object), result, &error);
-  if (ap_window_is_disposed (self))
-    return;
-  if (id == 0)
-    {
-      g_autofree char *text = g_strdup_printf (_("This fetch was not saved in the history: %s"),
-                                               error->message);
-      if (!ap_error_is_cancelled (error))
-        ap_window_toast (self, text);
-      return;
-    }
-  self->shown_snapshot_id = id;
-  ap_window_compare_snapshot (self, id);
-}
-
-static void
-ap_window_history_end (ApWindow *self,
-                       gboolean  complete)
-{
-  g_autoptr(ApHistorySaver) saver = g_steal_pointer (&self->history_saver);
-
-  if (!complete)
-    return;   /* dropping the saver rolls the snapshot back */
-
-  self->shown_snapshot_id = 0;
-  self->has_changes = FALSE;
-  ap_window_set_data_age (self, 0);
-  if (saver != NULL)
-    ap_history_saver_commit_async (saver, NULL, on_history_saved, g_object_ref (self));
-}
-
-static void
-on_snapshot_batch (GPtrArray *users,
-                   gpointer   user_data)
-{
-  ApWindow *self = user_data;
-
-  if (ap_window_is_disposed (self) || self->fetching)
-    return;
-
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
-    {
-      ap_users_view_set_fetched (self->users_view, TRUE);
-      ap_window_update_content (self);
-    }
-  ap_user_store_append_batch (self->store, users);
-}
-
-static void ap_window_fetch_from_query_bar (ApWindow *self);
-
-static void
-on_snapshot_loaded (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(ApWindow) self = user_data;
-  g_autoptr(ApSnapshotInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = ap_history_load_finish (AP_HISTORY (object), result, &error);
-  if (ap_error_is_cancelled (error) || ap_window_is_disposed (self))
-    return;
-  g_clear_object (&self->history_cancellable);
-  if (self->fetching)
-    return;
-
-  if (info == NULL)
-    {
-      /* A damaged history is moved aside; say so, and fetch as usual. */
-      if (error != NULL)
-        ap_window_toast (self, error->message);
-      ap_window_fetch_from_query_bar (self);
-      return;
-    }
-
-  g_set_object (&self->shown_query, info->query);
-  self->shown_snapshot_id = info->id;
-  /* Reports made from it say when it was fetched. */
-  g_clear_pointer (&self->fetched_at, g_date_time_unref);
-  self->fetched_at = g_date_time_new_from_unix_utc (info->fetched_at);
-  ap_users_view_set_fetched (self->users_view, TRUE);
-  ap_window_set_data_age (self, info->fetched_at);
-  ap_window_update_content (self);
-  _ap_window_update_actions (self);
-  ap_window_compare_snapshot (self, info->id);
-}
-
-/* At start with saved credentials: the last snapshot at once, else a fetch. */
-static void
-ap_window_open_latest (ApWindow *self)
-{
-  ApHistory *history = ap_window_get_history (self);
-
-  if (history == NULL || self->credentials == NULL)
-    {
-      ap_window_fetch_from_query_bar (self);
-      return;
-    }
-
-  g_clear_object (&self->history_cancellable);
-  self->history_cancellable = g_cancellable_new ();
-  ap_history_load_async (history, 0, ap_credentials_get_base_url (self->credentials),
-                         on_snapshot_batch, self, self->history_cancellable,
-                         on_snapshot_loaded, g_object_ref (self));
-}
-
-gint64
-ap_window_get_shown_snapshot_id (ApWindow *self)
-{
-  g_return_val_if_fail (AP_IS_WINDOW (self), 0);
-
-  return self->shown_snapshot_id;
-}
-
-const char *
-ap_window_get_data_age (ApWindow *self)
-{
-  g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
-
-  const char *age = ap_view_title_get_subtitle (self->view_title);
-
-  return age != NULL && *age != '\0' ? age : NULL;
-}
-
-static void
-ap_window_toast (ApWindow   *self,
-                 const char *title)
+void
+_ap_window_toast (ApWindow   *self,
+                  const char *title)
 {
   g_autoptr(AdwToast) toast = adw_toast_new (title);
 
@@ -375,8 +37,8 @@ ap_window_toast (ApWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
 }
 
-static gboolean
-ap_window_has_data (ApWindow *self)
+gboolean
+_ap_window_has_data (ApWindow *self)
 {
   return self->shown_query != NULL ||
          g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0;
@@ -443,14 +105,14 @@ ap_window_error_icon (const GError *error)
  * are any, else a spinner while the first load runs, else the error that
  * stopped it as a status page. The banner carries an error only when the
  * rows stay visible under it, so no message is ever shown twice. */
-static void
-ap_window_update_content (ApWindow *self)
+void
+_ap_window_update_content (ApWindow *self)
 {
   gboolean in_content = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
                                    "content") == 0;
   const char *page = "data";
 
-  if (!ap_window_has_data (self))
+  if (!_ap_window_has_data (self))
     {
       if (self->fetching)
         page = "first-load";
@@ -465,16 +127,16 @@ ap_window_update_content (ApWindow *self)
                                  self->last_error != NULL && !g_str_equal (page, "failed"));
 }
 
-static void
-ap_window_hide_error (ApWindow *self)
+void
+_ap_window_hide_error (ApWindow *self)
 {
   g_clear_error (&self->last_error);
-  ap_window_update_content (self);
+  _ap_window_update_content (self);
 }
 
-static void
-ap_window_show_error (ApWindow     *self,
-                      const GError *error)
+void
+_ap_window_show_error (ApWindow     *self,
+                       const GError *error)
 {
   gboolean edit, retry;
 
@@ -504,7 +166,7 @@ ap_window_show_error (ApWindow     *self,
       gtk_widget_add_css_class (GTK_WIDGET (self->failed_retry_button), "suggested-action");
     }
 
-  ap_window_update_content (self);
+  _ap_window_update_content (self);
 }
 
 /* The bottom switcher stands in for the title's when the window is narrow,
@@ -519,9 +181,9 @@ ap_window_update_switcher_bar (ApWindow *self)
   adw_view_switcher_bar_set_reveal (self->switcher_bar, content && narrow);
 }
 
-static void
-ap_window_show_page (ApWindow   *self,
-                     const char *name)
+void
+_ap_window_show_page (ApWindow   *self,
+                      const char *name)
 {
   gboolean content = g_strcmp0 (name, "content") == 0;
 
@@ -531,7 +193,7 @@ ap_window_show_page (ApWindow   *self,
   ap_view_title_set_view_switcher_enabled (self->view_title, content);
   ap_window_update_switcher_bar (self);
   ap_window_update_back_button (self);
-  ap_window_update_content (self);
+  _ap_window_update_content (self);
 }
 
 static gboolean
@@ -565,455 +227,6 @@ ap_window_update_stale (ApWindow *self)
 }
 
 static void
-ap_window_stop_pulse (ApWindow *self)
-{
-  g_clear_handle_id (&self->pulse_id, g_source_remove);
-}
-
-static gboolean
-ap_window_pulse (gpointer user_data)
-{
-  ApWindow *self = user_data;
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-ap_window_clear_data (ApWindow *self)
-{
-  ap_user_store_clear (self->store);
-  g_clear_object (&self->shown_query);
-  g_clear_pointer (&self->fetched_at, g_date_time_unref);
-  ap_users_view_set_fetched (self->users_view, FALSE);
-  ap_window_update_content (self);
-}
-
-static void
-on_client_progress (ApClient *client,
-                    guint     pages,
-                    guint     users,
-                    gint64    total_count,
-                    ApWindow *self)
-{
-  g_autofree char *n_users = NULL;
-  g_autofree char *text = NULL;
-
-  if (!self->fetching)
-    return;
-
-  n_users = ap_chart_format_count (users);
-
-  if (total_count > 0)
-    {
-      g_autofree char *n_total = ap_chart_format_count ((guint64) total_count);
-
-      ap_window_stop_pulse (self);
-      gtk_progress_bar_set_fraction (self->progress_bar,
-                                     CLAMP ((double) users / (double) total_count, 0.0, 1.0));
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Page %u · %s of %s user",
-                                           "Page %u · %s of %s users", (gulong) total_count),
-                              pages, n_users, n_total);
-    }
-  else
-    {
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Page %u · %s user",
-                                           "Page %u · %s users", users),
-                              pages, n_users);
-    }
-
-  gtk_label_set_label (self->progress_label, text);
-}
-
-static void
-on_client_retrying (ApClient *client,
-                    guint     error_code,
-                    guint     delay_ms,
-                    ApWindow *self)
-{
-  g_autofree char *text = NULL;
-  guint seconds = (delay_ms + 999) / 1000;
-
-  if (!self->fetching)
-    return;
-
-  switch (error_code)
-    {
-    case AP_ERROR_RATE_LIMITED:
-      text = g_strdup_printf (_("Rate limited, retrying in %u s"), seconds);
-      break;
-    case AP_ERROR_TIMEOUT:
-      text = g_strdup_printf (_("No answer in time, retrying in %u s"), seconds);
-      break;
-    case AP_ERROR_NETWORK:
-      /* Refused ports and unknown names are never retried: a connection
-       * was made and lost, or the network is down. */
-      text = g_strdup_printf (_("Connection failed, retrying in %u s"), seconds);
-      break;
-    case AP_ERROR_SERVER:
-    default:
-      text = g_strdup_printf (_("Mimecast had a server error, retrying in %u s"), seconds);
-      break;
-    }
-
-  gtk_label_set_label (self->progress_label, text);
-}
-
-static void
-ap_window_set_credentials (ApWindow      *self,
-                           ApCredentials *credentials)
-{
-  if (self->credentials == credentials)
-    return;
-
-  _ap_window_cancel_fetch (self);
-
-  g_set_object (&self->credentials, credentials);
-
-  if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
-  g_clear_object (&self->client);
-
-  if (credentials != NULL)
-    {
-      self->client = ap_client_new (credentials);
-      g_signal_connect_object (self->client, "progress",
-                               G_CALLBACK (on_client_progress), self, 0);
-      g_signal_connect_object (self->client, "retrying",
-                               G_CALLBACK (on_client_retrying), self, 0);
-    }
-
-  _ap_window_update_actions (self);
-}
-
-static void
-ap_window_leave_demo (ApWindow *self)
-{
-  if (self->mock == NULL)
-    return;
-
-  ap_window_set_credentials (self, NULL);
-  ap_mock_server_stop (self->mock);
-  g_clear_object (&self->mock);
-  /* Demo rows must never pass for the organisation's. */
-  ap_window_clear_data (self);
-  gtk_revealer_set_reveal_child (self->demo_revealer, FALSE);
-}
-
-static void
-on_fetch_batch (ApClient  *client,
-                GPtrArray *users,
-                gpointer   user_data)
-{
-  FetchData *data = user_data;
-  ApWindow *self = data->self;
-
-  if (ap_window_is_disposed (self) || data->serial != self->fetch_serial)
-    return;
-
-  data->got_batch = TRUE;
-  if (self->history_saver != NULL)
-    ap_history_saver_add_users (self->history_saver, users);
-
-  if (data->pending != NULL)
-    {
-      g_ptr_array_extend (data->pending, users, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
-      return;
-    }
-
-  if (self->shown_query == NULL)
-    {
-      g_set_object (&self->shown_query, data->query);
-      ap_users_view_set_fetched (self->users_view, TRUE);
-      ap_window_update_content (self);
-    }
-
-  ap_user_store_append_batch (self->store, users);
-}
-
-/* The staged fetch succeeded: its users take the old ones' place at once. */
-static void
-ap_window_replace_data (ApWindow  *self,
-                        FetchData *data)
-{
-  ap_user_store_clear (self->store);
-  g_set_object (&self->shown_query, data->query);
-  ap_users_view_set_fetched (self->users_view, TRUE);
-
-  if (data->pending != NULL)
-    ap_user_store_append_batch (self->store, data->pending);
-}
-
-static void
-on_fetch_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  FetchData *data = user_data;
-  ApWindow *self = data->self;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = ap_client_fetch_finish (AP_CLIENT (object), result, &error);
-
-  if (ap_window_is_disposed (self) || data->serial != self->fetch_serial)
-    {
-      fetch_data_release (data);
-      return;
-    }
-
-  self->fetching = FALSE;
-  self->n_fetches_done++;
-  g_clear_object (&self->fetch_cancellable);
-  ap_window_stop_pulse (self);
-  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-
-  /* The report says when its data was fetched, not only when it was made. */
-  if (ok || data->got_batch)
-    {
-      g_clear_pointer (&self->fetched_at, g_date_time_unref);
-      self->fetched_at = g_date_time_new_now_utc ();
-    }
-  ap_window_history_end (self, ok);
-
-  if (ok)
-    {
-      if (data->pending != NULL || !data->got_batch)
-        ap_window_replace_data (self, data);
-      ap_window_hide_error (self);
-    }
-  else if (ap_error_is_cancelled (error))
-    {
-      ap_window_toast (self, _("Refresh cancelled"));
-      ap_window_update_content (self);
-    }
-  else
-    {
-      ap_window_show_error (self, error);
-    }
-
-  _ap_window_update_actions (self);
-  fetch_data_release (data);
-}
-
-void
-_ap_window_fetch (ApWindow *self,
-                  ApQuery  *query)
-{
-  FetchData *data;
-
-  g_assert (AP_IS_WINDOW (self));
-  g_assert (AP_IS_QUERY (query));
-
-  if (self->client == NULL)
-    {
-      _ap_window_show_credentials (self);
-      return;
-    }
-
-  if (self->fetch_cancellable != NULL)
-    g_cancellable_cancel (self->fetch_cancellable);
-  g_clear_object (&self->fetch_cancellable);
-
-  self->fetch_serial++;
-  self->fetch_cancellable = g_cancellable_new ();
-  self->fetching = TRUE;
-
-  /* A snapshot still opening gives way to the fresh data. */
-  if (self->history_cancellable != NULL)
-    g_cancellable_cancel (self->history_cancellable);
-  g_clear_object (&self->history_cancellable);
-  ap_window_history_begin (self, query);
-
-  data = g_rc_box_new0 (FetchData);
-  data->self = g_object_ref (self);
-  data->query = ap_query_copy (query);
-  data->serial = self->fetch_serial;
-  if (ap_window_has_data (self))
-    data->pending = g_ptr_array_new_with_free_func (g_object_unref);
-
-  /* The rows, if any, stay; the error they were shown with goes, since
-   * the person is acting on it. */
-  ap_window_hide_error (self);
-  gtk_label_set_label (self->progress_label, _("Connecting to Mimecast…"));
-  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  ap_window_stop_pulse (self);
-  self->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, ap_window_pulse, self);
-
-  _ap_window_update_actions (self);
-
-  ap_client_fetch_async (self->client, data->query,
-                         on_fetch_batch, g_rc_box_acquire (data), fetch_data_release,
-                         self->fetch_cancellable, on_fetch_done, data);
-}
-
-void
-_ap_window_cancel_fetch (ApWindow *self)
-{
-  g_assert (AP_IS_WINDOW (self));
-
-  if (self->fetch_cancellable != NULL)
-    g_cancellable_cancel (self->fetch_cancellable);
-}
-
-static void
-ap_window_fetch_from_query_bar (ApWindow *self)
-{
-  g_autoptr(ApQuery) query = ap_query_bar_build_query (self->query_bar);
-
-  if (ap_query_bar_get_valid (self->query_bar))
-    _ap_window_fetch (self, query);
-}
-
-static void
-on_credentials_saved (ApWindow      *self,
-                      ApCredentials *credentials)
-{
-  ap_window_leave_demo (self);
-  ap_window_set_credentials (self, credentials);
-  ap_window_hide_error (self);
-  ap_window_show_page (self, "content");
-  ap_window_fetch_from_query_bar (self);
-}
-
-static void
-on_credentials_removed (ApWindow *self)
-{
-  if (self->mock != NULL)
-    return;
-
-  ap_window_set_credentials (self, NULL);
-  ap_window_clear_data (self);
-  ap_window_hide_error (self);
-  ap_window_show_page (self, "welcome");
-}
-
-void
-_ap_window_show_credentials (ApWindow *self)
-{
-  ApCredentialsDialog *dialog;
-
-  g_assert (AP_IS_WINDOW (self));
-
-  if (self->credentials_dialog != NULL)
-    {
-      gtk_window_present (self->credentials_dialog);
-      return;
-    }
-
-  dialog = ap_credentials_dialog_new (GTK_WINDOW (self), self->settings);
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_credentials_saved), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (dialog, "removed", G_CALLBACK (on_credentials_removed), self,
-                           G_CONNECT_SWAPPED);
-
-  self->credentials_dialog = GTK_WINDOW (dialog);
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->credentials_dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-void
-_ap_window_focus_search (ApWindow *self)
-{
-  g_assert (AP_IS_WINDOW (self));
-
-  adw_view_stack_set_visible_child_name (self->view_stack, "users");
-  ap_panes_set_showing_detail (self->panes, FALSE);
-  ap_users_view_focus_search (self->users_view);
-}
-
-/* What the report covers beyond the query: the source, the fetch and the
- * view's narrowing (the export dialog drops it for "everything loaded"). */
-ApReportScope *
-_ap_window_dup_report_scope (ApWindow *self)
-{
-  ApReportScope *scope = ap_report_scope_new ();
-
-  scope->demo = self->mock != NULL;
-  if (self->credentials != NULL)
-    scope->base_url = g_strdup (ap_credentials_get_base_url (self->credentials));
-  ap_report_scope_set_fetched (scope, self->fetched_at,
-                               g_list_model_get_n_items (G_LIST_MODEL (self->store)));
-  ap_report_scope_set_narrowing (scope, TRUE,
-                                 ap_users_view_get_department (self->users_view),
-                                 ap_users_view_get_search_text (self->users_view));
-
-  return scope;
-}
-
-void
-_ap_window_export (ApWindow *self)
-{
-  g_autoptr(ApReportScope) scope = NULL;
-  g_autoptr(ApQuery) fallback = NULL;
-  ApQuery *query = self->shown_query;
-
-  g_assert (AP_IS_WINDOW (self));
-
-  if (query == NULL)
-    query = fallback = ap_query_bar_build_query (self->query_bar);
-
-  scope = _ap_window_dup_report_scope (self);
-  ap_export_dialog_present (GTK_WINDOW (self),
-                            ap_users_view_get_visible_users (self->users_view),
-                            G_LIST_MODEL (self->store),
-                            query, scope, self->toast_overlay);
-}
-
-/* The same report as the PDF, of the current view, through the print
- * dialog. */
-void
-_ap_window_print (ApWindow *self)
-{
-  g_autoptr(ApReportScope) scope = NULL;
-  g_autoptr(ApQuery) fallback = NULL;
-  ApQuery *query = self->shown_query;
-
-  g_assert (AP_IS_WINDOW (self));
-
-  if (query == NULL)
-    query = fallback = ap_query_bar_build_query (self->query_bar);
-
-  scope = _ap_window_dup_report_scope (self);
-  ap_print_report (GTK_WINDOW (self), ap_users_view_get_visible_users (self->users_view), query,
-                   scope);
-}
-
-static void
-on_keyring_lookup (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(ApWindow) self = user_data;
-  g_autoptr(ApCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
-
-  credentials = ap_keyring_lookup_finish (result, &error);
-
-  if (ap_error_is_cancelled (error) || ap_window_is_disposed (self) || self->mock != NULL)
-    return;
-
-  g_clear_object (&self->keyring_cancellable);
-
-  /* Someone opening the app with an account set up wants the numbers. */
-  if (credentials != NULL)
-    {
-      ap_window_set_credentials (self, credentials);
-      ap_window_show_page (self, "content");
-      ap_window_open_latest (self);
-      return;
-    }
-
-  /* Nothing stored is the first run; any other failure is worth saying,
-   * but the app stays usable (demo, or enter credentials again). */
-  if (!g_error_matches (error, AP_ERROR, AP_ERROR_NO_CREDENTIALS))
-    ap_window_show_error (self, error);
-
-  ap_window_show_page (self, "welcome");
-}
-
-static void
 on_query_bar_activate (ApWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.fetch", NULL);
@@ -1022,7 +235,7 @@ on_query_bar_activate (ApWindow *self)
 static void
 on_error_dismiss_clicked (ApWindow *self)
 {
-  ap_window_hide_error (self);
+  _ap_window_hide_error (self);
 }
 
 static void
@@ -1238,7 +451,7 @@ ap_window_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->fetch_cancellable);
   g_clear_object (&self->keyring_cancellable);
-  ap_window_stop_pulse (self);
+  _ap_window_stop_pulse (self);
   g_clear_handle_id (&self->layout_id, g_source_remove);
 
   if (self->credentials_dialog != NULL)
@@ -1380,7 +593,7 @@ ap_window_init (ApWindow *self)
   g_signal_connect_object (self, "notify::default-width",
                            G_CALLBACK (on_default_width_changed), self, G_CONNECT_SWAPPED);
   on_default_width_changed (self);
-  ap_window_show_page (self, "loading");
+  _ap_window_show_page (self, "loading");
   _ap_window_update_actions (self);
 }
 
@@ -1390,77 +603,6 @@ ap_window_new (AdwApplication *application)
   g_return_val_if_fail (application == NULL || ADW_IS_APPLICATION (application), NULL);
 
   return g_object_new (AP_TYPE_WINDOW, "application", application, NULL);
-}
-
-void
-ap_window_lookup_credentials (ApWindow *self)
-{
-  g_return_if_fail (AP_IS_WINDOW (self));
-
-  if (self->keyring_cancellable != NULL)
-    g_cancellable_cancel (self->keyring_cancellable);
-  g_clear_object (&self->keyring_cancellable);
-
-  self->keyring_cancellable = g_cancellable_new ();
-  ap_keyring_lookup_async (self->keyring_cancellable, on_keyring_lookup, g_object_ref (self));
-}
-
-void
-ap_window_start_demo (ApWindow *self)
-{
-  g_autoptr(ApMockServer) mock = NULL;
-
-  g_return_if_fail (AP_IS_WINDOW (self));
-
-  if (self->mock != NULL)
-    {
-      ap_window_show_page (self, "content");
-      return;
-    }
-
-  mock = ap_mock_server_new ();
-  ap_mock_server_set_demo_dataset (mock);
-  ap_window_start_demo_with_server (self, mock);
-}
-
-void
-ap_window_start_demo_with_server (ApWindow     *self,
-                                  ApMockServer *mock)
-{
-  g_autoptr(ApCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (AP_IS_WINDOW (self));
-  g_return_if_fail (AP_IS_MOCK_SERVER (mock));
-
-  if (self->keyring_cancellable != NULL)
-    g_cancellable_cancel (self->keyring_cancellable);
-  g_clear_object (&self->keyring_cancellable);
-
-  if (self->mock != mock)
-    {
-      ap_window_leave_demo (self);
-
-      /* A mock a test already started keeps its port. */
-      if (ap_mock_server_get_port (mock) == 0 && !ap_mock_server_start (mock, 0, &error))
-        {
-          ap_window_show_error (self, error);
-          return;
-        }
-
-      self->mock = g_object_ref (mock);
-    }
-
-  /* API 1.0 so the demo goes through request signing too. */
-  credentials = ap_mock_server_dup_credentials (mock, AP_AUTH_MODE_API1);
-
-  /* Whatever the organisation's data was, it is not shown as demo data. */
-  ap_window_clear_data (self);
-  ap_window_set_credentials (self, credentials);
-  ap_window_hide_error (self);
-  gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
-  ap_window_show_page (self, "content");
-  ap_window_fetch_from_query_bar (self);
 }
 
 gboolean
