@@ -7,7 +7,7 @@
 
 #include "ap-chart.h"
 #include "ap-chart-render.h"
-#include "ap-overview-page-private.h"
+#include "ap-overview-page.h"
 #include "ap-people-list.h"
 #include "ap-table-private.h"
 #include "ap-trend-view.h"
@@ -522,58 +522,6 @@ ap_overview_page_set_history (ApOverviewPage *self,
   ap_trend_view_set_snapshot (self->trend_view, history, snapshot_id);
 }
 
-ApTrendView *
-_ap_overview_page_get_trend_view (ApOverviewPage *self)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  return self->trend_view;
-}
-
-ApChart *
-_ap_overview_page_get_breakdown_chart (ApOverviewPage *self)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  return self->breakdown_chart;
-}
-
-ApChart *
-_ap_overview_page_get_departments_chart (ApOverviewPage *self)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  return self->departments_chart;
-}
-
-const char *
-_ap_overview_page_get_visible_state (ApOverviewPage *self)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  return gtk_stack_get_visible_child_name (self->stack);
-}
-
-const char *
-_ap_overview_page_get_total_text (ApOverviewPage *self,
-                                  ApChartPart     part)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  switch (part)
-    {
-    case AP_CHART_PART_CORRECT:
-      return gtk_label_get_text (self->correct_label);
-    case AP_CHART_PART_INCORRECT:
-      return gtk_label_get_text (self->incorrect_label);
-    case AP_CHART_PART_NOT_WATCHED:
-      return gtk_label_get_text (self->not_watched_label);
-    case AP_CHART_PART_NONE:
-    default:
-      return gtk_label_get_text (self->users_label);
-    }
-}
-
 void
 ap_overview_page_set_analysis (ApOverviewPage *self,
                                ApAnalysis     *analysis,
@@ -616,28 +564,4 @@ ap_overview_page_set_analysis (ApOverviewPage *self,
       clear_ranking (self->top_box);
       clear_ranking (self->bottom_box);
     }
-}
-
-GListModel *
-_ap_overview_page_get_department_rows (ApOverviewPage *self)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  return G_LIST_MODEL (self->departments_sorted);
-}
-
-const char *
-_ap_overview_page_get_freshness (ApOverviewPage *self)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  return gtk_label_get_text (self->freshness_label);
-}
-
-GtkColumnView *
-_ap_overview_page_get_departments_view (ApOverviewPage *self)
-{
-  g_return_val_if_fail (AP_IS_OVERVIEW_PAGE (self), NULL);
-
-  return self->departments_view;
 }

@@ -16,7 +16,7 @@
 #include "ap-follow-up-ui.h"
 #include "ap-mock-data.h"
 #include "ap-mock-server.h"
-#include "ap-overview-page-private.h"
+#include "ap-overview-page.h"
 #include "ap-people-list.h"
 #include "ap-resources.h"
 #include "ap-table-private.h"
@@ -24,6 +24,7 @@
 #include "ap-videos-page.h"
 #include "ap-window-private.h"
 
+#include "../ap-test-overview.h"
 #include "../ap-test-util.h"
 #include "ui-test-util.h"
 
@@ -47,7 +48,7 @@ analysis_shown (gpointer data)
 
   overview = AP_OVERVIEW_PAGE (f->window->overview_page);
   return !ap_window_is_fetching (f->window) && ap_window_get_n_fetches_done (f->window) > 0 &&
-         g_list_model_get_n_items (_ap_overview_page_get_department_rows (overview)) > 0 &&
+         g_list_model_get_n_items (ap_test_overview_department_rows (overview)) > 0 &&
          g_list_model_get_n_items (ap_people_list_get_model (_ap_window_get_attention_list (
                                                                f->window))) > 0;
 }
@@ -131,9 +132,9 @@ test_overview (void)
 
   fixture_start (&f, N_USERS, 1000, 800);
   overview = AP_OVERVIEW_PAGE (f.window->overview_page);
-  rows = _ap_overview_page_get_department_rows (overview);
+  rows = ap_test_overview_department_rows (overview);
 
-  freshness = _ap_overview_page_get_freshness (overview);
+  freshness = ap_test_overview_freshness (overview);
   g_assert_true (g_str_has_prefix (freshness, "Updated "));
   g_assert_nonnull (strstr (freshness, "120 users"));
   g_assert_nonnull (strstr (freshness, "with training details"));
@@ -165,7 +166,7 @@ test_overview (void)
     GListModel *toplevels;
     GtkWindow *people = NULL;
 
-    g_signal_emit_by_name (_ap_overview_page_get_departments_view (overview), "activate", 0);
+    g_signal_emit_by_name (ap_test_overview_departments_view (overview), "activate", 0);
     toplevels = gtk_window_get_toplevels ();
     for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
       {

@@ -16,13 +16,14 @@
 #include "ap-chart-private.h"
 #include "ap-history.h"
 #include "ap-mock-server.h"
-#include "ap-overview-page-private.h"
+#include "ap-overview-page.h"
 #include "ap-resources.h"
 #include "ap-trend-view.h"
 #include "ap-user-detail.h"
 #include "ap-users-view.h"
 #include "ap-window-private.h"
 
+#include "../ap-test-overview.h"
 #include "../ap-test-util.h"
 #include "../report/report-test-util.h"
 #include "ui-test-util.h"
@@ -65,7 +66,7 @@ snapshot_shown (gpointer data)
 static ApTrendView *
 trend_view (ApWindow *window)
 {
-  return _ap_overview_page_get_trend_view (window->overview_page);
+  return ap_test_overview_trend_view (window->overview_page);
 }
 
 static gboolean

@@ -19,11 +19,12 @@
 #include <string.h>
 
 #include "ap-chart-private.h"
-#include "ap-overview-page-private.h"
+#include "ap-overview-page.h"
 #include "ap-resources.h"
 #include "ap-table-private.h"
 #include "ap-window-private.h"
 
+#include "../ap-test-overview.h"
 #include "../ap-test-util.h"
 #include "../report/report-test-util.h"
 
@@ -145,15 +146,15 @@ check_overview_totals (ApOverviewPage *overview,
     AP_CHART_PART_NONE, AP_CHART_PART_CORRECT, AP_CHART_PART_INCORRECT,
     AP_CHART_PART_NOT_WATCHED,
   };
-  ApChart *ring = _ap_overview_page_get_breakdown_chart (overview);
-  ApChart *bars = _ap_overview_page_get_departments_chart (overview);
+  ApChart *ring = ap_test_overview_breakdown_chart (overview);
+  ApChart *bars = ap_test_overview_departments_chart (overview);
   guint64 bar_sums[3] = { 0 };
   guint64 ring_counts[3] = { ring->correct, ring->incorrect, ring->not_watched };
 
   for (guint i = 0; i < 4; i++)
     {
       g_autofree char *want = format_uint (totals[i]);
-      const char *shown = _ap_overview_page_get_total_text (overview, parts[i]);
+      const char *shown = ap_test_overview_total_text (overview, parts[i]);
 
       if (g_strcmp0 (shown, want) != 0)
         return g_strdup_printf ("card %u shows %s, expected %s", i, shown, want);
@@ -184,8 +185,8 @@ check_overview_departments (ApOverviewPage *overview,
                             const Expected *want,
                             guint           n)
 {
-  ApChart *bars = _ap_overview_page_get_departments_chart (overview);
-  GListModel *rows = _ap_overview_page_get_department_rows (overview);
+  ApChart *bars = ap_test_overview_departments_chart (overview);
+  GListModel *rows = ap_test_overview_department_rows (overview);
 
   if (_ap_chart_get_n_series (bars) != n)
     return g_strdup_printf ("%u bars, expected %u", _ap_chart_get_n_series (bars), n);
@@ -348,7 +349,7 @@ overview_shows_users (gpointer data)
 {
   ShownData *shown = data;
 
-  return g_strcmp0 (_ap_overview_page_get_total_text (shown->overview, AP_CHART_PART_NONE),
+  return g_strcmp0 (ap_test_overview_total_text (shown->overview, AP_CHART_PART_NONE),
                     shown->users) == 0;
 }
 
@@ -358,7 +359,7 @@ analysis_finished (gpointer data)
   ShownData *shown = data;
 
   return overview_shows_users (data) &&
-         _ap_overview_page_get_freshness (shown->overview)[0] != '\0';
+         ap_test_overview_freshness (shown->overview)[0] != '\0';
 }
 
 static void
@@ -411,7 +412,7 @@ test_numbers_agree (void)
   shown.users = "3";
   if (!spin_until (overview_shows_users, &shown, WAIT_MS))
     g_error ("the Overview shows %s users, not the first page's 3",
-             _ap_overview_page_get_total_text (shown.overview, AP_CHART_PART_NONE));
+             ap_test_overview_total_text (shown.overview, AP_CHART_PART_NONE));
   assert_agrees (check_overview_totals (window->overview_page, first_totals));
 
   /* Everyone, once the analysis is finished */

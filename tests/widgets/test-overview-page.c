@@ -7,10 +7,11 @@
 #include <adwaita.h>
 
 #include "ap-chart-private.h"
-#include "ap-overview-page-private.h"
+#include "ap-overview-page.h"
 #include "ap-resources.h"
 #include "ap-analysis.h"
 
+#include "../ap-test-overview.h"
 #include "../ap-test-util.h"
 
 #define WAIT_MS 10000
@@ -83,60 +84,60 @@ test_states_and_totals (void)
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* Nothing fetched yet: the empty state */
-  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
+  g_assert_cmpstr (ap_test_overview_visible_state (overview), ==, "empty");
   show_running_total (overview, users);
-  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
+  g_assert_cmpstr (ap_test_overview_visible_state (overview), ==, "empty");
 
   /* 3 users: 120 correct, 30 incorrect, 50 not watched, while they arrive */
   add_users (users, "Sales", 2, 50, 10, 20);
   add_users (users, "Support", 1, 20, 10, 10);
   show_running_total (overview, users);
-  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "data");
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "3");
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_CORRECT), ==, "120");
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_INCORRECT), ==, "30");
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
+  g_assert_cmpstr (ap_test_overview_visible_state (overview), ==, "data");
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_NONE), ==, "3");
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_CORRECT), ==, "120");
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_INCORRECT), ==, "30");
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
                    "50");
 
   /* The ring, the bars and the table follow the same analysis */
-  assert_description (GTK_WIDGET (_ap_overview_page_get_breakdown_chart (overview)),
+  assert_description (GTK_WIDGET (ap_test_overview_breakdown_chart (overview)),
                       "Correct 120 (60 %), incorrect 30 (15 %), not watched 50 (25 %)");
-  g_assert_cmpuint (_ap_chart_get_n_series (_ap_overview_page_get_departments_chart (overview)),
+  g_assert_cmpuint (_ap_chart_get_n_series (ap_test_overview_departments_chart (overview)),
                     ==, 2);
   /* The table waits for the finished analysis */
-  g_assert_cmpuint (g_list_model_get_n_items (_ap_overview_page_get_department_rows (overview)),
+  g_assert_cmpuint (g_list_model_get_n_items (ap_test_overview_department_rows (overview)),
                     ==, 0);
 
   /* Another batch updates the numbers; then the finished analysis, the same */
   add_users (users, "Finance", 1, 0, 0, 100);
   show_running_total (overview, users);
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "4");
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_NONE), ==, "4");
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
                    "150");
-  g_assert_cmpuint (_ap_chart_get_n_series (_ap_overview_page_get_departments_chart (overview)),
+  g_assert_cmpuint (_ap_chart_get_n_series (ap_test_overview_departments_chart (overview)),
                     ==, 3);
-  g_assert_cmpstr (_ap_chart_get_series (_ap_overview_page_get_departments_chart (overview),
+  g_assert_cmpstr (_ap_chart_get_series (ap_test_overview_departments_chart (overview),
                                          0)->label, ==, "Finance");
-  g_assert_cmpstr (_ap_overview_page_get_freshness (overview), ==, "");
+  g_assert_cmpstr (ap_test_overview_freshness (overview), ==, "");
   show_analysis (overview, users);
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NONE), ==, "4");
-  g_assert_cmpstr (_ap_overview_page_get_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_NONE), ==, "4");
+  g_assert_cmpstr (ap_test_overview_total_text (overview, AP_CHART_PART_NOT_WATCHED), ==,
                    "150");
-  g_assert_cmpstr (_ap_overview_page_get_freshness (overview), ==, "Updated");
-  g_assert_cmpuint (g_list_model_get_n_items (_ap_overview_page_get_department_rows (overview)),
+  g_assert_cmpstr (ap_test_overview_freshness (overview), ==, "Updated");
+  g_assert_cmpuint (g_list_model_get_n_items (ap_test_overview_department_rows (overview)),
                     ==, 3);
 
   /* A new fetch clears: back to the empty state */
   g_ptr_array_set_size (users, 0);
   show_running_total (overview, users);
-  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
-  g_assert_cmpuint (g_list_model_get_n_items (_ap_overview_page_get_department_rows (overview)),
+  g_assert_cmpstr (ap_test_overview_visible_state (overview), ==, "empty");
+  g_assert_cmpuint (g_list_model_get_n_items (ap_test_overview_department_rows (overview)),
                     ==, 0);
-  assert_description (GTK_WIDGET (_ap_overview_page_get_breakdown_chart (overview)), "No data");
+  assert_description (GTK_WIDGET (ap_test_overview_breakdown_chart (overview)), "No data");
 
   /* And without an analysis */
   ap_overview_page_set_analysis (overview, NULL, NULL);
-  g_assert_cmpstr (_ap_overview_page_get_visible_state (overview), ==, "empty");
+  g_assert_cmpstr (ap_test_overview_visible_state (overview), ==, "empty");
 
   g_object_unref (page);
 }
@@ -168,7 +169,7 @@ test_department_activated (void)
   gtk_window_set_default_size (window, 900, 700);
   gtk_window_set_child (window, page);
   gtk_window_present (window);
-  departments = _ap_overview_page_get_departments_chart (AP_OVERVIEW_PAGE (page));
+  departments = ap_test_overview_departments_chart (AP_OVERVIEW_PAGE (page));
   g_assert_true (spin_until (is_allocated, departments, WAIT_MS));
 
   /* Row 0 is the department with the most not watched */
