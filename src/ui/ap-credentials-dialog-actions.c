@@ -78,6 +78,40 @@ on_lookup_done (GObject      *source,
   ap_credentials_dialog_validate (self);
 }
 
+/* The credentials the fields describe, to test or save; NULL while busy,
+ * or when they are not valid (the reason then shown). (transfer full) */
+static ApCredentials *
+credentials_to_use (ApCredentialsDialog *self)
+{
+  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->busy)
+    return NULL;
+
+  credentials = ap_credentials_dialog_build_credentials (self);
+  if (!ap_credentials_validate (credentials, &error))
+    {
+      ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_ERROR, error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&credentials);
+}
+
+/* A test, save or remove failed: the reason is shown and the dialog is
+ * usable again. Not when it was cancelled (the dialog closed, or the
+ * values changed under a test): returns FALSE then. */
+static gboolean
+show_failure (ApCredentialsDialog *self,
+              const GError        *error)
+{
+  if (ap_error_is_cancelled (error))
+    return FALSE;
+  ap_credentials_dialog_set_busy (self, FALSE);
+  ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_ERROR, error->message);
+  return TRUE;
+}
+
 static void
 on_test_done (GObject      *source,
               GAsyncResult *result,
@@ -88,10 +122,8 @@ on_test_done (GObject      *source,
 
   if (!ap_client_test_connection_finish (AP_CLIENT (source), result, &error))
     {
-      if (ap_error_is_cancelled (error))
+      if (!show_failure (self, error))
         return;
-      ap_credentials_dialog_set_busy (self, FALSE);
-      ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_ERROR, error->message);
     }
   else
     {
@@ -106,19 +138,11 @@ on_test_done (GObject      *source,
 static void
 on_test_clicked (ApCredentialsDialog *self)
 {
-  g_autoptr(ApCredentials) credentials = NULL;
+  g_autoptr(ApCredentials) credentials = credentials_to_use (self);
   g_autoptr(ApClient) client = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (self->busy)
+  if (credentials == NULL)
     return;
-
-  credentials = ap_credentials_dialog_build_credentials (self);
-  if (!ap_credentials_validate (credentials, &error))
-    {
-      ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_ERROR, error->message);
-      return;
-    }
 
   client = ap_client_new (credentials);
   ap_client_set_timeout (client, TEST_TIMEOUT_SECONDS);
@@ -160,10 +184,7 @@ on_store_done (GObject      *source,
 
   if (!ap_keyring_store_finish (result, &error))
     {
-      if (ap_error_is_cancelled (error))
-        return;
-      ap_credentials_dialog_set_busy (self, FALSE);
-      ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_ERROR, error->message);
+      show_failure (self, error);
       return;
     }
 
@@ -189,19 +210,11 @@ on_store_done (GObject      *source,
 static void
 on_save_clicked (ApCredentialsDialog *self)
 {
-  g_autoptr(ApCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ApCredentials) credentials = credentials_to_use (self);
   SaveData *data;
 
-  if (self->busy)
+  if (credentials == NULL)
     return;
-
-  credentials = ap_credentials_dialog_build_credentials (self);
-  if (!ap_credentials_validate (credentials, &error))
-    {
-      ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_ERROR, error->message);
-      return;
-    }
 
   /* A running test is moot once the values are saved */
   ap_credentials_dialog_cancel_pending (self);
@@ -225,10 +238,7 @@ on_clear_done (GObject      *source,
 
   if (!ap_keyring_clear_finish (result, &error))
     {
-      if (ap_error_is_cancelled (error))
-        return;
-      ap_credentials_dialog_set_busy (self, FALSE);
-      ap_credentials_dialog_set_status (self, AP_CREDENTIALS_STATUS_ERROR, error->message);
+      show_failure (self, error);
       return;
     }
 
