@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "ap-window"
 
-/* The window and the history of fetches: each complete fetch of a real
- * account saved, the latest snapshot opened at start, its age shown, and
- * what changed since the previous one. */
+/* The window and the history of fetches: every complete fetch of a real
+ * account is saved (never demo data); at start the latest snapshot of the
+ * saved tenant opens at once, labelled with its age, until Refresh fetches
+ * anew; and what changed since the previous snapshot is shown. */
 
 #include "config.h"
 
@@ -12,10 +13,6 @@
 
 #include "ap-error.h"
 #include "ap-window-private.h"
-
-/* History: every complete fetch of a real account is saved (never demo
- * data); at start the latest snapshot of the saved tenant opens at once,
- * labelled with its age, until Refresh fetches anew. */
 
 static ApHistory *
 ap_window_get_history (ApWindow *self)
