@@ -103,10 +103,10 @@ draw_tile (ApRender     *r,
 
   if (r->cr != NULL && content_height == NULL)
     {
-      ap_render_set_color (r->cr, &tile_color);
+      ap_chart_set_source (r->cr, &tile_color);
       cairo_rectangle (r->cr, x, y, width, height);
       cairo_fill (r->cr);
-      ap_render_set_color (r->cr, color);
+      ap_chart_set_source (r->cr, color);
       cairo_rectangle (r->cr, x, y, 4, height);
       cairo_fill (r->cr);
     }
@@ -249,7 +249,7 @@ draw_first_page (ApRender *r)
 
   if (r->cr != NULL)
     {
-      ap_render_set_color (r->cr, &accent_color);
+      ap_chart_set_source (r->cr, &accent_color);
       cairo_rectangle (r->cr, r->left, r->y, r->width, 4);
       cairo_fill (r->cr);
     }
@@ -292,7 +292,7 @@ draw_first_page (ApRender *r)
   r->y += 10;
   if (r->cr != NULL)
     {
-      ap_render_set_color (r->cr, &r->palette.grid);
+      ap_chart_set_source (r->cr, &r->palette.grid);
       cairo_set_line_width (r->cr, 0.75);
       cairo_move_to (r->cr, r->left, r->y);
       cairo_line_to (r->cr, r->left + r->width, r->y);

@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 
 #include "ap-chart-render.h"
+#include "ap-chart-render-private.h"
 #include "ap-report-private.h"
 
 G_BEGIN_DECLS
@@ -159,8 +160,6 @@ void    ap_render_set_n_pages   (ApRender           *r,
                                  guint               n_pages);
 void    ap_render_ensure_space  (ApRender           *r,
                                  double              height);
-void    ap_render_set_color     (cairo_t            *cr,
-                                 const ApRgba       *color);
 
 /* Text (ap-report-text.c) */
 void    ap_render_text_init     (ApRender           *r);

@@ -35,13 +35,6 @@ make_font (double      size,
 }
 
 void
-ap_render_set_color (cairo_t      *cr,
-                     const ApRgba *color)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
-}
-
-void
 ap_render_init (ApRender         *r,
                 ApReportDocument *document,
                 char             *footer)
@@ -170,7 +163,7 @@ draw_footer (ApRender *r)
   if (r->cr == NULL)
     return;
 
-  ap_render_set_color (r->cr, &r->palette.grid);
+  ap_chart_set_source (r->cr, &r->palette.grid);
   cairo_set_line_width (r->cr, 0.5);
   cairo_move_to (r->cr, r->left, y - 6);
   cairo_line_to (r->cr, r->left + r->width, y - 6);
@@ -330,7 +323,7 @@ table_draw_header (ApRender *r,
 {
   if (r->cr != NULL)
     {
-      ap_render_set_color (r->cr, &header_color);
+      ap_chart_set_source (r->cr, &header_color);
       cairo_rectangle (r->cr, r->left, r->y, r->width, table->header_height);
       cairo_fill (r->cr);
 

@@ -720,7 +720,7 @@ ap_render_flush (ApRender *r)
     {
       if (t->rects[k]->len == 0)
         continue;
-      ap_render_set_color (r->cr, &t->rect_colors[k]);
+      ap_chart_set_source (r->cr, &t->rect_colors[k]);
       for (guint i = 0; i < t->rects[k]->len; i++)
         {
           const cairo_rectangle_t *rect = &g_array_index (t->rects[k], cairo_rectangle_t, i);
@@ -735,7 +735,7 @@ ap_render_flush (ApRender *r)
     {
       Batch *batch = g_ptr_array_index (t->batches, i);
 
-      ap_render_set_color (r->cr, &batch->color);
+      ap_chart_set_source (r->cr, &batch->color);
       cairo_set_scaled_font (r->cr, batch->font);
       cairo_show_text_glyphs (r->cr, batch->text->str, batch->text->len,
                               (cairo_glyph_t *) batch->glyphs->data, batch->glyphs->len,
@@ -753,7 +753,7 @@ ap_render_flush (ApRender *r)
     {
       DeferredLayout *deferred = &g_array_index (t->deferred, DeferredLayout, i);
 
-      ap_render_set_color (r->cr, &deferred->color);
+      ap_chart_set_source (r->cr, &deferred->color);
       cairo_move_to (r->cr, deferred->x, deferred->y);
       pango_cairo_show_layout (r->cr, deferred->layout);
       g_object_unref (deferred->layout);
