@@ -268,6 +268,9 @@ ap_panes_set_list (ApPanes   *self,
 #else
   adw_leaflet_insert_child_after (self->leaflet, list, NULL);
   adw_leaflet_page_set_name (adw_leaflet_get_page (self->leaflet, list), "list");
+  /* The separator came first, so a leaflet folded from the start showed
+   * it, an empty grey pane, until a user was opened and closed. */
+  adw_leaflet_set_visible_child (self->leaflet, list);
 #endif
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST]);
 }

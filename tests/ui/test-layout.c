@@ -352,8 +352,9 @@ test_medium (void)
   save_screenshot (&f, "users-list");
 
   /* One pane: the grid still fits, the detail is a page of its own with
-   * the way back in the header bar. */
+   * the way back in the header bar. The list shows first. */
   g_assert_true (ap_panes_get_folded (f.window->panes));
+  assert_inside_window (&f, GTK_WIDGET (ap_users_view_get_column_view (f.window->users_view)));
   g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "list");
   g_assert_false (ap_query_bar_get_compact (f.window->query_bar));
   user = add_long_named_user (&f);
@@ -389,6 +390,7 @@ test_narrow (void)
   g_assert_cmpfloat (bar.size.height, <, 60);
   g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "rows");
   g_assert_true (ap_panes_get_folded (f.window->panes));
+  assert_inside_window (&f, GTK_WIDGET (f.window->users_view));
   save_screenshot (&f, "users-list");
 
   user = add_long_named_user (&f);
