@@ -816,6 +816,11 @@ ap_users_view_set_compact (ApUsersView *self,
     return;
 
   self->compact = compact;
+  /* Narrow: the search and the department each get the whole width, so
+   * neither the placeholder nor the department's name is cut off. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->filter_bar),
+                                  compact ? GTK_ORIENTATION_VERTICAL
+                                          : GTK_ORIENTATION_HORIZONTAL);
   if (self->ramp != NULL)
     ap_users_view_end_ramp (self);
   ap_users_view_attach_shown_list (self);

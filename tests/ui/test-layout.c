@@ -14,6 +14,7 @@
 
 #include "ap-error.h"
 #include "ap-mock-server.h"
+#include "ap-users-view-private.h"
 #include "ap-window-private.h"
 
 #include "../ap-test-util.h"
@@ -391,6 +392,14 @@ test_narrow (void)
   g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "rows");
   g_assert_true (ap_panes_get_folded (f.window->panes));
   assert_inside_window (&f, GTK_WIDGET (f.window->users_view));
+  /* The department filter shows its whole text (German is the longest). */
+  {
+    GtkWidget *departments = GTK_WIDGET (f.window->users_view->department_dropdown);
+    int natural;
+
+    gtk_widget_measure (departments, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+    g_assert_cmpint (gtk_widget_get_width (departments), >=, natural);
+  }
   save_screenshot (&f, "users-list");
 
   user = add_long_named_user (&f);
