@@ -261,9 +261,10 @@ ap_users_view_init_changes (ApUsersView *self)
                                                     g_object_ref (self->change_factory));
   gtk_column_view_column_set_resizable (self->change_column, TRUE);
   gtk_column_view_column_set_fixed_width (self->change_column, 120);
-  gtk_column_view_column_set_visible (self->change_column, FALSE);
-  /* After Name, Email and Department: in sight beside the names */
-  gtk_column_view_insert_column (self->column_view, 3, self->change_column);
+  /* In the view only while there are changes to show (see
+   * ap_users_view_set_changes()): GTK 4.8 leaves a hidden column's fixed
+   * width out of the row but not out of the view's, an empty strip beside
+   * cut-off emails. */
 
   self->change_options = gtk_string_list_new (NULL);
   self->change_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (
@@ -304,6 +305,7 @@ ap_users_view_set_changes (ApUsersView *self,
                            gint64       since)
 {
   g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean shown;
 
   g_return_if_fail (AP_IS_USERS_VIEW (self));
 
@@ -334,7 +336,12 @@ ap_users_view_set_changes (ApUsersView *self,
                        g_list_model_get_n_items (G_LIST_MODEL (self->left_users)),
                        left->pdata, left->len);
 
-  gtk_column_view_column_set_visible (self->change_column, changes != NULL);
+  shown = gtk_column_view_column_get_column_view (self->change_column) != NULL;
+  if (changes != NULL && !shown)
+    /* After Name, Email and Department: in sight beside the names */
+    gtk_column_view_insert_column (self->column_view, 3, self->change_column);
+  else if (changes == NULL && shown)
+    gtk_column_view_remove_column (self->column_view, self->change_column);
   gtk_widget_set_visible (GTK_WIDGET (self->change_dropdown), changes != NULL);
   /* Rows already on screen are bound again, to the new changes */
   gtk_column_view_column_set_factory (self->change_column, NULL);
