@@ -39,6 +39,14 @@ compare_names (const DepartmentOrder *order,
 }
 
 static int
+compare_department_name (gconstpointer a,
+                         gconstpointer b,
+                         gpointer      user_data)
+{
+  return compare_names (user_data, *(const guint *) a, *(const guint *) b);
+}
+
+static int
 compare_department_default (gconstpointer a,
                             gconstpointer b,
                             gpointer      user_data)
@@ -216,6 +224,13 @@ finish_departments (ApAnalysis *self,
   if (self->user_department != NULL)
     for (guint i = 0; i < self->users->len; i++)
       self->user_department[i] = position_of[self->user_department[i]];
+
+  self->by_name = g_new (guint, MAX (rows->len, 1));
+  for (guint i = 0; i < rows->len; i++)
+    self->by_name[i] = i;
+  ap_sort_array (self->by_name, rows->len, sizeof (guint), compare_department_name, &sort_data);
+  for (guint i = 0; i < rows->len; i++)
+    self->by_name[i] = position_of[self->by_name[i]];
 
   by_correct = g_new (guint, MAX (rows->len, 1));
   for (guint i = 0; i < rows->len; i++)

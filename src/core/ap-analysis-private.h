@@ -42,6 +42,7 @@ struct _ApAnalysis
   guint            n_top;
   guint            bottom[3];
   guint            n_bottom;
+  guint           *by_name;      /* positions of the departments by display name */
 
   Video           *videos;       /* in default order */
   guint            n_videos;

@@ -249,6 +249,7 @@ ap_analysis_unref (ApAnalysis *self)
   g_clear_pointer (&self->department_by_name, g_hash_table_unref);
   g_clear_pointer (&self->departments, g_array_unref);
   g_free (self->user_department);
+  g_free (self->by_name);
   g_clear_pointer (&self->names, g_ptr_array_unref);
 
   /* When the analysis holds the last references to many users (the window
@@ -395,6 +396,14 @@ ap_analysis_get_bottom_departments (ApAnalysis   *self,
 
   *positions = self->bottom;
   return self->n_bottom;
+}
+
+const guint *
+ap_analysis_get_departments_by_name (ApAnalysis *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->by_name;
 }
 
 guint

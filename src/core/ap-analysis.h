@@ -140,6 +140,10 @@ guint       ap_analysis_get_top_departments    (ApAnalysis  *self,
                                                 const guint **positions);
 guint       ap_analysis_get_bottom_departments (ApAnalysis  *self,
                                                 const guint **positions);
+/* The departments by display name, ties by name as the API sent it: as
+ * many positions into the departments above as ap_analysis_get_n_departments()
+ * (an order that stays put as a running total grows) */
+const guint *ap_analysis_get_departments_by_name (ApAnalysis *self);
 
 /* Training videos in the window's default order: the most not viewed
  * first, then by title. Empty without details. */

@@ -8,7 +8,6 @@
 
 #include "ap-a11y.h"
 #include "ap-chart-render.h"
-#include "ap-compat.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
 
@@ -201,58 +200,19 @@ ap_users_view_select_department_option (ApUsersView *self)
   self->syncing_departments = FALSE;
 }
 
-typedef struct
-{
-  ApAnalysis  *analysis;
-  char       **collate_keys;
-} OptionOrder;
-
-static int
-compare_option (gconstpointer a,
-                gconstpointer b,
-                gpointer      user_data)
-{
-  const OptionOrder *order = user_data;
-  guint ia = *(const guint *) a;
-  guint ib = *(const guint *) b;
-  int cmp = strcmp (order->collate_keys[ia], order->collate_keys[ib]);
-
-  if (cmp != 0)
-    return cmp;
-  return strcmp (ap_analysis_get_department (order->analysis, ia)->name,
-                 ap_analysis_get_department (order->analysis, ib)->name);
-}
-
-/* The analysis's departments by name, so the options stay in place as a
- * running total grows; positions into the analysis (transfer full) */
-static guint *
-sort_options (ApAnalysis *analysis,
-              guint       n)
-{
-  OptionOrder order = { analysis, g_new0 (char *, n + 1) };
-  guint *positions = g_new (guint, MAX (n, 1));
-
-  for (guint i = 0; i < n; i++)
-    {
-      order.collate_keys[i] =
-        g_utf8_collate_key (ap_analysis_get_department (analysis, i)->display_name, -1);
-      positions[i] = i;
-    }
-  ap_sort_array (positions, n, sizeof (guint), compare_option, &order);
-  g_strfreev (order.collate_keys);
-  return positions;
-}
-
 void
 ap_users_view_sync_departments (ApUsersView *self)
 {
-  g_autofree guint *positions = NULL;
+  /* By name, so the options stay in place as a running total grows */
+  const guint *positions = NULL;
   guint n_departments = 0;
   guint n_options;
 
   if (self->analysis != NULL)
-    n_departments = ap_analysis_get_n_departments (self->analysis);
-  positions = sort_options (self->analysis, n_departments);
+    {
+      n_departments = ap_analysis_get_n_departments (self->analysis);
+      positions = ap_analysis_get_departments_by_name (self->analysis);
+    }
 
   n_options = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
 

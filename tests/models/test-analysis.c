@@ -227,6 +227,18 @@ test_tally (void)
   g_assert_cmpuint (positions[2], ==, 2);
   g_assert_cmpuint (ap_analysis_get_bottom_departments (all, &positions), ==, 3);
   g_assert_cmpuint (positions[0], ==, 0);
+  /* By the name shown: HR, IT, Legal, No department, Sales */
+  {
+    static const guint by_name[] = { 0, 3, 4, 1, 2 };
+
+    positions = ap_analysis_get_departments_by_name (all);
+    for (guint i = 0; i < G_N_ELEMENTS (by_name); i++)
+      g_assert_cmpuint (positions[i], ==, by_name[i]);
+    /* the first page's two: No department, Sales */
+    positions = ap_analysis_get_departments_by_name (first);
+    g_assert_cmpuint (positions[0], ==, 0);
+    g_assert_cmpuint (positions[1], ==, 1);
+  }
 
   /* A running total has no users, videos or attention to give */
   g_assert_cmpuint (ap_analysis_get_users (all)->len, ==, 0);
