@@ -110,10 +110,10 @@ ap_analysis_compute_videos (ApAnalysis    *self,
       g_array_set_size (titles, 0);
       for (guint r = 0; r < n; r++)
         {
-          ApTrainingRecord *record = ap_user_get_record (user, r);
-          const char *title = ap_training_record_get_title (record);
-          const char *category = ap_training_record_get_category (record);
-          gboolean viewed = ap_training_record_get_time_viewed (record) != AP_TIME_NONE;
+          const ApRecord *record = ap_user_get_record (user, r);
+          const char *title = ap_record_get_title (record);
+          const char *category = ap_record_get_category (record);
+          gboolean viewed = ap_record_get_time_viewed (record) != AP_TIME_NONE;
           gpointer found = g_hash_table_lookup (first_seen, title);
           UserTitle user_title;
           Video *video;
@@ -134,9 +134,9 @@ ap_analysis_compute_videos (ApAnalysis    *self,
           video->row.sent++;
           if (viewed)
             video->row.viewed++;
-          if (ap_training_record_get_acknowledged (record))
+          if (ap_record_get_acknowledged (record))
             video->row.acknowledged++;
-          video_count_status (video, ap_training_record_get_status (record));
+          video_count_status (video, ap_record_get_status (record));
 
           user_title.video = GPOINTER_TO_UINT (found) - 1;
           user_title.viewed = viewed;

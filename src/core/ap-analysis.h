@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  *
  * An ApAnalysis is immutable once made and reference counted (a boxed
  * type), so any thread may read it and hand it on. Computing reads only the
- * users' immutable fields (ApUser and ApTrainingRecord never change after
+ * users' immutable fields (an ApUser and its records never change after
  * the parser shares them), never their GListModel of records, so it is safe
  * on a worker thread while the main thread shows the same users.
  *

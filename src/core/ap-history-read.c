@@ -124,11 +124,21 @@ load_strings (ApHistory  *self,
   return g_steal_pointer (&strings);
 }
 
+/* The records' references stay in @records (an array without a clear
+ * function) until they move into a user or drop_records() drops them. */
+static void
+drop_records (GArray *records)
+{
+  for (guint i = 0; i < records->len; i++)
+    ap_record_clear (&g_array_index (records, ApRecord, i));
+  g_array_set_size (records, 0);
+}
+
 static gboolean
 decode_records (GHashTable   *strings,
                 const guint8 *p,
                 gsize         length,
-                GPtrArray    *records)
+                GArray       *records)
 {
   const guint8 *end = p + length;
   gint64 previous_sent = 0;
@@ -139,6 +149,7 @@ decode_records (GHashTable   *strings,
       const char *texts[3];
       guint8 flags;
       gint64 sent = AP_TIME_NONE, viewed = AP_TIME_NONE;
+      ApRecord record;
 
       for (guint i = 0; i < 3; i++)
         {
@@ -167,9 +178,9 @@ decode_records (GHashTable   *strings,
             return FALSE;
           viewed = (sent != AP_TIME_NONE ? sent : 0) + unzigzag (delta);
         }
-      g_ptr_array_add (records,
-                       ap_training_record_new_interned (texts[0], texts[1], texts[2],
-                                                        (flags & RECORD_ACK) != 0, sent, viewed));
+      ap_record_init_interned (&record, texts[0], texts[1], texts[2],
+                               (flags & RECORD_ACK) != 0, sent, viewed);
+      g_array_append_val (records, record);
     }
   return TRUE;
 }
@@ -187,6 +198,7 @@ ap_history_load_users (ApHistory         *self,
   g_autoptr(ApStmt) stmt = NULL;
   g_autoptr(GHashTable) strings = NULL;
   g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GArray) records = g_array_sized_new (FALSE, FALSE, sizeof (ApRecord), 32);
   int rc;
 
   g_return_val_if_fail (AP_IS_HISTORY (self), FALSE);
@@ -230,13 +242,12 @@ ap_history_load_users (ApHistory         *self,
 
       if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
         {
-          GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
           const guint8 *blob = sqlite3_column_blob (stmt, 6);
           int length = sqlite3_column_bytes (stmt, 6);
 
           if (!decode_records (strings, blob, length, records))
             {
-              g_ptr_array_unref (records);
+              drop_records (records);
               g_autoptr(GError) local_error =
                 g_error_new (AP_HISTORY_ERROR, AP_HISTORY_ERROR_CORRUPT,
                              _("The history file is damaged (a user’s training records cannot be "
@@ -245,7 +256,8 @@ ap_history_load_users (ApHistory         *self,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
-          ap_user_take_records (user, records);
+          ap_user_take_record_array (user, (ApRecord *) records->data, records->len);
+          g_array_set_size (records, 0);   /* the references moved */
         }
 
       if (batch->len >= batch_size)

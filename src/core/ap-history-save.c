@@ -304,15 +304,15 @@ encode_records (SaveWorker *worker,
   g_byte_array_set_size (worker->blob, 0);
   for (guint i = 0; i < n; i++)
     {
-      ApTrainingRecord *record = ap_user_get_record (user, i);
-      gint64 sent = ap_training_record_get_time_sent (record);
-      gint64 viewed = ap_training_record_get_time_viewed (record);
+      const ApRecord *record = ap_user_get_record (user, i);
+      gint64 sent = ap_record_get_time_sent (record);
+      gint64 viewed = ap_record_get_time_viewed (record);
       guint8 flags = 0;
 
-      put_varint (worker->blob, string_id (worker, ap_training_record_get_title (record)));
-      put_varint (worker->blob, string_id (worker, ap_training_record_get_category (record)));
-      put_varint (worker->blob, string_id (worker, ap_training_record_get_status (record)));
-      if (ap_training_record_get_acknowledged (record))
+      put_varint (worker->blob, string_id (worker, ap_record_get_title (record)));
+      put_varint (worker->blob, string_id (worker, ap_record_get_category (record)));
+      put_varint (worker->blob, string_id (worker, ap_record_get_status (record)));
+      if (ap_record_get_acknowledged (record))
         flags |= RECORD_ACK;
       if (sent != AP_TIME_NONE)
         flags |= RECORD_SENT;

@@ -209,7 +209,9 @@ typedef struct
   GString      *scratch;          /* decoded escaped strings */
   GString      *name_buf;
   GString      *email_buf;
-  GPtrArray    *pending_records;  /* ApTrainingRecord of the user being read */
+  GArray       *pending_records;  /* ApRecord of the userDetails being read */
+  GArray       *user_records;     /* ApRecord of the user being read, once read whole */
+  gboolean      has_records;      /* that user carried userDetails */
 
   InternEntry  *cache;
   guint         cache_mask;
@@ -1271,22 +1273,34 @@ read_record (Reader *r)
     return FALSE;
 
   if (r->build)
-    g_ptr_array_add (r->pending_records,
-                     ap_training_record_new_interned (title, category, status, ack, sent, viewed));
+    {
+      ApRecord record;
+
+      ap_record_init_interned (&record, title, category, status, ack, sent, viewed);
+      g_array_append_val (r->pending_records, record);
+    }
   return TRUE;
+}
+
+/* The arrays have no clear function: records moved into a user leave
+ * with their references, and only these drop what is left. */
+static void
+drop_records (GArray *records)
+{
+  for (guint i = 0; i < records->len; i++)
+    ap_record_clear (&g_array_index (records, ApRecord, i));
+  g_array_set_size (records, 0);
 }
 
 static void
 drop_pending_records (Reader *r)
 {
-  for (guint i = 0; i < r->pending_records->len; i++)
-    g_object_unref (g_ptr_array_index (r->pending_records, i));
-  g_ptr_array_set_size (r->pending_records, 0);
+  if (r->pending_records != NULL)
+    drop_records (r->pending_records);
 }
 
 static gboolean
-read_user_details (Reader     *r,
-                   GPtrArray **records)
+read_user_details (Reader *r)
 {
   gboolean first = TRUE, done, is_null;
   guint index = 0;
@@ -1314,12 +1328,18 @@ read_user_details (Reader     *r,
     }
   path_pop (r);
 
-  /* Sized exactly: the array lives as long as the user. */
-  g_clear_pointer (records, g_ptr_array_unref);
-  *records = g_ptr_array_new_full (r->pending_records->len, g_object_unref);
-  for (guint i = 0; i < r->pending_records->len; i++)
-    g_ptr_array_add (*records, g_ptr_array_index (r->pending_records, i));
-  g_ptr_array_set_size (r->pending_records, 0);
+  /* A second userDetails in one user replaces the first. Both arrays are
+   * the reader's own, reused for every user: the user copies its records
+   * into an array of their exact size. */
+  if (r->build)
+    {
+      GArray *read = r->pending_records;
+
+      drop_records (r->user_records);
+      r->pending_records = r->user_records;
+      r->user_records = read;
+    }
+  r->has_records = TRUE;
 
   return TRUE;
 }
@@ -1330,7 +1350,6 @@ read_user (Reader *r)
   const char *name = "", *email = "", *department = NULL;
   gsize name_len = 0, email_len = 0;
   guint64 correct = 0, incorrect = 0, not_watched = 0;
-  g_autoptr(GPtrArray) records = NULL;
   gboolean first = TRUE, done, is_null;
   const char *key;
   gsize key_len;
@@ -1341,6 +1360,9 @@ read_user (Reader *r)
   if (is_null)
     return fail_value (r, _("expected an object"));
 
+  r->has_records = FALSE;
+  if (r->build)
+    drop_records (r->user_records);
   while (object_next (r, &first, &key, &key_len, &done))
     {
       gboolean ok;
@@ -1367,7 +1389,7 @@ read_user (Reader *r)
       else if (KEY_IS (key, key_len, "numNotWatched"))
         ok = read_count (r, G_MAXUINT, &not_watched);
       else if (KEY_IS (key, key_len, "userDetails"))
-        ok = read_user_details (r, &records);
+        ok = read_user_details (r);
       else
         ok = skip_value (r);
       if (!ok)
@@ -1381,8 +1403,12 @@ read_user (Reader *r)
     {
       user = ap_user_new_interned (name, name_len, email, email_len, department,
                                    (guint) correct, (guint) incorrect, (guint) not_watched);
-      if (records != NULL)
-        ap_user_take_records (user, g_steal_pointer (&records));
+      if (r->has_records)
+        {
+          ap_user_take_record_array (user, (ApRecord *) r->user_records->data,
+                                     r->user_records->len);
+          g_array_set_size (r->user_records, 0);   /* the references moved */
+        }
       g_ptr_array_add (r->users, user);
     }
 
@@ -1715,7 +1741,8 @@ reader_init (Reader       *r,
     {
       r->name_buf = g_string_sized_new (64);
       r->email_buf = g_string_sized_new (64);
-      r->pending_records = g_ptr_array_sized_new (32);
+      r->pending_records = g_array_sized_new (FALSE, FALSE, sizeof (ApRecord), 32);
+      r->user_records = g_array_sized_new (FALSE, FALSE, sizeof (ApRecord), 32);
       r->users = g_ptr_array_new_with_free_func (g_object_unref);
     }
 }
@@ -1730,8 +1757,10 @@ reader_clear (Reader *r)
 
   if (r->pending_records != NULL)
     {
-      drop_pending_records (r);
-      g_ptr_array_unref (r->pending_records);
+      drop_records (r->pending_records);
+      g_array_unref (r->pending_records);
+      drop_records (r->user_records);
+      g_array_unref (r->user_records);
     }
   if (r->name_buf != NULL)
     g_string_free (r->name_buf, TRUE);

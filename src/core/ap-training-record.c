@@ -10,24 +10,17 @@
 #include "ap-intern-private.h"
 #include "ap-training-record.h"
 
-/* Kept small on purpose: an organisation has about ten of these per user,
- * and the app holds all of them. The strings are interned GRefStrings
- * (NULL when missing) shared by every record with the same value. */
 struct _ApTrainingRecord
 {
-  GObject parent_instance;
+  GObject  parent_instance;
 
-  char   *title;
-  char   *category;
-  char   *status;
-  gint64  time_sent;
-  guint64 viewed;      /* pack_viewed (): the time viewed and "acknowledged" */
+  ApRecord record;
 };
 
 /* The time viewed and the acknowledged flag in 64 bits: the record is then
- * a 64-byte GSlice chunk instead of 80, and there are about ten a person
- * (16 MB at 100,000 people). Times are Unix seconds; beyond +-2^62 (some
- * 10^11 years, no date the API sends) they are clamped. */
+ * 40 bytes instead of 48, and there are about ten a person (8 MB at
+ * 100,000 people). Times are Unix seconds; beyond +-2^62 (some 10^11
+ * years, no date the API sends) they are clamped. */
 #define VIEWED_NONE (G_MININT64 / 2)
 
 static inline guint64
@@ -48,6 +41,116 @@ unpack_time_viewed (guint64 viewed)
   return value == VIEWED_NONE ? AP_TIME_NONE : value;
 }
 
+static inline char *
+intern_or_null (const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return NULL;
+  return ap_intern_string (text, strlen (text));
+}
+
+static inline char *
+acquire_or_null (const char *interned)
+{
+  return interned != NULL ? g_ref_string_acquire ((char *) interned) : NULL;
+}
+
+void
+ap_record_init (ApRecord   *record,
+                const char *title,
+                const char *category,
+                const char *status,
+                gboolean    acknowledged,
+                gint64      time_sent,
+                gint64      time_viewed)
+{
+  g_return_if_fail (record != NULL);
+
+  record->title = intern_or_null (title);
+  record->category = intern_or_null (category);
+  record->status = intern_or_null (status);
+  record->time_sent = time_sent;
+  record->viewed = pack_viewed (time_viewed, acknowledged);
+}
+
+void
+ap_record_init_interned (ApRecord   *record,
+                         const char *title,
+                         const char *category,
+                         const char *status,
+                         gboolean    acknowledged,
+                         gint64      time_sent,
+                         gint64      time_viewed)
+{
+  g_return_if_fail (record != NULL);
+
+  record->title = acquire_or_null (title);
+  record->category = acquire_or_null (category);
+  record->status = acquire_or_null (status);
+  record->time_sent = time_sent;
+  record->viewed = pack_viewed (time_viewed, acknowledged);
+}
+
+void
+ap_record_clear (ApRecord *record)
+{
+  g_return_if_fail (record != NULL);
+
+  g_clear_pointer (&record->title, g_ref_string_release);
+  g_clear_pointer (&record->category, g_ref_string_release);
+  g_clear_pointer (&record->status, g_ref_string_release);
+  record->time_sent = AP_TIME_NONE;
+  record->viewed = pack_viewed (AP_TIME_NONE, FALSE);
+}
+
+const char *
+ap_record_get_title (const ApRecord *record)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+
+  return record->title != NULL ? record->title : "";
+}
+
+const char *
+ap_record_get_category (const ApRecord *record)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+
+  return record->category != NULL ? record->category : "";
+}
+
+const char *
+ap_record_get_status (const ApRecord *record)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+
+  return record->status != NULL ? record->status : "";
+}
+
+gboolean
+ap_record_get_acknowledged (const ApRecord *record)
+{
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  return record->viewed & 1;
+}
+
+gint64
+ap_record_get_time_sent (const ApRecord *record)
+{
+  g_return_val_if_fail (record != NULL, AP_TIME_NONE);
+
+  return record->time_sent;
+}
+
+gint64
+ap_record_get_time_viewed (const ApRecord *record)
+{
+  g_return_val_if_fail (record != NULL, AP_TIME_NONE);
+
+  return unpack_time_viewed (record->viewed);
+}
+
 enum {
   PROP_0,
   PROP_TITLE,
@@ -64,14 +167,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ApTrainingRecord, ap_training_record, G_TYPE_OBJECT)
 
-static inline char *
-intern_or_null (const char *text)
-{
-  if (text == NULL || text[0] == '\0')
-    return NULL;
-  return ap_intern_string (text, strlen (text));
-}
-
 static inline GDateTime *
 date_time_or_null (gint64 unix_time)
 {
@@ -85,9 +180,7 @@ ap_training_record_finalize (GObject *object)
 {
   ApTrainingRecord *self = AP_TRAINING_RECORD (object);
 
-  g_clear_pointer (&self->title, g_ref_string_release);
-  g_clear_pointer (&self->category, g_ref_string_release);
-  g_clear_pointer (&self->status, g_ref_string_release);
+  ap_record_clear (&self->record);
 
   G_OBJECT_CLASS (ap_training_record_parent_class)->finalize (object);
 }
@@ -115,13 +208,13 @@ ap_training_record_get_property (GObject    *object,
       g_value_set_boolean (value, ap_training_record_get_acknowledged (self));
       break;
     case PROP_TIME_SENT:
-      g_value_take_boxed (value, date_time_or_null (self->time_sent));
+      g_value_take_boxed (value, date_time_or_null (self->record.time_sent));
       break;
     case PROP_TIME_VIEWED:
-      g_value_take_boxed (value, date_time_or_null (unpack_time_viewed (self->viewed)));
+      g_value_take_boxed (value, date_time_or_null (unpack_time_viewed (self->record.viewed)));
       break;
     case PROP_VIEWED:
-      g_value_set_boolean (value, unpack_time_viewed (self->viewed) != AP_TIME_NONE);
+      g_value_set_boolean (value, unpack_time_viewed (self->record.viewed) != AP_TIME_NONE);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -164,8 +257,8 @@ ap_training_record_class_init (ApTrainingRecordClass *klass)
 static void
 ap_training_record_init (ApTrainingRecord *self)
 {
-  self->time_sent = AP_TIME_NONE;
-  self->viewed = pack_viewed (AP_TIME_NONE, FALSE);
+  self->record.time_sent = AP_TIME_NONE;
+  self->record.viewed = pack_viewed (AP_TIME_NONE, FALSE);
 }
 
 ApTrainingRecord *
@@ -176,14 +269,9 @@ ap_training_record_new (const char *title,
                         gint64      time_sent,
                         gint64      time_viewed)
 {
-  ApTrainingRecord *self;
+  ApTrainingRecord *self = g_object_new (AP_TYPE_TRAINING_RECORD, NULL);
 
-  self = g_object_new (AP_TYPE_TRAINING_RECORD, NULL);
-  self->title = intern_or_null (title);
-  self->category = intern_or_null (category);
-  self->status = intern_or_null (status);
-  self->time_sent = time_sent;
-  self->viewed = pack_viewed (time_viewed, acknowledged);
+  ap_record_init (&self->record, title, category, status, acknowledged, time_sent, time_viewed);
 
   return self;
 }
@@ -196,16 +284,37 @@ ap_training_record_new_interned (const char *title,
                                  gint64      time_sent,
                                  gint64      time_viewed)
 {
-  ApTrainingRecord *self;
+  ApTrainingRecord *self = g_object_new (AP_TYPE_TRAINING_RECORD, NULL);
 
-  self = g_object_new (AP_TYPE_TRAINING_RECORD, NULL);
-  self->title = title != NULL ? g_ref_string_acquire ((char *) title) : NULL;
-  self->category = category != NULL ? g_ref_string_acquire ((char *) category) : NULL;
-  self->status = status != NULL ? g_ref_string_acquire ((char *) status) : NULL;
-  self->time_sent = time_sent;
-  self->viewed = pack_viewed (time_viewed, acknowledged);
+  ap_record_init_interned (&self->record, title, category, status, acknowledged,
+                           time_sent, time_viewed);
 
   return self;
+}
+
+ApTrainingRecord *
+ap_training_record_new_for_record (const ApRecord *record)
+{
+  ApTrainingRecord *self;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  self = g_object_new (AP_TYPE_TRAINING_RECORD, NULL);
+  self->record.title = acquire_or_null (record->title);
+  self->record.category = acquire_or_null (record->category);
+  self->record.status = acquire_or_null (record->status);
+  self->record.time_sent = record->time_sent;
+  self->record.viewed = record->viewed;
+
+  return self;
+}
+
+const ApRecord *
+ap_training_record_get_record (ApTrainingRecord *self)
+{
+  g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), NULL);
+
+  return &self->record;
 }
 
 const char *
@@ -213,7 +322,7 @@ ap_training_record_get_title (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), NULL);
 
-  return self->title != NULL ? self->title : "";
+  return ap_record_get_title (&self->record);
 }
 
 const char *
@@ -221,7 +330,7 @@ ap_training_record_get_category (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), NULL);
 
-  return self->category != NULL ? self->category : "";
+  return ap_record_get_category (&self->record);
 }
 
 const char *
@@ -229,7 +338,7 @@ ap_training_record_get_status (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), NULL);
 
-  return self->status != NULL ? self->status : "";
+  return ap_record_get_status (&self->record);
 }
 
 gboolean
@@ -237,7 +346,7 @@ ap_training_record_get_acknowledged (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), FALSE);
 
-  return self->viewed & 1;
+  return ap_record_get_acknowledged (&self->record);
 }
 
 gint64
@@ -245,7 +354,7 @@ ap_training_record_get_time_sent (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), AP_TIME_NONE);
 
-  return self->time_sent;
+  return self->record.time_sent;
 }
 
 gint64
@@ -253,7 +362,7 @@ ap_training_record_get_time_viewed (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), AP_TIME_NONE);
 
-  return unpack_time_viewed (self->viewed);
+  return unpack_time_viewed (self->record.viewed);
 }
 
 GDateTime *
@@ -261,7 +370,7 @@ ap_training_record_dup_time_sent (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), NULL);
 
-  return date_time_or_null (self->time_sent);
+  return date_time_or_null (self->record.time_sent);
 }
 
 GDateTime *
@@ -269,7 +378,7 @@ ap_training_record_dup_time_viewed (ApTrainingRecord *self)
 {
   g_return_val_if_fail (AP_IS_TRAINING_RECORD (self), NULL);
 
-  return date_time_or_null (unpack_time_viewed (self->viewed));
+  return date_time_or_null (unpack_time_viewed (self->record.viewed));
 }
 
 /* Hinnant's civil_from_days, the inverse of the parser's days_from_civil. */

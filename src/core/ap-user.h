@@ -44,13 +44,22 @@ gboolean          ap_user_get_has_details      (ApUser      *self);
  * details. The same object for the user's lifetime. */
 GListModel       *ap_user_get_records          (ApUser      *self);
 guint             ap_user_get_n_records        (ApUser      *self);
-/* (transfer none) fast access for writers, no GListModel round trip */
-ApTrainingRecord *ap_user_get_record           (ApUser      *self,
+/* (transfer none) fast access for writers and the analysis: the record as
+ * the user holds it, no object */
+const ApRecord   *ap_user_get_record           (ApUser      *self,
                                                 guint        position);
 
-/* Sets the records once, while the user is being built (on the parsing
- * thread, before the user is shared). Takes @records (transfer full, a
- * GPtrArray of ApTrainingRecord with a free func) and sets has-details. */
+/* Set the records once, while the user is being built (on the parsing
+ * thread, before the user is shared), and set has-details.
+ *
+ * ap_user_take_record_array() moves @n_records records from @records into
+ * the user's own array of their exact size, string references included:
+ * the caller's array may be reused for the next user without clearing.
+ * ap_user_take_records() takes @records (transfer full, a GPtrArray of
+ * ApTrainingRecord with a free func) and copies each into that array. */
+void              ap_user_take_record_array    (ApUser      *self,
+                                                ApRecord    *records,
+                                                guint        n_records);
 void              ap_user_take_records         (ApUser      *self,
                                                 GPtrArray   *records);
 

@@ -138,23 +138,23 @@ write_time (ApReportBuffer *buffer,
 
 static void
 write_record_columns (ApReportBuffer   *buffer,
-                      ApTrainingRecord *record)
+                      const ApRecord   *record)
 {
   ap_report_buffer_append_c (buffer, ',');
-  ap_csv_writer_write_cell (buffer, ap_training_record_get_title (record));
+  ap_csv_writer_write_cell (buffer, ap_record_get_title (record));
   ap_report_buffer_append_c (buffer, ',');
-  ap_csv_writer_write_cell (buffer, ap_training_record_get_category (record));
+  ap_csv_writer_write_cell (buffer, ap_record_get_category (record));
   ap_report_buffer_append_c (buffer, ',');
-  ap_csv_writer_write_cell (buffer, ap_training_record_get_status (record));
+  ap_csv_writer_write_cell (buffer, ap_record_get_status (record));
   ap_report_buffer_append_c (buffer, ',');
-  if (ap_training_record_get_acknowledged (record))
+  if (ap_record_get_acknowledged (record))
     ap_report_buffer_append_literal (buffer, "true");
   else
     ap_report_buffer_append_literal (buffer, "false");
   ap_report_buffer_append_c (buffer, ',');
-  write_time (buffer, ap_training_record_get_time_sent (record));
+  write_time (buffer, ap_record_get_time_sent (record));
   ap_report_buffer_append_c (buffer, ',');
-  write_time (buffer, ap_training_record_get_time_viewed (record));
+  write_time (buffer, ap_record_get_time_viewed (record));
 }
 
 void

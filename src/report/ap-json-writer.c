@@ -134,22 +134,22 @@ ap_json_writer_write_begin (ApReportBuffer *buffer,
 
 static void
 write_record (ApReportBuffer   *buffer,
-              ApTrainingRecord *record)
+              const ApRecord   *record)
 {
   ap_report_buffer_append_literal (buffer, "{\"title\": ");
-  ap_json_writer_write_string (buffer, ap_training_record_get_title (record));
+  ap_json_writer_write_string (buffer, ap_record_get_title (record));
   ap_report_buffer_append_literal (buffer, ", \"category\": ");
-  ap_json_writer_write_string (buffer, ap_training_record_get_category (record));
+  ap_json_writer_write_string (buffer, ap_record_get_category (record));
   ap_report_buffer_append_literal (buffer, ", \"status\": ");
-  ap_json_writer_write_string (buffer, ap_training_record_get_status (record));
-  if (ap_training_record_get_acknowledged (record))
+  ap_json_writer_write_string (buffer, ap_record_get_status (record));
+  if (ap_record_get_acknowledged (record))
     ap_report_buffer_append_literal (buffer, ", \"ack\": true");
   else
     ap_report_buffer_append_literal (buffer, ", \"ack\": false");
   ap_report_buffer_append_literal (buffer, ", \"timeSent\": ");
-  write_time (buffer, ap_training_record_get_time_sent (record));
+  write_time (buffer, ap_record_get_time_sent (record));
   ap_report_buffer_append_literal (buffer, ", \"timeViewed\": ");
-  write_time (buffer, ap_training_record_get_time_viewed (record));
+  write_time (buffer, ap_record_get_time_viewed (record));
   ap_report_buffer_append_c (buffer, '}');
 }
 

@@ -790,20 +790,20 @@ draw_records (ApRender *r)
 
       for (guint j = row - 1; j < n_records && !r->stop; j++)
         {
-          ApTrainingRecord *record = ap_user_get_record (user, j);
+          const ApRecord *record = ap_user_get_record (user, j);
           char sent[16], viewed[16];
 
           ap_render_set_cursor (r, AP_SECTION_RECORDS, i, j + 1);
-          ap_table_set_text (&table, 0, ap_training_record_get_title (record), NULL, TRUE);
-          ap_table_set_text (&table, 1, ap_training_record_get_category (record), NULL, TRUE);
-          ap_table_set_text (&table, 2, ap_training_record_get_status (record), NULL, TRUE);
-          ap_table_set_text (&table, 3, ap_training_record_get_acknowledged (record) ? yes : no,
+          ap_table_set_text (&table, 0, ap_record_get_title (record), NULL, TRUE);
+          ap_table_set_text (&table, 1, ap_record_get_category (record), NULL, TRUE);
+          ap_table_set_text (&table, 2, ap_record_get_status (record), NULL, TRUE);
+          ap_table_set_text (&table, 3, ap_record_get_acknowledged (record) ? yes : no,
                              NULL, TRUE);
           ap_table_set_text (&table, 4,
-                             format_date (sent, ap_training_record_get_time_sent (record)),
+                             format_date (sent, ap_record_get_time_sent (record)),
                              NULL, TRUE);
           ap_table_set_text (&table, 5,
-                             format_date (viewed, ap_training_record_get_time_viewed (record)),
+                             format_date (viewed, ap_record_get_time_viewed (record)),
                              NULL, TRUE);
           ap_table_commit_row (r, &table);
         }

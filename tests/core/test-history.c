@@ -209,21 +209,21 @@ assert_users_equal (GPtrArray *expected,
       g_assert_cmpuint (ap_user_get_n_records (a), ==, ap_user_get_n_records (b));
       for (guint j = 0; j < ap_user_get_n_records (a); j++)
         {
-          ApTrainingRecord *x = ap_user_get_record (a, j);
-          ApTrainingRecord *y = ap_user_get_record (b, j);
+          const ApRecord *x = ap_user_get_record (a, j);
+          const ApRecord *y = ap_user_get_record (b, j);
 
-          g_assert_cmpstr (ap_training_record_get_title (x), ==,
-                           ap_training_record_get_title (y));
-          g_assert_cmpstr (ap_training_record_get_category (x), ==,
-                           ap_training_record_get_category (y));
-          g_assert_cmpstr (ap_training_record_get_status (x), ==,
-                           ap_training_record_get_status (y));
-          g_assert_cmpint (ap_training_record_get_acknowledged (x), ==,
-                           ap_training_record_get_acknowledged (y));
-          g_assert_cmpint (ap_training_record_get_time_sent (x), ==,
-                           ap_training_record_get_time_sent (y));
-          g_assert_cmpint (ap_training_record_get_time_viewed (x), ==,
-                           ap_training_record_get_time_viewed (y));
+          g_assert_cmpstr (ap_record_get_title (x), ==,
+                           ap_record_get_title (y));
+          g_assert_cmpstr (ap_record_get_category (x), ==,
+                           ap_record_get_category (y));
+          g_assert_cmpstr (ap_record_get_status (x), ==,
+                           ap_record_get_status (y));
+          g_assert_cmpint (ap_record_get_acknowledged (x), ==,
+                           ap_record_get_acknowledged (y));
+          g_assert_cmpint (ap_record_get_time_sent (x), ==,
+                           ap_record_get_time_sent (y));
+          g_assert_cmpint (ap_record_get_time_viewed (x), ==,
+                           ap_record_get_time_viewed (y));
         }
     }
 }

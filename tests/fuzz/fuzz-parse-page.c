@@ -87,13 +87,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       check_text (ap_user_get_department (user));
       for (guint k = 0; k < ap_user_get_n_records (user); k++)
         {
-          ApTrainingRecord *record = ap_user_get_record (user, k);
+          const ApRecord *record = ap_user_get_record (user, k);
 
-          check_text (ap_training_record_get_title (record));
-          check_text (ap_training_record_get_category (record));
-          check_text (ap_training_record_get_status (record));
-          check_time (ap_training_record_get_time_sent (record));
-          check_time (ap_training_record_get_time_viewed (record));
+          check_text (ap_record_get_title (record));
+          check_text (ap_record_get_category (record));
+          check_text (ap_record_get_status (record));
+          check_time (ap_record_get_time_sent (record));
+          check_time (ap_record_get_time_viewed (record));
         }
     }
 

@@ -1224,15 +1224,15 @@ compare_page (const char *what,
           g_assert_cmpuint (ap_user_get_n_records (user), ==, u->records ? u->records->len : 0);
           for (guint k = 0; u->records != NULL && k < u->records->len; k++)
             {
-              ApTrainingRecord *record = ap_user_get_record (user, k);
+              const ApRecord *record = ap_user_get_record (user, k);
               RefRecord *r = g_ptr_array_index (u->records, k);
 
-              g_assert_cmpstr (ap_training_record_get_title (record), ==, r->title);
-              g_assert_cmpstr (ap_training_record_get_category (record), ==, r->category);
-              g_assert_cmpstr (ap_training_record_get_status (record), ==, r->status);
-              g_assert_cmpint (ap_training_record_get_acknowledged (record), ==, r->ack);
-              g_assert_cmpint (ap_training_record_get_time_sent (record), ==, r->sent);
-              g_assert_cmpint (ap_training_record_get_time_viewed (record), ==, r->viewed);
+              g_assert_cmpstr (ap_record_get_title (record), ==, r->title);
+              g_assert_cmpstr (ap_record_get_category (record), ==, r->category);
+              g_assert_cmpstr (ap_record_get_status (record), ==, r->status);
+              g_assert_cmpint (ap_record_get_acknowledged (record), ==, r->ack);
+              g_assert_cmpint (ap_record_get_time_sent (record), ==, r->sent);
+              g_assert_cmpint (ap_record_get_time_viewed (record), ==, r->viewed);
               tally->records++;
             }
           tally->users++;

@@ -80,7 +80,7 @@ test_valid_page (void)
 {
   g_autoptr(ApPage) page = parse_ok (valid_page);
   ApUser *anna, *soren;
-  ApTrainingRecord *rec;
+  const ApRecord *rec;
 
   g_assert_cmpstr (page->next_page_token, ==, "eyJwYWdlIjoyfQ==");
   g_assert_cmpint (page->total_count, ==, 1234);
@@ -97,18 +97,18 @@ test_valid_page (void)
   g_assert_cmpuint (ap_user_get_n_records (anna), ==, 2);
 
   rec = ap_user_get_record (anna, 0);
-  g_assert_cmpstr (ap_training_record_get_title (rec), ==, "Spot the Phish");
-  g_assert_cmpstr (ap_training_record_get_category (rec), ==, "Phishing");
-  g_assert_cmpstr (ap_training_record_get_status (rec), ==, "Completed");
-  g_assert_true (ap_training_record_get_acknowledged (rec));
-  g_assert_cmpint (ap_training_record_get_time_sent (rec), ==, 1322907330);
-  g_assert_cmpint (ap_training_record_get_time_viewed (rec), ==, 1322982000);
+  g_assert_cmpstr (ap_record_get_title (rec), ==, "Spot the Phish");
+  g_assert_cmpstr (ap_record_get_category (rec), ==, "Phishing");
+  g_assert_cmpstr (ap_record_get_status (rec), ==, "Completed");
+  g_assert_true (ap_record_get_acknowledged (rec));
+  g_assert_cmpint (ap_record_get_time_sent (rec), ==, 1322907330);
+  g_assert_cmpint (ap_record_get_time_viewed (rec), ==, 1322982000);
 
   rec = ap_user_get_record (anna, 1);
-  g_assert_cmpstr (ap_training_record_get_title (rec), ==, "Password Pandemonium");
-  g_assert_false (ap_training_record_get_acknowledged (rec));
-  g_assert_cmpint (ap_training_record_get_time_sent (rec), ==, 1330559999);
-  g_assert_cmpint (ap_training_record_get_time_viewed (rec), ==, AP_TIME_NONE);
+  g_assert_cmpstr (ap_record_get_title (rec), ==, "Password Pandemonium");
+  g_assert_false (ap_record_get_acknowledged (rec));
+  g_assert_cmpint (ap_record_get_time_sent (rec), ==, 1330559999);
+  g_assert_cmpint (ap_record_get_time_viewed (rec), ==, AP_TIME_NONE);
 
   soren = page_user (page, 1);
   g_assert_cmpstr (ap_user_get_name (soren), ==, "Søren Weiß");
@@ -129,7 +129,7 @@ test_missing_optional (void)
                                      "{\"name\":\"x\",\"userDetails\":[]},"
                                      "{\"userDetails\":[{},{\"ack\":null,\"timeSent\":null,"
                                      "\"timeViewed\":null,\"title\":null,\"status\":\"\"}]}]}");
-  ApTrainingRecord *rec;
+  const ApRecord *rec;
 
   g_assert_null (page->next_page_token);
   g_assert_cmpint (page->total_count, ==, -1);
@@ -154,12 +154,12 @@ test_missing_optional (void)
   for (guint i = 0; i < 2; i++)
     {
       rec = ap_user_get_record (page_user (page, 3), i);
-      g_assert_cmpstr (ap_training_record_get_title (rec), ==, "");
-      g_assert_cmpstr (ap_training_record_get_category (rec), ==, "");
-      g_assert_cmpstr (ap_training_record_get_status (rec), ==, "");
-      g_assert_false (ap_training_record_get_acknowledged (rec));
-      g_assert_cmpint (ap_training_record_get_time_sent (rec), ==, AP_TIME_NONE);
-      g_assert_cmpint (ap_training_record_get_time_viewed (rec), ==, AP_TIME_NONE);
+      g_assert_cmpstr (ap_record_get_title (rec), ==, "");
+      g_assert_cmpstr (ap_record_get_category (rec), ==, "");
+      g_assert_cmpstr (ap_record_get_status (rec), ==, "");
+      g_assert_false (ap_record_get_acknowledged (rec));
+      g_assert_cmpint (ap_record_get_time_sent (rec), ==, AP_TIME_NONE);
+      g_assert_cmpint (ap_record_get_time_viewed (rec), ==, AP_TIME_NONE);
     }
 
   /* empty data, null data and an empty next token are all a last page */
@@ -186,15 +186,15 @@ test_unicode (void)
               "\"status\":\"\\u00c9t\\u00e9\"}]},"
               "{\"name\":\"Zoë 𝄞 Ελληνικά\",\"department\":\"R&D\"}]}");
   ApUser *jose = page_user (page, 0);
-  ApTrainingRecord *rec = ap_user_get_record (jose, 0);
+  const ApRecord *rec = ap_user_get_record (jose, 0);
 
   g_assert_cmpstr (ap_user_get_name (jose), ==, "José \"Pep\" \xf0\x9f\x98\x80\t/\\");
   g_assert_cmpstr (ap_user_get_email (jose), ==, "jose@example.com");
   g_assert_cmpstr (ap_user_get_department (jose), ==, "R&D");
-  g_assert_cmpstr (ap_training_record_get_title (rec), ==, "日本語");
-  g_assert_cmpstr (ap_training_record_get_category (rec), ==, "日本語");
-  g_assert_cmpstr (ap_training_record_get_status (rec), ==, "Été");
-  g_assert_true (ap_training_record_get_title (rec) == ap_training_record_get_category (rec));
+  g_assert_cmpstr (ap_record_get_title (rec), ==, "日本語");
+  g_assert_cmpstr (ap_record_get_category (rec), ==, "日本語");
+  g_assert_cmpstr (ap_record_get_status (rec), ==, "Été");
+  g_assert_true (ap_record_get_title (rec) == ap_record_get_category (rec));
   g_assert_cmpstr (ap_user_get_name (page_user (page, 1)), ==, "Zoë 𝄞 Ελληνικά");
   /* escaped and plain spellings intern to the same string */
   g_assert_true (ap_user_get_department (jose) == ap_user_get_department (page_user (page, 1)));

@@ -139,9 +139,70 @@ test_records_model (void)
   g_assert_cmpuint (ap_user_get_n_records (user), ==, 3);
   item = g_list_model_get_item (model, 2);
   g_assert_true (AP_IS_TRAINING_RECORD (item));
-  g_assert_true (item == ap_user_get_record (user, 2));
   g_assert_cmpstr (ap_training_record_get_title (item), ==, "Video 2");
+  /* a copy of the user's record, sharing its interned strings */
+  g_assert_true (ap_training_record_get_title (item) ==
+                 ap_record_get_title (ap_user_get_record (user, 2)));
+  g_assert_cmpint (ap_training_record_get_time_sent (item), ==, 1002);
+  g_assert_true (ap_training_record_get_acknowledged (item));
+  /* the same object each time it is asked for */
+  {
+    g_autoptr(ApTrainingRecord) again = g_list_model_get_item (model, 2);
+    g_assert_true (again == item);
+  }
   g_assert_null (g_list_model_get_item (model, 3));
+}
+
+/* The parser's way in: records moved from a reused array, references and
+ * all, into the user's own array of their exact size. */
+static void
+test_record_array (void)
+{
+  g_autoptr(ApUser) user = ap_user_new ("a", "a@x", NULL, 0, 0, 0);
+  g_autoptr(GArray) buffer = g_array_new (FALSE, FALSE, sizeof (ApRecord));
+  g_autoptr(GRefString) title = ap_intern_string ("Spot the Phish", 14);
+  g_autoptr(GRefString) status = ap_intern_string ("Completed", 9);
+  ApRecord record;
+  const ApRecord *kept;
+
+  ap_record_init_interned (&record, title, NULL, status, TRUE, 1322907330, 1322982000);
+  g_array_append_val (buffer, record);
+  ap_record_init (&record, "", "Passwords", NULL, FALSE, AP_TIME_NONE, AP_TIME_NONE);
+  g_array_append_val (buffer, record);
+
+  ap_user_take_record_array (user, (ApRecord *) buffer->data, buffer->len);
+  /* the references moved: reusing the buffer must not release them */
+  memset (buffer->data, 0, buffer->len * sizeof (ApRecord));
+  g_array_set_size (buffer, 0);
+
+  g_assert_true (ap_user_get_has_details (user));
+  g_assert_cmpuint (ap_user_get_n_records (user), ==, 2);
+  kept = ap_user_get_record (user, 0);
+  g_assert_true (ap_record_get_title (kept) == title);
+  g_assert_cmpstr (ap_record_get_category (kept), ==, "");
+  g_assert_cmpstr (ap_record_get_status (kept), ==, "Completed");
+  g_assert_true (ap_record_get_acknowledged (kept));
+  g_assert_cmpint (ap_record_get_time_sent (kept), ==, 1322907330);
+  g_assert_cmpint (ap_record_get_time_viewed (kept), ==, 1322982000);
+  kept = ap_user_get_record (user, 1);
+  g_assert_cmpstr (ap_record_get_title (kept), ==, "");
+  g_assert_cmpstr (ap_record_get_category (kept), ==, "Passwords");
+  g_assert_false (ap_record_get_acknowledged (kept));
+  g_assert_cmpint (ap_record_get_time_sent (kept), ==, AP_TIME_NONE);
+  g_assert_cmpint (ap_record_get_time_viewed (kept), ==, AP_TIME_NONE);
+
+  /* the user's reference outlives ours: the string stays whole */
+  g_clear_pointer (&title, g_ref_string_release);
+  g_assert_cmpstr (ap_record_get_title (ap_user_get_record (user, 0)), ==, "Spot the Phish");
+
+  /* and an empty array is details with no records */
+  {
+    g_autoptr(ApUser) none = ap_user_new ("b", "b@x", NULL, 0, 0, 0);
+
+    ap_user_take_record_array (none, NULL, 0);
+    g_assert_true (ap_user_get_has_details (none));
+    g_assert_cmpuint (ap_user_get_n_records (none), ==, 0);
+  }
 }
 
 static void
@@ -255,8 +316,11 @@ test_memory (void)
 
   per_user = (double) (after - before) / n_users;
   g_test_message ("%.0f bytes per user with ten records", per_user);
-  /* 400 MB / 100,000 users is 4,000 bytes for everything the app holds */
-  g_assert_cmpfloat (per_user, <, 2000.0);
+  /* Records as plain structs: 592 bytes a user on GLib 2.74, against 952
+   * when each record was an object (1,067 on GLib 2.84). The window's
+   * peak memory at 100,000 users (issue 12: at most 250 MiB) has room for
+   * this much and not for the objects on Debian 13. */
+  g_assert_cmpfloat (per_user, <, 900.0);
 }
 
 /* The process-wide table is bounded in strings, bytes and length; past
@@ -343,6 +407,7 @@ main (int   argc,
   g_test_add_func ("/ap/user/missing-and-interned", test_missing_and_interned);
   g_test_add_func ("/ap/user/records-model", test_records_model);
   g_test_add_func ("/ap/user/records-before-model", test_records_before_model);
+  g_test_add_func ("/ap/user/record-array", test_record_array);
   g_test_add_func ("/ap/user/empty-details", test_empty_details);
   g_test_add_func ("/ap/user/memory", test_memory);
   g_test_add_func ("/ap/user/intern-bounds", test_intern_bounds);

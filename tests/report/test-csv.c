@@ -175,12 +175,12 @@ test_injection (gconstpointer data)
 
       if (format == AP_REPORT_FORMAT_CSV_DETAILS)
         {
-          ApTrainingRecord *record = ap_user_get_record (user, 0);
-          g_autofree char *title = g_strconcat ("'", ap_training_record_get_title (record), NULL);
+          const ApRecord *record = ap_user_get_record (user, 0);
+          g_autofree char *title = g_strconcat ("'", ap_record_get_title (record), NULL);
           g_autofree char *category =
-            g_strconcat ("'", ap_training_record_get_category (record), NULL);
+            g_strconcat ("'", ap_record_get_category (record), NULL);
           g_autofree char *status =
-            g_strconcat ("'", ap_training_record_get_status (record), NULL);
+            g_strconcat ("'", ap_record_get_status (record), NULL);
 
           g_assert_cmpuint (g_strv_length (row), ==, 12);
           g_assert_cmpstr (row[6], ==, title);
@@ -237,17 +237,17 @@ test_details (void)
             }
           else
             {
-              ApTrainingRecord *record = ap_user_get_record (user, i);
+              const ApRecord *record = ap_user_get_record (user, i);
               char sent[AP_TIME_ISO_LEN];
               char viewed[AP_TIME_ISO_LEN];
 
-              ap_time_format_iso_utc (ap_training_record_get_time_sent (record), sent);
-              ap_time_format_iso_utc (ap_training_record_get_time_viewed (record), viewed);
-              g_assert_cmpstr (row[6], ==, ap_training_record_get_title (record));
-              g_assert_cmpstr (row[7], ==, ap_training_record_get_category (record));
-              g_assert_cmpstr (row[8], ==, ap_training_record_get_status (record));
+              ap_time_format_iso_utc (ap_record_get_time_sent (record), sent);
+              ap_time_format_iso_utc (ap_record_get_time_viewed (record), viewed);
+              g_assert_cmpstr (row[6], ==, ap_record_get_title (record));
+              g_assert_cmpstr (row[7], ==, ap_record_get_category (record));
+              g_assert_cmpstr (row[8], ==, ap_record_get_status (record));
               g_assert_cmpstr (row[9], ==,
-                               ap_training_record_get_acknowledged (record) ? "true" : "false");
+                               ap_record_get_acknowledged (record) ? "true" : "false");
               g_assert_cmpstr (row[10], ==, sent);
               g_assert_cmpstr (row[11], ==, viewed);
             }

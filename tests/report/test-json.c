@@ -104,19 +104,19 @@ test_round_trip (void)
           g_assert_cmpuint (json_array_get_length (details), ==, ap_user_get_n_records (user));
           for (guint j = 0; j < ap_user_get_n_records (user); j++)
             {
-              ApTrainingRecord *record = ap_user_get_record (user, j);
+              const ApRecord *record = ap_user_get_record (user, j);
               JsonObject *d = json_array_get_object_element (details, j);
 
               g_assert_cmpstr (json_object_get_string_member (d, "title"), ==,
-                               ap_training_record_get_title (record));
+                               ap_record_get_title (record));
               g_assert_cmpstr (json_object_get_string_member (d, "category"), ==,
-                               ap_training_record_get_category (record));
+                               ap_record_get_category (record));
               g_assert_cmpstr (json_object_get_string_member (d, "status"), ==,
-                               ap_training_record_get_status (record));
+                               ap_record_get_status (record));
               g_assert_cmpint (json_object_get_boolean_member (d, "ack"), ==,
-                               ap_training_record_get_acknowledged (record));
-              assert_time (d, "timeSent", ap_training_record_get_time_sent (record));
-              assert_time (d, "timeViewed", ap_training_record_get_time_viewed (record));
+                               ap_record_get_acknowledged (record));
+              assert_time (d, "timeSent", ap_record_get_time_sent (record));
+              assert_time (d, "timeViewed", ap_record_get_time_viewed (record));
             }
         }
     }

@@ -218,11 +218,11 @@ test_videos_and_non_viewers (void)
 
       for (guint r = 0; r < ap_user_get_n_records (user); r++)
         {
-          ApTrainingRecord *record = ap_user_get_record (user, r);
+          const ApRecord *record = ap_user_get_record (user, r);
 
-          if (g_str_equal (ap_training_record_get_title (record), video->title))
+          if (g_str_equal (ap_record_get_title (record), video->title))
             {
-              g_assert_cmpint (ap_training_record_get_time_viewed (record), ==, AP_TIME_NONE);
+              g_assert_cmpint (ap_record_get_time_viewed (record), ==, AP_TIME_NONE);
               has_unviewed = TRUE;
             }
         }
