@@ -1287,8 +1287,7 @@ read_record (Reader *r)
 static void
 drop_records (GArray *records)
 {
-  for (guint i = 0; i < records->len; i++)
-    ap_record_clear (&g_array_index (records, ApRecord, i));
+  ap_records_clear ((ApRecord *) records->data, records->len);
   g_array_set_size (records, 0);
 }
 

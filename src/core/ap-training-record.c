@@ -103,6 +103,16 @@ ap_record_clear (ApRecord *record)
   record->viewed = pack_viewed (AP_TIME_NONE, FALSE);
 }
 
+void
+ap_records_clear (ApRecord *records,
+                  guint     n_records)
+{
+  g_return_if_fail (records != NULL || n_records == 0);
+
+  for (guint i = 0; i < n_records; i++)
+    ap_record_clear (&records[i]);
+}
+
 const char *
 ap_record_get_title (const ApRecord *record)
 {

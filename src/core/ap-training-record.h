@@ -47,6 +47,9 @@ void              ap_record_init_interned           (ApRecord         *record,
                                                      gint64            time_viewed);
 /* Releases the strings; @record may be filled again. */
 void              ap_record_clear                   (ApRecord         *record);
+/* ap_record_clear() on each of @n_records records. */
+void              ap_records_clear                  (ApRecord         *records,
+                                                     guint             n_records);
 
 /* Strings never NULL ("" when missing); times AP_TIME_NONE when not sent /
  * not viewed. */

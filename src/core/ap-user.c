@@ -142,8 +142,7 @@ G_DEFINE_FINAL_TYPE (ApUser, ap_user, G_TYPE_OBJECT)
 static void
 ap_user_free_records (ApUser *self)
 {
-  for (guint i = 0; i < self->n_records; i++)
-    ap_record_clear (&self->records[i]);
+  ap_records_clear (self->records, self->n_records);
   g_clear_pointer (&self->records, g_free);
   self->n_records = 0;
 }
