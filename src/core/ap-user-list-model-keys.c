@@ -87,6 +87,26 @@ ap_user_list_model_fold (const char *text,
   return g_string_free (out, FALSE);
 }
 
+static inline guint
+mask_bit (guchar c)
+{
+  if (c >= 'a' && c <= 'z')
+    return c - 'a';
+  if (c >= '0' && c <= '9')
+    return 26 + (c - '0');
+  return AP_USER_LIST_EXACT_MASK_BITS + c % (64 - AP_USER_LIST_EXACT_MASK_BITS);
+}
+
+guint64
+ap_user_list_search_mask (const char *text)
+{
+  guint64 mask = 0;
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    mask |= G_GUINT64_CONSTANT (1) << mask_bit (*p);
+  return mask;
+}
+
 /* Keys (on a worker) */
 
 void
@@ -98,6 +118,7 @@ ap_user_list_block_free (gpointer data)
   g_free (block->entries);
   g_free (block->arena);
   g_free (block->search_arena);
+  g_free (block->masks);
   g_free (block);
 }
 
@@ -151,6 +172,7 @@ ap_user_list_block_new (GPtrArray *users,
   block->users = g_ptr_array_ref (users);
   block->n_entries = users->len;
   block->entries = g_new0 (Entry, users->len);
+  block->masks = g_new (guint64, users->len);
 
   for (guint i = 0; i < users->len; i++)
     {
@@ -212,6 +234,7 @@ ap_user_list_block_new (GPtrArray *users,
                          ? ap_user_get_email (entry->user) : block->arena + offsets[i].email_key;
       entry->department_key = block->arena + offsets[i].department_key;
       entry->search = block->search_arena + offsets[i].search;
+      block->masks[i] = ap_user_list_search_mask (entry->search);
     }
 
   return block;

@@ -32,6 +32,7 @@ typedef struct
   Entry     *entries;
   char      *arena;         /* the keys */
   char      *search_arena;  /* the search texts, apart so a search reads only them */
+  guint64   *masks;         /* by entry: the bytes its search text holds */
   guint      n_entries;
 } Block;
 
@@ -40,6 +41,13 @@ typedef struct
   ApUserSortColumn column;
   gboolean         descending;
 } Order;
+
+/* Which bytes a folded text holds, one bit each for a-z and 0-9 and
+ * shared bits for every other byte: a text can only contain a needle
+ * whose bits it has all of. A needle of one letter or digit (whose bit is
+ * its own) matches exactly the texts with its bit. */
+#define AP_USER_LIST_EXACT_MASK_BITS 36
+guint64  ap_user_list_search_mask  (const char    *text);
 
 /* Keys (ap-user-list-model-keys.c): called on a worker thread. */
 Block   *ap_user_list_block_new    (GPtrArray     *users,

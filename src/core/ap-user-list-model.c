@@ -52,6 +52,8 @@ struct _ApUserListModel
   guint8           *matches;         /* by store position: passes search and department */
 
   char             *needle;          /* folded search text, NULL for none */
+  guint64           needle_mask;     /* ap_user_list_search_mask () of @needle */
+  gboolean          needle_exact;    /* the mask alone decides: one letter or digit */
   char             *department;      /* NULL for all */
   ApUserListFilterFunc filter_func;  /* NULL for none */
   gpointer          filter_data;
@@ -208,10 +210,17 @@ sort_thread (GTask        *task,
 
 /* Matching */
 
+/* @mask: the entry's search mask (its Block's masks) */
 static gboolean
 entry_matches (ApUserListModel *self,
-               const Entry     *entry)
+               const Entry     *entry,
+               guint64          mask)
 {
+  /* Most texts lack one of the needle's bytes: this needs no read of the
+   * entry, the rest does. */
+  if ((mask & self->needle_mask) != self->needle_mask)
+    return FALSE;
+
   if (self->department != NULL &&
       entry->department != self->department &&
       strcmp (entry->department, self->department) != 0)
@@ -220,7 +229,8 @@ entry_matches (ApUserListModel *self,
   if (self->filter_func != NULL && !self->filter_func (entry->user, self->filter_data))
     return FALSE;
 
-  return self->needle == NULL || strstr (entry->search, self->needle) != NULL;
+  return self->needle == NULL || self->needle_exact ||
+         strstr (entry->search, self->needle) != NULL;
 }
 
 /* Emission */
@@ -355,6 +365,23 @@ ap_user_list_model_replace_visible (ApUserListModel  *self,
   g_free (old);
 }
 
+/* Copies the entries of @source that match into @fresh, in order; returns
+ * how many. */
+static guint
+ap_user_list_model_collect (ApUserListModel  *self,
+                            Entry           **source,
+                            guint             n_source,
+                            Entry           **fresh)
+{
+  const guint8 *matches = self->matches;
+  guint n_fresh = 0;
+
+  for (guint i = 0; i < n_source; i++)
+    if (matches[source[i]->position])
+      fresh[n_fresh++] = source[i];
+  return n_fresh;
+}
+
 /* Tests the users page by page (their search texts lie together), then
  * takes the rows that match in order. When the query grows, only the rows
  * shown can still match. */
@@ -365,26 +392,32 @@ ap_user_list_model_refilter (ApUserListModel *self,
   Entry **source = narrowing ? self->visible : self->sorted;
   guint n_source = narrowing ? self->n_visible : self->n_sorted;
   Entry **fresh = g_new (Entry *, MAX (n_source, 1));
-  guint n_fresh = 0;
+  /* The needle's mask alone decides when it is one letter or digit and
+   * nothing else narrows: a pass over the masks, without branches. */
+  gboolean by_mask = self->department == NULL && self->filter_func == NULL &&
+                     (self->needle == NULL || self->needle_exact);
+  guint64 needle_mask = self->needle_mask;
+  guint n_fresh;
 
   for (guint b = 0; b < self->blocks->len; b++)
     {
       Block *block = g_ptr_array_index (self->blocks, b);
+      /* A block holds consecutive store positions. */
+      guint8 *matches = &self->matches[block->entries[0].position];
 
-      for (guint i = 0; i < block->n_entries; i++)
-        {
-          Entry *entry = &block->entries[i];
-          guint8 *match = &self->matches[entry->position];
-
-          if (!narrowing || *match)
-            *match = entry_matches (self, entry);
-        }
+      if (by_mask && narrowing)
+        for (guint i = 0; i < block->n_entries; i++)
+          matches[i] &= (block->masks[i] & needle_mask) == needle_mask;
+      else if (by_mask)
+        for (guint i = 0; i < block->n_entries; i++)
+          matches[i] = (block->masks[i] & needle_mask) == needle_mask;
+      else
+        for (guint i = 0; i < block->n_entries; i++)
+          if (!narrowing || matches[i])
+            matches[i] = entry_matches (self, &block->entries[i], block->masks[i]);
     }
 
-  for (guint i = 0; i < n_source; i++)
-    if (self->matches[source[i]->position])
-      fresh[n_fresh++] = source[i];
-
+  n_fresh = ap_user_list_model_collect (self, source, n_source, fresh);
   ap_user_list_model_replace_visible (self, fresh, n_fresh);
 }
 
@@ -393,22 +426,19 @@ static void
 ap_user_list_model_show_sorted (ApUserListModel *self)
 {
   Entry **fresh = g_new (Entry *, MAX (self->n_sorted, 1));
-  guint n_fresh = 0;
-
-  for (guint i = 0; i < self->n_sorted; i++)
-    if (self->matches[self->sorted[i]->position])
-      fresh[n_fresh++] = self->sorted[i];
+  guint n_fresh = ap_user_list_model_collect (self, self->sorted, self->n_sorted, fresh);
 
   ap_user_list_model_replace_visible (self, fresh, n_fresh);
 }
 
-/* Adds the entries at store positions [first, first + n) to the order and
+/* Adds the entries of @block (the last store positions) to the order and
  * to the visible rows. */
 static void
 ap_user_list_model_take_in (ApUserListModel *self,
-                            guint            first,
-                            guint            n)
+                            const Block     *block)
 {
+  guint first = block->entries[0].position;
+  guint n = block->n_entries;
   Order order = { self->sorted_column, self->sorted_descending };
   g_autofree Entry **added = g_new (Entry *, MAX (n, 1));
   g_autofree Entry **shown = g_new (Entry *, MAX (n, 1));
@@ -433,7 +463,7 @@ ap_user_list_model_take_in (ApUserListModel *self,
 
   for (guint i = 0; i < n; i++)
     {
-      gboolean match = entry_matches (self, added[i]);
+      gboolean match = entry_matches (self, added[i], block->masks[added[i]->position - first]);
 
       self->matches[added[i]->position] = match;
       if (match)
@@ -481,7 +511,7 @@ on_keyed (GObject      *object,
     g_ptr_array_add (self->entries, &block->entries[i]);
   self->matches = g_realloc (self->matches, self->entries->len);
 
-  ap_user_list_model_take_in (self, first, block->n_entries);
+  ap_user_list_model_take_in (self, block);
 
   ap_user_list_model_key_next (self);
   ap_user_list_model_set_pending (self);
@@ -821,6 +851,9 @@ ap_user_list_model_set_search (ApUserListModel *self,
 
   g_free (self->needle);
   self->needle = g_steal_pointer (&needle);
+  self->needle_mask = self->needle != NULL ? ap_user_list_search_mask (self->needle) : 0;
+  self->needle_exact = self->needle != NULL && self->needle[1] == '\0' &&
+                       (g_ascii_islower (self->needle[0]) || g_ascii_isdigit (self->needle[0]));
   ap_user_list_model_refilter (self, narrowing);
 }
 

@@ -187,8 +187,14 @@ reference_compute (GListModel *store,
   g_autofree char *needle = NULL;
   guint n = g_list_model_get_n_items (store);
 
+  /* The model strips the query; blank is no query. */
   if (ref->needle != NULL)
-    needle = ap_user_list_model_fold (ref->needle, -1);
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (ref->needle));
+
+      if (*stripped != '\0')
+        needle = ap_user_list_model_fold (stripped, -1);
+    }
 
   ref->index = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < n; i++)
@@ -607,6 +613,88 @@ accept_in_set (ApUser   *user,
   return g_hash_table_contains (user_data, user);
 }
 
+/* Each user's search text has a mask of the bytes it holds: one bit for
+ * each letter and digit, shared bits for the rest, so a needle of one
+ * letter or digit is decided by the mask alone and other needles are
+ * looked for only in texts with all their bits. Every byte that can be
+ * typed, alone and in pairs, with bytes that share a bit (@ and \, whose
+ * values differ by a multiple of 28), non-ASCII letters, and with a
+ * department and a filter function (the path that reads the entries),
+ * against a recomputation; then pages arriving under a one-letter search. */
+static void
+test_search_masks (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  g_autoptr(GHashTable) accept = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) odd = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *multi[] = { "@", "\\", "x@", "@\\", "\\@", "u1@", ".", "-", " ", "é", "ü", "ł",
+                          "σ", "山", "u9", "9", "0", "z", "example", "@ü", "ŁU", "山田" };
+  Reference ref = { AP_USER_SORT_EMAIL, FALSE, NULL, NULL, NULL, NULL };
+  guint n;
+  Fixture f;
+
+  /* Texts with the bytes that share a bit with others, and digits */
+  g_ptr_array_add (odd, ap_user_new ("Back\\slash", "b@x.example", "Q&A", 1, 2, 3));
+  g_ptr_array_add (odd, ap_user_new ("Tab\tand~tilde", "t_t@x.example", "R&D", 0, 0, 0));
+  g_ptr_array_add (odd, ap_user_new ("0 9 Nine", "n9@x.example", "Sales", 0, 0, 0));
+
+  fixture_init (&f);
+  append (store, 700);
+  ap_user_store_append_batch (store, odd);
+  ap_user_list_model_set_sort (f.model, ref.column, ref.descending);
+  ap_user_list_model_set_store (f.model, store);
+  settle (&f);
+
+  for (guint pass = 0; pass < 3; pass++)
+    {
+      if (pass == 1)
+        {
+          ref.department = "Sales";
+          ap_user_list_model_set_department (f.model, ref.department);
+        }
+      else if (pass == 2)
+        {
+          n = g_list_model_get_n_items (G_LIST_MODEL (store));
+          for (guint i = 0; i < n; i += 2)
+            g_hash_table_add (accept, ap_user_store_peek (store, i));
+          ref.department = NULL;
+          ap_user_list_model_set_department (f.model, NULL);
+          ref.accept = accept;
+          ap_user_list_model_set_filter_func (f.model, accept_in_set, g_hash_table_ref (accept),
+                                              (GDestroyNotify) g_hash_table_unref);
+        }
+
+      for (int c = 0x20; c < 0x7f; c++)
+        {
+          char needle[2] = { (char) c, 0 };
+
+          ref.needle = needle;
+          ap_user_list_model_set_search (f.model, needle);
+          assert_matches_reference (&f, store, &ref);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (multi); i++)
+        {
+          ref.needle = multi[i];
+          ap_user_list_model_set_search (f.model, multi[i]);
+          assert_matches_reference (&f, store, &ref);
+        }
+    }
+
+  /* Pages keyed while a one-letter search narrows the list */
+  ref.accept = NULL;
+  ap_user_list_model_set_filter_func (f.model, NULL, NULL, NULL);
+  ref.needle = "j";
+  ap_user_list_model_set_search (f.model, ref.needle);
+  for (guint page = 0; page < 4; page++)
+    {
+      append (store, 90);
+      settle (&f);
+      assert_matches_reference (&f, store, &ref);
+    }
+
+  fixture_clear (&f);
+}
+
 /* A filter function of the view's (the users who changed since the last
  * fetch) narrows with the search and the department, and is applied
  * again when its set changes. */
@@ -717,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/ap/user-list-model/page-runs", test_page_runs);
   g_test_add_func ("/ap/user-list-model/search-narrows-widens", test_search_narrows_widens);
   g_test_add_func ("/ap/user-list-model/filter-func", test_filter_func);
+  g_test_add_func ("/ap/user-list-model/search-masks", test_search_masks);
 
   if (g_test_perf ())
     g_test_add_func ("/ap/user-list-model/perf", test_perf);
