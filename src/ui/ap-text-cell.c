@@ -21,11 +21,13 @@ struct _ApTextCell
 
 G_DEFINE_FINAL_TYPE (ApTextCell, ap_text_cell, GTK_TYPE_WIDGET)
 
-/* What every cell of one font shares: its line height, and the widths of
- * the short texts seen (counts repeat: "0" to "20"). A new cell would
- * otherwise ask pango for the font's metrics, which shapes a sample text,
- * and shape its own text: a few hundred new cells are a long frame. One
- * font at a time: a table uses one or two, and a new font starts over. */
+/* What every cell of one font shares: its line height, the widths of
+ * the short texts seen, and their layouts (counts repeat: "0" to "20", and
+ * departments). A new cell would otherwise ask pango for the font's
+ * metrics, which shapes a sample text, and shape its own text: a few
+ * hundred new cells are a long frame; and when a search or a sort rebinds
+ * the rows on screen, half their cells draw a text drawn before. One font
+ * at a time: a table uses one or two, and a new font starts over. */
 typedef struct
 {
   PangoFontDescription *font;
@@ -33,12 +35,14 @@ typedef struct
   PangoLanguage        *language;
   int                   line_height;
   GHashTable           *widths;      /* short text -> natural width + 1 */
+  GHashTable           *layouts;     /* short text -> PangoLayout, one line, no width */
 } FontCache;
 
 static FontCache font_cache;
 
 #define MAX_CACHED_TEXT 16
 #define MAX_CACHED_WIDTHS 4096
+#define MAX_CACHED_LAYOUTS 256
 
 static FontCache *
 font_cache_for (PangoContext *context)
@@ -54,10 +58,12 @@ font_cache_for (PangoContext *context)
 
   g_clear_pointer (&font_cache.font, pango_font_description_free);
   g_clear_pointer (&font_cache.widths, g_hash_table_unref);
+  g_clear_pointer (&font_cache.layouts, g_hash_table_unref);
   font_cache.font = pango_font_description_copy (font);
   font_cache.font_map = font_map;
   font_cache.language = language;
   font_cache.widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  font_cache.layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   metrics = pango_context_get_metrics (context, NULL, NULL);
   font_cache.line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics));
@@ -119,6 +125,30 @@ ap_text_cell_measure (GtkWidget      *widget,
     g_hash_table_insert (cache->widths, g_strdup (self->text), GINT_TO_POINTER (*natural + 1));
 }
 
+/* (nullable) The shared layout of a short text (unlimited width), made
+ * with @widget's context the first time. */
+static PangoLayout *
+shared_layout (GtkWidget  *widget,
+               const char *text)
+{
+  FontCache *cache;
+  PangoLayout *layout;
+
+  if (strlen (text) > MAX_CACHED_TEXT)
+    return NULL;
+
+  cache = font_cache_for (gtk_widget_get_pango_context (widget));
+  layout = g_hash_table_lookup (cache->layouts, text);
+  if (layout == NULL && g_hash_table_size (cache->layouts) < MAX_CACHED_LAYOUTS &&
+      strchr (text, '\n') == NULL)
+    {
+      layout = gtk_widget_create_pango_layout (widget, text);
+      pango_layout_set_single_paragraph_mode (layout, TRUE);
+      g_hash_table_insert (cache->layouts, g_strdup (text), layout);
+    }
+  return layout;
+}
+
 static void
 ap_text_cell_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
@@ -127,20 +157,35 @@ ap_text_cell_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int text_width, text_height;
+  PangoLayout *layout;
   GdkRGBA color;
 
   if (self->text == NULL || *self->text == '\0' || width <= 0)
     return;
 
-  if (self->layout == NULL)
+  /* A short text that fits is drawn from the shared layout, shaped once:
+   * the same glyphs an ellipsizing layout of this width would have. */
+  layout = shared_layout (widget, self->text);
+  if (layout != NULL)
     {
-      self->layout = gtk_widget_create_pango_layout (widget, NULL);
-      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
-      pango_layout_set_single_paragraph_mode (self->layout, TRUE);
+      pango_layout_get_pixel_size (layout, &text_width, &text_height);
+      if (text_width > width)
+        layout = NULL;
     }
-  pango_layout_set_text (self->layout, self->text, -1);
-  pango_layout_set_width (self->layout, width * PANGO_SCALE);
-  pango_layout_get_pixel_size (self->layout, &text_width, &text_height);
+
+  if (layout == NULL)
+    {
+      if (self->layout == NULL)
+        {
+          self->layout = gtk_widget_create_pango_layout (widget, NULL);
+          pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+          pango_layout_set_single_paragraph_mode (self->layout, TRUE);
+        }
+      pango_layout_set_text (self->layout, self->text, -1);
+      pango_layout_set_width (self->layout, width * PANGO_SCALE);
+      pango_layout_get_pixel_size (self->layout, &text_width, &text_height);
+      layout = self->layout;
+    }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
   gtk_widget_get_color (widget, &color);
@@ -152,7 +197,7 @@ ap_text_cell_snapshot (GtkWidget   *widget,
   gtk_snapshot_translate (snapshot,
                           &GRAPHENE_POINT_INIT (MAX (0, (width - text_width) * self->xalign),
                                                 MAX (0, (height - text_height) / 2)));
-  gtk_snapshot_append_layout (snapshot, self->layout, &color);
+  gtk_snapshot_append_layout (snapshot, layout, &color);
   gtk_snapshot_restore (snapshot);
 }
 
