@@ -52,6 +52,7 @@ struct _ApUsersView
   char                *department;
   gboolean             needle_is_ascii;
   gboolean             fetched;
+  gboolean             loading;
   gboolean             syncing_departments;
   gboolean             restoring_sort;
   gboolean             scroll_to_top;

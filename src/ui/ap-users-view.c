@@ -84,7 +84,9 @@ ap_users_view_update_status (ApUsersView *self)
     }
   gtk_label_set_label (self->status_label, status);
 
-  if (n_total == 0)
+  if (n_total == 0 && self->loading)
+    page = self->compact ? "rows" : "list";
+  else if (n_total == 0)
     page = self->fetched ? "no-users" : "empty";
   else if (n_shown == 0 && ap_users_view_get_pending (self) == 0)
     page = "no-match";
@@ -682,6 +684,18 @@ ap_users_view_set_fetched (ApUsersView *self,
   g_return_if_fail (AP_IS_USERS_VIEW (self));
 
   self->fetched = !!fetched;
+  ap_users_view_update_status (self);
+}
+
+void
+ap_users_view_set_loading (ApUsersView *self,
+                           gboolean     loading)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+
+  if (self->loading == !!loading)
+    return;
+  self->loading = !!loading;
   ap_users_view_update_status (self);
 }
 

@@ -29,6 +29,12 @@ void        ap_users_view_set_settings      (ApUsersView *self,
  * yet" from "the query returned nobody". */
 void        ap_users_view_set_fetched       (ApUsersView *self,
                                              gboolean     fetched);
+/* Whether the window's first load runs under a status page of its own:
+ * with no users yet, the view shows its empty table (or list) instead of
+ * a page saying there are none, so that it is built and laid out before
+ * the first rows arrive. */
+void        ap_users_view_set_loading       (ApUsersView *self,
+                                             gboolean     loading);
 /* Shows only @department ("" for users without one); NULL shows all. */
 void        ap_users_view_set_department    (ApUsersView *self,
                                              const char  *department);

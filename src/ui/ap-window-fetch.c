@@ -202,14 +202,17 @@ on_fetch_batch (ApClient  *client,
       return;
     }
 
+  /* The first rows go in before the first load's status page goes, so
+   * that the users view, on screen under it, never shows "no users" in
+   * between (which would take its table off screen and back). */
+  ap_user_store_append_batch (self->store, users);
+
   if (self->shown_query == NULL)
     {
       g_set_object (&self->shown_query, data->query);
       ap_users_view_set_fetched (self->users_view, TRUE);
       _ap_window_update_content (self);
     }
-
-  ap_user_store_append_batch (self->store, users);
 }
 
 /* The staged fetch succeeded: its users take the old ones' place at once. */

@@ -40,6 +40,7 @@ struct _ApWindow
   GtkButton            *failed_edit_button;
   AdwStatusPage        *failed_page;
   GtkButton            *failed_retry_button;
+  AdwStatusPage        *first_load_page;
   GtkSpinner           *first_load_spinner;
   GtkSpinner           *loading_spinner;
   GtkStack             *main_stack;

@@ -101,6 +101,30 @@ ap_window_error_icon (const GError *error)
   return "dialog-warning-symbolic";
 }
 
+/* While the first load runs, a status page with a spinner covers the
+ * data page, which is already on screen under it: the table (or the
+ * narrow list) and its headers are built, styled and laid out while the
+ * window waits for Mimecast, and the first page only adds rows. Shown as
+ * a page of the content stack instead, the table was built, styled and
+ * laid out in the frame after the first page, then faded in over 200 ms:
+ * frames of 20-45 ms of the main thread's CPU time on GTK 4.8 (see
+ * docs/performance.md, issue 12). The covered page takes no pointer, no
+ * focus and is hidden from assistive technologies. */
+static void
+ap_window_show_first_load (ApWindow *self,
+                           gboolean  first_load)
+{
+  GtkWidget *covered = GTK_WIDGET (self->content_stack);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->first_load_page), first_load);
+  gtk_spinner_set_spinning (self->first_load_spinner, first_load);
+  gtk_widget_set_can_focus (covered, !first_load);
+  gtk_widget_set_can_target (covered, !first_load);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (covered), GTK_ACCESSIBLE_STATE_HIDDEN,
+                               first_load, -1);
+  ap_users_view_set_loading (self->users_view, first_load);
+}
+
 /* One place decides what stands in the content area: the rows when there
  * are any, else a spinner while the first load runs, else the error that
  * stopped it as a status page. The banner carries an error only when the
@@ -110,19 +134,20 @@ _ap_window_update_content (ApWindow *self)
 {
   gboolean in_content = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
                                    "content") == 0;
+  gboolean first_load = FALSE;
   const char *page = "data";
 
   if (!_ap_window_has_data (self))
     {
       if (self->fetching)
-        page = "first-load";
+        first_load = TRUE;
       else if (self->last_error != NULL && in_content)
         page = "failed";
     }
 
   gtk_stack_set_visible_child_name (self->content_stack, page);
+  ap_window_show_first_load (self, first_load);
   ap_window_update_stale (self);
-  gtk_spinner_set_spinning (self->first_load_spinner, g_str_equal (page, "first-load"));
   gtk_revealer_set_reveal_child (self->error_revealer,
                                  self->last_error != NULL && !g_str_equal (page, "failed"));
 }
@@ -525,6 +550,7 @@ ap_window_class_init (ApWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_edit_button);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_page);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, failed_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ApWindow, first_load_page);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, first_load_spinner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, ApWindow, main_stack);
@@ -671,6 +697,8 @@ ap_window_get_content_page (ApWindow *self)
 {
   g_return_val_if_fail (AP_IS_WINDOW (self), NULL);
 
+  if (gtk_widget_get_visible (GTK_WIDGET (self->first_load_page)))
+    return "first-load";
   return gtk_stack_get_visible_child_name (self->content_stack);
 }
 

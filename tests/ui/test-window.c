@@ -15,6 +15,7 @@
 #include "ap-window-private.h"
 
 #include "../ap-test-util.h"
+#include "ui-test-util.h"
 
 #define N_USERS        120
 #define N_DEPARTMENTS  6
@@ -679,13 +680,29 @@ test_loading_states (void)
   f.mock = ap_mock_server_new ();
   ap_mock_server_set_dataset (f.mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
   ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 500, 0);
+  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
   gtk_window_present (GTK_WINDOW (f.window));
   ap_window_start_demo_with_server (f.window, f.mock);
   g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "first-load");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->first_load_page)));
   g_assert_true (gtk_spinner_get_spinning (f.window->first_load_spinner));
+  /* Under it the empty table waits for the rows, built and laid out, but
+   * out of reach of the pointer and the keyboard. */
+  g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "list");
+  g_assert_false (gtk_widget_get_can_focus (GTK_WIDGET (f.window->content_stack)));
+  g_assert_false (gtk_widget_get_can_target (GTK_WIDGET (f.window->content_stack)));
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ap_users_view_get_column_view (f.window->users_view))));
+  g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "first-load");
+  if (g_getenv ("AP_TEST_SHOTS") != NULL)
+    save_png (GTK_WIDGET (f.window), g_getenv ("AP_TEST_SHOTS"), "first-load.png");
   wait_for_fetch (&f);
   g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "data");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.window->first_load_page)));
   g_assert_false (gtk_spinner_get_spinning (f.window->first_load_spinner));
+  g_assert_true (gtk_widget_get_can_focus (GTK_WIDGET (f.window->content_stack)));
+  g_assert_true (gtk_widget_get_can_target (GTK_WIDGET (f.window->content_stack)));
+  g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "list");
 
   fixture_stop (&f);
 }
