@@ -277,12 +277,42 @@ models_settled (void)
  * the tick callbacks (update), size allocation (layout), drawing (paint). */
 static gint64 frame_cpu[4];
 static gint64 frame_wall[4];
+/* and within the frame, the window's size computation (GdkToplevel
+ * ::compute-size: GtkWindow measuring its content for its minimum and
+ * default size), which runs before the layout phase */
+static gint64 compute_size_start;
+static gint64 compute_size_cpu;
+static guint  compute_size_count;
+
+static gboolean
+on_compute_size_hook (GSignalInvocationHint *hint,
+                      guint                  n_params,
+                      const GValue          *params,
+                      gpointer               user_data)
+{
+  compute_size_start = bench_thread_cpu_usec ();
+  return TRUE;
+}
+
+static void
+on_compute_size_done (GdkToplevel *toplevel,
+                      gpointer     size,
+                      gpointer     user_data)
+{
+  compute_size_cpu += bench_thread_cpu_usec () - compute_size_start;
+  compute_size_count++;
+}
 
 static void
 on_frame_phase (GdkFrameClock *clock,
                 gpointer       user_data)
 {
   frame_cpu[GPOINTER_TO_INT (user_data)] = bench_thread_cpu_usec ();
+  if (GPOINTER_TO_INT (user_data) == 0)
+    {
+      compute_size_cpu = 0;
+      compute_size_count = 0;
+    }
   frame_wall[GPOINTER_TO_INT (user_data)] = g_get_monotonic_time ();
 }
 
@@ -294,9 +324,12 @@ on_after_paint (GdkFrameClock *clock,
 
   bench.t_last_paint = now;
   if (bench.gap_log_us > 0 && bench_thread_cpu_usec () - frame_cpu[0] >= bench.gap_log_us)
-    g_printerr ("frame: phase %d, update %.1f, layout %.1f, paint %.1f ms CPU; "
-                "%.6f update %.6f layout %.6f paint %.6f\n",
-                bench.phase, ms (frame_cpu[1] - frame_cpu[0]), ms (frame_cpu[2] - frame_cpu[1]),
+    g_printerr ("frame: phase %d, %u rows shown, update %.1f (window size %ux %.1f), "
+                "layout %.1f, paint %.1f ms CPU; %.6f update %.6f layout %.6f paint %.6f\n",
+                bench.phase,
+                g_list_model_get_n_items (G_LIST_MODEL (ap_users_view_get_selection (users_view ()))),
+                ms (frame_cpu[1] - frame_cpu[0]), compute_size_count, ms (compute_size_cpu),
+                ms (frame_cpu[2] - frame_cpu[1]),
                 ms (bench_thread_cpu_usec () - frame_cpu[2]), frame_wall[0] / 1e6,
                 frame_wall[1] / 1e6, frame_wall[2] / 1e6, now / 1e6);
 
@@ -461,7 +494,11 @@ on_store_items_changed (GListModel *model,
                         gpointer    user_data)
 {
   if (bench.t_first_page == 0 && added > 0)
-    bench.t_first_page = g_get_monotonic_time ();
+    {
+      bench.t_first_page = g_get_monotonic_time ();
+      if (bench.gap_log_us > 0)
+        g_printerr ("first page: %u users at %.6f s\n", added, bench.t_first_page / 1e6);
+    }
 }
 
 static gboolean
@@ -508,6 +545,10 @@ on_activate (GApplication *app)
   gtk_widget_realize (GTK_WIDGET (bench.window));
   bench.frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
   g_signal_connect (bench.frame_clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+  g_signal_add_emission_hook (g_signal_lookup ("compute-size", GDK_TYPE_TOPLEVEL), 0,
+                              on_compute_size_hook, NULL, NULL);
+  g_signal_connect_after (gtk_native_get_surface (GTK_NATIVE (bench.window)), "compute-size",
+                          G_CALLBACK (on_compute_size_done), NULL);
   g_signal_connect (bench.frame_clock, "before-paint", G_CALLBACK (on_frame_phase),
                     GINT_TO_POINTER (0));
   g_signal_connect_after (bench.frame_clock, "update", G_CALLBACK (on_frame_phase),
