@@ -666,6 +666,14 @@ test_half_way_failure_keeps_rows (void)
   fixture_stop (&f);
 }
 
+static gboolean
+table_laid_out (gpointer data)
+{
+  Fixture *f = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (ap_users_view_get_column_view (f->window->users_view))) > 0;
+}
+
 static void
 test_loading_states (void)
 {
@@ -679,7 +687,8 @@ test_loading_states (void)
   /* The first fetch: a spinner page until the first rows come. */
   f.mock = ap_mock_server_new ();
   ap_mock_server_set_dataset (f.mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
-  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 500, 0);
+  /* Every reply 1 s late: the table is laid out long before the rows. */
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 1000, 0);
   adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
   gtk_window_present (GTK_WINDOW (f.window));
   ap_window_start_demo_with_server (f.window, f.mock);
@@ -691,7 +700,7 @@ test_loading_states (void)
   g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "list");
   g_assert_false (gtk_widget_get_can_focus (GTK_WIDGET (f.window->content_stack)));
   g_assert_false (gtk_widget_get_can_target (GTK_WIDGET (f.window->content_stack)));
-  settle ();
+  g_assert_true (spin_until (table_laid_out, &f, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ap_users_view_get_column_view (f.window->users_view))));
   g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "first-load");
   if (g_getenv ("AP_TEST_SHOTS") != NULL)
