@@ -55,6 +55,23 @@ acquire_or_null (const char *interned)
   return interned != NULL ? g_ref_string_acquire ((char *) interned) : NULL;
 }
 
+/* Takes the references it is given. */
+static inline void
+record_fill (ApRecord *record,
+             char     *title,
+             char     *category,
+             char     *status,
+             gboolean  acknowledged,
+             gint64    time_sent,
+             gint64    time_viewed)
+{
+  record->title = title;
+  record->category = category;
+  record->status = status;
+  record->time_sent = time_sent;
+  record->viewed = pack_viewed (time_viewed, acknowledged);
+}
+
 void
 ap_record_init (ApRecord   *record,
                 const char *title,
@@ -66,11 +83,8 @@ ap_record_init (ApRecord   *record,
 {
   g_return_if_fail (record != NULL);
 
-  record->title = intern_or_null (title);
-  record->category = intern_or_null (category);
-  record->status = intern_or_null (status);
-  record->time_sent = time_sent;
-  record->viewed = pack_viewed (time_viewed, acknowledged);
+  record_fill (record, intern_or_null (title), intern_or_null (category),
+               intern_or_null (status), acknowledged, time_sent, time_viewed);
 }
 
 void
@@ -84,11 +98,8 @@ ap_record_init_interned (ApRecord   *record,
 {
   g_return_if_fail (record != NULL);
 
-  record->title = acquire_or_null (title);
-  record->category = acquire_or_null (category);
-  record->status = acquire_or_null (status);
-  record->time_sent = time_sent;
-  record->viewed = pack_viewed (time_viewed, acknowledged);
+  record_fill (record, acquire_or_null (title), acquire_or_null (category),
+               acquire_or_null (status), acknowledged, time_sent, time_viewed);
 }
 
 void
@@ -310,11 +321,10 @@ ap_training_record_new_for_record (const ApRecord *record)
   g_return_val_if_fail (record != NULL, NULL);
 
   self = g_object_new (AP_TYPE_TRAINING_RECORD, NULL);
+  self->record = *record;
   self->record.title = acquire_or_null (record->title);
   self->record.category = acquire_or_null (record->category);
   self->record.status = acquire_or_null (record->status);
-  self->record.time_sent = record->time_sent;
-  self->record.viewed = record->viewed;
 
   return self;
 }
