@@ -674,6 +674,16 @@ table_laid_out (gpointer data)
   return gtk_widget_get_width (GTK_WIDGET (ap_users_view_get_column_view (f->window->users_view))) > 0;
 }
 
+/* The window's own crossfade from the keyring's spinner to the content
+ * has ended: what a person sees while the first load runs. */
+static gboolean
+content_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return !gtk_stack_get_transition_running (f->window->main_stack);
+}
+
 static void
 test_loading_states (void)
 {
@@ -702,6 +712,8 @@ test_loading_states (void)
   g_assert_false (gtk_widget_get_can_target (GTK_WIDGET (f.window->content_stack)));
   g_assert_true (spin_until (table_laid_out, &f, WAIT_MS));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ap_users_view_get_column_view (f.window->users_view))));
+  g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "first-load");
+  g_assert_true (spin_until (content_shown, &f, WAIT_MS));
   g_assert_cmpstr (ap_window_get_content_page (f.window), ==, "first-load");
   if (g_getenv ("AP_TEST_SHOTS") != NULL)
     save_png (GTK_WIDGET (f.window), g_getenv ("AP_TEST_SHOTS"), "first-load.png");
