@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -151,10 +153,37 @@ ap_chart_join_units (char *text)
   return g_string_free (joined, FALSE);
 }
 
+const char *
+ap_chart_format_count_into (guint64 count,
+                            char    buf[AP_CHART_COUNT_LEN])
+{
+  const char *grouping = localeconv ()->grouping;
+  guint first = grouping != NULL ? (guchar) grouping[0] : 0;
+  /* Below the locale's first group of digits (none at all when grouping
+   * is empty or CHAR_MAX) a count is plain digits: no printf. */
+  guint64 below = first == 0 || first == CHAR_MAX || first >= 3 ? 1000 : first == 2 ? 100 : 10;
+  char *p = buf + AP_CHART_COUNT_LEN - 1;
+
+  if (count >= below)
+    {
+      /* 20 digits and 19 separators of at most 4 bytes each fit */
+      g_snprintf (buf, AP_CHART_COUNT_LEN, "%'" G_GUINT64_FORMAT, count);
+      return buf;
+    }
+
+  *p = '\0';
+  do
+    *--p = (char) ('0' + count % 10);
+  while ((count /= 10) > 0);
+  return p;
+}
+
 char *
 ap_chart_format_count (guint64 count)
 {
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+  char buf[AP_CHART_COUNT_LEN];
+
+  return g_strdup (ap_chart_format_count_into (count, buf));
 }
 
 char *

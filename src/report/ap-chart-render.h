@@ -124,6 +124,12 @@ char  *ap_chart_format_percent             (guint64                count,
                                             guint                  percent);
 /* The count with the locale's digit grouping. (transfer full) */
 char  *ap_chart_format_count               (guint64                count);
+/* The same into @buf, without allocating: for the users table, which
+ * formats 1,200 counts whenever GTK 4.8 rebinds its rows. Returns a
+ * pointer into @buf. */
+#define AP_CHART_COUNT_LEN 128
+const char *ap_chart_format_count_into     (guint64                count,
+                                            char                   buf[AP_CHART_COUNT_LEN]);
 /* "Correct 120 (60 %), incorrect 30 (15 %), not watched 50 (25 %)", or
  * "No data". (transfer full) */
 char  *ap_chart_describe_counts            (guint64                correct,

@@ -4,8 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <limits.h>
-#include <locale.h>
 
 #include "ap-chart-render.h"
 #include "ap-text-cell.h"
@@ -44,42 +42,15 @@ on_count_cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, cell);
 }
 
-/* The counts are small (a user has tens of records): below the locale's
- * first digit group they are plain digits, written without
- * ap_chart_format_count's printf and allocation. GTK 4.8 rebinds every
- * cell of its 200 rows when rows move, twice for a search: 1,200 counts. */
-const char *
-ap_users_view_format_small_count (guint  value,
-                                  char  *buf)
-{
-  const char *grouping = localeconv ()->grouping;
-  guint first = grouping != NULL ? (guchar) grouping[0] : 0;
-  /* No grouping (empty, or CHAR_MAX): no separator; else none below the
-   * first group's size in digits */
-  guint below = first == 0 || first == CHAR_MAX || first >= 3 ? 1000 : first == 2 ? 100 : 10;
-  char *p = buf + 3;
-
-  if (value >= below)
-    return NULL;
-
-  *p = '\0';
-  do
-    *--p = '0' + value % 10;
-  while ((value /= 10) > 0);
-  return p;
-}
-
+/* Into a stack buffer: GTK 4.8 rebinds every cell of its 200 rows when
+ * rows move, twice for a search: 1,200 counts. */
 static void
 set_count (ApTextCell *cell,
            guint       value)
 {
-  char buf[4];
-  const char *small = ap_users_view_format_small_count (value, buf);
-  g_autofree char *count = NULL;
+  char buf[AP_CHART_COUNT_LEN];
 
-  if (small == NULL)
-    small = count = ap_chart_format_count (value);
-  ap_text_cell_set_text (cell, small);
+  ap_text_cell_set_text (cell, ap_chart_format_count_into (value, buf));
 }
 
 static void

@@ -85,10 +85,6 @@ void                ap_users_view_on_models_settling (ApUsersView      *self);
 
 /* ap-users-view-cells.c */
 GtkListItemFactory *ap_users_view_cell_factory_new   (ApUserSortColumn  column);
-/* (nullable) @value as ap_chart_format_count() writes it, in @buf (4 bytes)
- * without allocating, when it needs no digit separator; else NULL */
-const char         *ap_users_view_format_small_count (guint         value,
-                                                      char         *buf);
 void                ap_users_view_bind_cell_callbacks (GtkWidgetClass  *widget_class);
 
 /* ap-users-view-filter.c */

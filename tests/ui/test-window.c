@@ -6,9 +6,6 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include <locale.h>
-
-#include "ap-chart-render.h"
 #include "ap-error.h"
 #include "ap-mock-server.h"
 #include "ap-users-view-private.h"
@@ -808,38 +805,6 @@ test_window_size (void)
   g_settings_reset (settings, "window-height");
 }
 
-/* The count cells write small counts themselves: the same text as
- * ap_chart_format_count(), in C and in a locale that groups digits
- * (de_DE: 1.234), whenever they do. */
-static void
-test_count_cells (void)
-{
-  const char *locales[] = { "C.UTF-8", "de_DE.UTF-8" };
-  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
-  for (guint l = 0; l < G_N_ELEMENTS (locales); l++)
-    {
-      if (setlocale (LC_NUMERIC, locales[l]) == NULL)
-        {
-          g_test_message ("locale %s not installed: not compared in it", locales[l]);
-          continue;
-        }
-
-      for (guint value = 0; value < 20000; value++)
-        {
-          char buf[4];
-          const char *small = ap_users_view_format_small_count (value, buf);
-          g_autofree char *expected = ap_chart_format_count (value);
-
-          if (value < 1000)
-            g_assert_nonnull (small);
-          if (small != NULL)
-            g_assert_cmpstr (small, ==, expected);
-        }
-    }
-
-  setlocale (LC_NUMERIC, saved);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -865,7 +830,6 @@ main (int   argc,
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
   g_test_add_func ("/ap/window/icon-bundled", test_icon_bundled);
-  g_test_add_func ("/ap/window/count-cells", test_count_cells);
 
   return g_test_run ();
 }

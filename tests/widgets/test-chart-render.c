@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
 #include <cairo-pdf.h>
 
@@ -470,12 +471,52 @@ test_legend (void)
   cairo_surface_destroy (surface);
 }
 
+/* Counts without allocating: plain digits below the locale's first digit
+ * group, printf's grouping above it; the same text as printf's "%'" in C
+ * and in a locale that groups digits (de_DE: 1.234). */
+static void
+test_format_count (void)
+{
+  const char *locales[] = { "C.UTF-8", "de_DE.UTF-8" };
+  const guint64 large[] = { 99999, 100000, 1234567, G_MAXUINT32, G_MAXUINT64 };
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+
+  for (guint l = 0; l < G_N_ELEMENTS (locales); l++)
+    {
+      if (setlocale (LC_NUMERIC, locales[l]) == NULL)
+        {
+          g_test_message ("locale %s not installed: not compared in it", locales[l]);
+          continue;
+        }
+
+      for (guint64 value = 0; value < 20000 + G_N_ELEMENTS (large); value++)
+        {
+          guint64 count = value < 20000 ? value : large[value - 20000];
+          char buf[AP_CHART_COUNT_LEN];
+          g_autofree char *expected = g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+          g_autofree char *allocated = ap_chart_format_count (count);
+
+          g_assert_cmpstr (ap_chart_format_count_into (count, buf), ==, expected);
+          g_assert_cmpstr (allocated, ==, expected);
+        }
+      if (g_str_equal (locales[l], "de_DE.UTF-8"))
+        {
+          g_autofree char *grouped = ap_chart_format_count (1234);
+
+          g_assert_cmpstr (grouped, ==, "1.234");
+        }
+    }
+
+  setlocale (LC_NUMERIC, saved);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/ap/chart-render/format-count", test_format_count);
   g_test_add_func ("/ap/chart-render/breakdown-shares", test_breakdown_shares);
   g_test_add_func ("/ap/chart-render/breakdown-empty", test_breakdown_empty);
   g_test_add_func ("/ap/chart-render/breakdown-hit-test", test_breakdown_hit_test);
