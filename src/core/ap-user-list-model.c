@@ -45,10 +45,13 @@ struct _ApUserListModel
   guint             sort_serial;
   gboolean          sorting;
 
-  Entry           **by_name;         /* every keyed entry, by Name: what sorts start from */
-  Entry           **by_email;        /* every keyed entry, by Email (ties by Name) */
-  Entry           **sorted;          /* every keyed entry, in sorted_column order */
+  Entry           **by_name;         /* the first @n_named keyed entries, by Name: what sorts start from */
+  Entry           **by_email;        /* the same, by Email (ties by Name) */
+  guint             n_named;
+  Entry           **sorted;          /* every keyed entry: in sorted_column order, then
+                                      * those past @n_named in the order they arrived */
   guint             n_sorted;
+  gboolean          streaming;       /* pages join the end until the fetch ends */
   guint8           *matches;         /* by store position: passes search and department */
 
   char             *needle;          /* folded search text, NULL for none */
@@ -175,9 +178,12 @@ key_thread (GTask        *task,
 typedef struct
 {
   Entry     **by_name;   /* copies of the pointers; the blocks keep them alive */
-  Entry     **by_email;  /* for an Email sort only */
+  Entry     **by_email;  /* for an Email sort, or to take the tail in */
   Entry     **result;
   guint       n;
+  Entry     **tail;      /* the entries past the first n_named, which by_name and
+                          * by_email lack: the worker merges them in */
+  guint       n_named;
   GPtrArray  *blocks;
   Order       order;
   guint       serial;
@@ -191,9 +197,27 @@ sort_data_free (gpointer data)
 
   g_free (sort->by_name);
   g_free (sort->by_email);
+  g_free (sort->tail);
   g_free (sort->result);
   g_ptr_array_unref (sort->blocks);
   g_free (sort);
+}
+
+/* Adds @tail (@n_tail entries, sorted here) to @named (@n_named entries in
+ * @order); (transfer full) the merged array, @named freed. */
+static Entry **
+merge_tail (Entry       **named,
+            guint         n_named,
+            Entry       **tail,
+            guint         n_tail,
+            const Order  *order)
+{
+  Entry **merged;
+
+  ap_user_list_sort_entries (tail, n_tail, order);
+  merged = ap_user_list_merge_sorted (named, n_named, tail, n_tail, order);
+  g_free (named);
+  return merged;
 }
 
 static void
@@ -203,6 +227,17 @@ sort_thread (GTask        *task,
              GCancellable *cancellable)
 {
   SortData *sort = task_data;
+  guint n_tail = sort->n - sort->n_named;
+
+  /* The entries that joined the end while pages streamed in: placed into
+   * the Name and Email orders here, off the main thread. */
+  if (n_tail > 0)
+    {
+      sort->by_name = merge_tail (sort->by_name, sort->n_named, sort->tail, n_tail,
+                                  &ap_user_list_name_order);
+      sort->by_email = merge_tail (sort->by_email, sort->n_named, sort->tail, n_tail,
+                                   &ap_user_list_email_order);
+    }
 
   sort->result = ap_user_list_sort_all (sort->by_name, sort->by_email, sort->n, &sort->order);
   g_task_return_boolean (task, TRUE);
@@ -448,6 +483,31 @@ ap_user_list_model_take_in (ApUserListModel *self,
   for (guint i = 0; i < n; i++)
     added[i] = g_ptr_array_index (self->entries, first + i);
 
+  /* While pages stream in, or until the entries that joined the end then
+   * are sorted in, a page joins the end as it came (see
+   * ap_user_list_model_set_streaming ()). */
+  if (self->streaming || self->n_named < self->n_sorted)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          gboolean match = entry_matches (self, added[i], block->masks[i]);
+
+          self->matches[added[i]->position] = match;
+          if (match)
+            shown[n_shown++] = added[i];
+        }
+
+      self->sorted = g_renew (Entry *, self->sorted, self->n_sorted + n);
+      memcpy (self->sorted + self->n_sorted, added, n * sizeof (Entry *));
+      self->n_sorted += n;
+
+      merged = g_new (Entry *, MAX (self->n_visible + n_shown, 1));
+      memcpy (merged, self->visible, self->n_visible * sizeof (Entry *));
+      memcpy (merged + self->n_visible, shown, n_shown * sizeof (Entry *));
+      ap_user_list_model_replace_visible (self, merged, self->n_visible + n_shown);
+      return;
+    }
+
   ap_user_list_sort_entries (added, n, &ap_user_list_email_order);
   merged = ap_user_list_merge_sorted (self->by_email, self->n_sorted, added, n, &ap_user_list_email_order);
   g_free (self->by_email);
@@ -474,6 +534,7 @@ ap_user_list_model_take_in (ApUserListModel *self,
   g_free (self->sorted);
   self->sorted = merged;
   self->n_sorted += n;
+  self->n_named = self->n_sorted;
 
   ap_user_list_model_replace_visible (self,
                                       ap_user_list_merge_sorted (self->visible, self->n_visible, shown,
@@ -560,15 +621,52 @@ on_sorted (GObject      *object,
   self->sorted_column = sort->order.column;
   self->sorted_descending = sort->order.descending;
 
-  /* Pages that arrived while the worker sorted. */
+  /* The worker placed the entries that had joined the end. */
+  if (sort->n > self->n_named)
+    {
+      g_free (self->by_name);
+      g_free (self->by_email);
+      self->by_name = g_steal_pointer (&sort->by_name);
+      self->by_email = g_steal_pointer (&sort->by_email);
+      self->n_named = sort->n;
+    }
+
+  /* Pages that arrived while the worker sorted: they join the end while
+   * pages stream in, else they are merged in. */
   n_new = self->n_sorted - sort->n;
   self->n_sorted = sort->n;
-  if (n_new > 0)
+  if (n_new > 0 && self->streaming)
+    {
+      self->sorted = g_renew (Entry *, self->sorted, sort->n + n_new);
+      for (guint i = 0; i < n_new; i++)
+        self->sorted[sort->n + i] = g_ptr_array_index (self->entries, sort->n + i);
+      self->n_sorted += n_new;
+    }
+  else if (n_new > 0)
     {
       g_autofree Entry **added = g_new (Entry *, n_new);
 
       for (guint i = 0; i < n_new; i++)
         added[i] = g_ptr_array_index (self->entries, sort->n + i);
+
+      /* Merged into Name and Email already, unless they joined the end
+       * (then they are all past the worker's entries). */
+      if (self->n_named < sort->n + n_new)
+        {
+          g_assert (self->n_named == sort->n);
+          ap_user_list_sort_entries (added, n_new, &ap_user_list_email_order);
+          merged = ap_user_list_merge_sorted (self->by_email, self->n_named, added, n_new,
+                                              &ap_user_list_email_order);
+          g_free (self->by_email);
+          self->by_email = merged;
+          ap_user_list_sort_entries (added, n_new, &ap_user_list_name_order);
+          merged = ap_user_list_merge_sorted (self->by_name, self->n_named, added, n_new,
+                                              &ap_user_list_name_order);
+          g_free (self->by_name);
+          self->by_name = merged;
+          self->n_named += n_new;
+        }
+
       ap_user_list_sort_entries (added, n_new, &sort->order);
       merged = ap_user_list_merge_sorted (self->sorted, self->n_sorted, added, n_new, &sort->order);
       g_free (self->sorted);
@@ -603,9 +701,13 @@ ap_user_list_model_start_sort (ApUserListModel *self)
 
   sort = g_new0 (SortData, 1);
   sort->n = self->entries->len;
-  sort->by_name = g_memdup2 (self->by_name, sort->n * sizeof (Entry *));
-  if (self->column == AP_USER_SORT_EMAIL)
-    sort->by_email = g_memdup2 (self->by_email, sort->n * sizeof (Entry *));
+  sort->n_named = self->n_named;
+  sort->by_name = g_memdup2 (self->by_name, sort->n_named * sizeof (Entry *));
+  if (self->column == AP_USER_SORT_EMAIL || sort->n_named < sort->n)
+    sort->by_email = g_memdup2 (self->by_email, sort->n_named * sizeof (Entry *));
+  if (sort->n_named < sort->n)
+    sort->tail = g_memdup2 (self->entries->pdata + sort->n_named,
+                            (sort->n - sort->n_named) * sizeof (Entry *));
   sort->blocks = g_ptr_array_ref (self->blocks);
   sort->order.column = self->column;
   sort->order.descending = self->descending;
@@ -636,6 +738,7 @@ ap_user_list_model_reset (ApUserListModel *self)
   g_clear_pointer (&self->sorted, g_free);
   g_clear_pointer (&self->by_name, g_free);
   g_clear_pointer (&self->by_email, g_free);
+  self->n_named = 0;
   self->n_sorted = 0;
   g_clear_pointer (&self->matches, g_free);
   g_ptr_array_set_size (self->entries, 0);
@@ -897,6 +1000,31 @@ ap_user_list_model_set_filter_func (ApUserListModel     *self,
   self->filter_data = user_data;
   self->filter_destroy = destroy;
   ap_user_list_model_refilter (self, narrowing);
+}
+
+void
+ap_user_list_model_set_streaming (ApUserListModel *self,
+                                  gboolean         streaming)
+{
+  g_return_if_fail (AP_IS_USER_LIST_MODEL (self));
+  g_return_if_fail (!self->emitting);
+
+  streaming = !!streaming;
+  if (self->streaming == streaming)
+    return;
+
+  self->streaming = streaming;
+  /* The pages that joined the end take their place, in one new order. */
+  if (!streaming && self->n_named < self->n_sorted && self->column != AP_USER_SORT_NONE)
+    ap_user_list_model_start_sort (self);
+}
+
+gboolean
+ap_user_list_model_get_streaming (ApUserListModel *self)
+{
+  g_return_val_if_fail (AP_IS_USER_LIST_MODEL (self), FALSE);
+
+  return self->streaming;
 }
 
 guint

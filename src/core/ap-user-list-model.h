@@ -26,7 +26,7 @@ G_DECLARE_FINAL_TYPE (ApUserListModel, ap_user_list_model, AP, USER_LIST_MODEL, 
  * then by store order). Built for 100,000 users: every user's sort and
  * search keys are made once, on a worker thread, when its page arrives; a
  * new sort runs on a worker over those keys; arriving pages are merged into
- * the current order; changes are emitted as the smallest items-changed
+ * the current order (or join the end while a fetch streams in); changes are emitted as the smallest items-changed
  * ranges. Property "pending" (uint, notified on change): pages waiting for
  * their keys plus sorts running; 0 when the model shows everything it will. */
 ApUserListModel *ap_user_list_model_new            (void);
@@ -54,6 +54,16 @@ void             ap_user_list_model_set_filter_func (ApUserListModel     *self,
                                                      ApUserListFilterFunc func,
                                                      gpointer             user_data,
                                                      GDestroyNotify       destroy);
+/* While a fetch streams its pages into an empty model, each page joins
+ * the end of the items in the order it arrived, so the rows already shown
+ * stay where they are (and a list view builds no new rows among them);
+ * ending the stream puts everything in the order asked for at once, with
+ * one sort on a worker. A sort asked for meanwhile orders what has arrived,
+ * and later pages join the end again. Off (the default), each page is
+ * merged into the order. */
+void             ap_user_list_model_set_streaming  (ApUserListModel  *self,
+                                                    gboolean          streaming);
+gboolean         ap_user_list_model_get_streaming  (ApUserListModel  *self);
 guint            ap_user_list_model_get_pending    (ApUserListModel  *self);
 /* The position of @user among the items, G_MAXUINT when it is not shown. */
 guint            ap_user_list_model_find           (ApUserListModel  *self,

@@ -496,6 +496,165 @@ test_pages_arrive (void)
   fixture_clear (&f);
 }
 
+/* The users of the store at positions from @from (inclusive) to @to
+ * (exclusive), in the order of @in. */
+static GPtrArray *
+positions_between (ApUserStore *store,
+                   GPtrArray   *in,
+                   guint        from,
+                   guint        to)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new (NULL, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    g_hash_table_insert (index, ap_user_store_peek (store, i), GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < in->len; i++)
+    {
+      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (index, in->pdata[i])) - 1;
+
+      if (position >= from && position < to)
+        g_ptr_array_add (out, in->pdata[i]);
+    }
+  return out;
+}
+
+/* While streaming: the first @n_ordered users of the store in the order
+ * asked for, then the rest as they arrived, both narrowed as asked. */
+static void
+assert_streamed (Fixture     *f,
+                 ApUserStore *store,
+                 Reference   *ref,
+                 guint        n_ordered)
+{
+  Reference arrival = *ref;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_autoptr(GPtrArray) sorted = reference_compute (G_LIST_MODEL (store), ref);
+  g_autoptr(GPtrArray) in_store_order = NULL;
+  g_autoptr(GPtrArray) head = NULL;
+  g_autoptr(GPtrArray) tail = NULL;
+
+  arrival.column = AP_USER_SORT_NONE;
+  arrival.descending = FALSE;
+  in_store_order = reference_compute (G_LIST_MODEL (store), &arrival);
+  head = positions_between (store, sorted, 0, n_ordered);
+  tail = positions_between (store, in_store_order, n_ordered, n);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, head->len + tail->len);
+  g_assert_cmpuint (f->mirror->len, ==, head->len + tail->len);
+  for (guint i = 0; i < head->len + tail->len; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (G_LIST_MODEL (f->model), i);
+      ApUser *expected = i < head->len ? head->pdata[i] : tail->pdata[i - head->len];
+
+      if (user != expected)
+        g_error ("row %u: %s, expected %s", i, ap_user_get_name (user), ap_user_get_name (expected));
+      g_assert_true (g_ptr_array_index (f->mirror, i) == user);
+    }
+}
+
+/* While a fetch streams in, pages join the end: every emission only adds
+ * rows after those shown, so no row shown moves. A sort asked for
+ * meanwhile orders what has arrived; the end of the stream sorts
+ * everything once, on a worker. Pages that arrive around the end (still
+ * being keyed when it ends, or while its sort runs, or after) take their
+ * place in the order. */
+static void
+test_streaming (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  Reference ref = { AP_USER_SORT_NAME, FALSE, NULL, NULL, NULL };
+  guint n_ordered = 0;
+  Fixture f;
+
+  fixture_init (&f);
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_NAME, FALSE);
+  ap_user_list_model_set_store (f.model, store);
+  ap_user_list_model_set_streaming (f.model, TRUE);
+  g_assert_true (ap_user_list_model_get_streaming (f.model));
+
+  for (guint page = 0; page < 10; page++)
+    {
+      guint n_before = f.mirror->len;
+
+      g_array_set_size (f.changes, 0);
+      append (store, 1 + page * 29 % 90);
+      if (page % 3 == 1)
+        append (store, 17);   /* a second page while the first is keyed */
+      settle (&f);
+
+      if (page == 4)
+        {
+          /* A search narrows what has arrived, in its order. */
+          ref.needle = "an";
+          ap_user_list_model_set_search (f.model, ref.needle);
+        }
+      else if (page == 6)
+        {
+          /* A sort asked for while streaming orders what has arrived... */
+          ref.column = AP_USER_SORT_NOT_WATCHED;
+          ref.descending = TRUE;
+          ap_user_list_model_set_sort (f.model, ref.column, ref.descending);
+          settle (&f);
+          n_ordered = g_list_model_get_n_items (G_LIST_MODEL (store));
+        }
+      else
+        {
+          /* ...and otherwise a page only adds rows after the ones shown. */
+          for (guint c = 0; c < f.changes->len; c++)
+            {
+              const Change *change = &g_array_index (f.changes, Change, c);
+
+              g_assert_cmpuint (change->removed, ==, 0);
+              g_assert_cmpuint (change->position, ==, n_before);
+              n_before += change->added;
+            }
+        }
+      assert_streamed (&f, store, &ref, n_ordered);
+    }
+
+  /* The end: one new order for everything, then pages merge in again. A
+   * page still being keyed when the stream ends, and one that arrives
+   * while the end's sort runs, both take their places. */
+  append (store, 33);
+  ap_user_list_model_set_streaming (f.model, FALSE);
+  g_assert_false (ap_user_list_model_get_streaming (f.model));
+  append (store, 21);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+
+  append (store, 12);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+
+  ref.column = AP_USER_SORT_EMAIL;
+  ref.descending = FALSE;
+  ref.needle = NULL;
+  ap_user_list_model_set_sort (f.model, ref.column, ref.descending);
+  ap_user_list_model_set_search (f.model, NULL);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+
+  /* A second stream after a new fetch cleared the store; it ends while
+   * nothing is sorted by a column: the store's order stays. */
+  ap_user_store_clear (store);
+  ap_user_list_model_set_streaming (f.model, TRUE);
+  ref.column = AP_USER_SORT_NONE;
+  ap_user_list_model_set_sort (f.model, AP_USER_SORT_NONE, FALSE);
+  append (store, 50);
+  settle (&f);
+  append (store, 50);
+  ap_user_list_model_set_streaming (f.model, FALSE);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+  ref.column = AP_USER_SORT_DEPARTMENT;
+  ap_user_list_model_set_sort (f.model, ref.column, FALSE);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+
+  fixture_clear (&f);
+}
+
 /* A page merged into few places is emitted run by run. */
 static void
 test_page_runs (void)
@@ -803,6 +962,7 @@ main (int   argc,
   g_test_add_func ("/ap/user-list-model/search-folding", test_search_folding);
   g_test_add_func ("/ap/user-list-model/pages-arrive", test_pages_arrive);
   g_test_add_func ("/ap/user-list-model/page-runs", test_page_runs);
+  g_test_add_func ("/ap/user-list-model/streaming", test_streaming);
   g_test_add_func ("/ap/user-list-model/search-narrows-widens", test_search_narrows_widens);
   g_test_add_func ("/ap/user-list-model/filter-func", test_filter_func);
   g_test_add_func ("/ap/user-list-model/search-masks", test_search_masks);
