@@ -74,6 +74,14 @@ ap_users_view_update_status (ApUsersView *self)
                                  n_departments);
   /* Translators: joins "Showing N of M users" and "K departments" */
   status = g_strdup_printf (_("%s · %s"), users, departments);
+  if (self->list_model != NULL && ap_user_list_model_get_streaming (self->list_model) && n_total > 0)
+    {
+      g_autofree char *loading = g_steal_pointer (&status);
+
+      /* Translators: after "Showing N of M users · K departments" while
+       * the pages of a fetch arrive: new users are added at the end */
+      status = g_strdup_printf (_("%s · sorted when loading ends"), loading);
+    }
   if (group != NULL)
     {
       g_autofree char *narrowed = g_steal_pointer (&status);
@@ -439,8 +447,10 @@ on_list_items_changed_before (ApUsersView *self,
  * through an ApRampModel that grows by RAMP_STEP rows a frame, the first rows
  * appear at once and the rest are built over the next frames. A new row
  * costs GTK 4.8 about 1 ms of style and size computation (bench/ui/run
- * with BENCH_UI_GAPS), and pages merged in meanwhile bring rows of their
- * own into the first ones, so a frame builds few. */
+ * with BENCH_UI_GAPS), and every row built makes GTK measure the rows
+ * already built again, so a frame builds few. While a fetch streams in,
+ * its pages join the end (ap_users_view_set_streaming ()), past the rows
+ * built; pages merged into the order later bring rows of their own. */
 #define RAMP_STEP 5
 #define RAMP_END 200
 
@@ -696,6 +706,18 @@ ap_users_view_set_loading (ApUsersView *self,
   if (self->loading == !!loading)
     return;
   self->loading = !!loading;
+  ap_users_view_update_status (self);
+}
+
+void
+ap_users_view_set_streaming (ApUsersView *self,
+                             gboolean     streaming)
+{
+  g_return_if_fail (AP_IS_USERS_VIEW (self));
+
+  if (self->list_model == NULL)
+    return;
+  ap_user_list_model_set_streaming (self->list_model, streaming);
   ap_users_view_update_status (self);
 }
 

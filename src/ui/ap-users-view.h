@@ -35,6 +35,11 @@ void        ap_users_view_set_fetched       (ApUsersView *self,
  * the first rows arrive. */
 void        ap_users_view_set_loading       (ApUsersView *self,
                                              gboolean     loading);
+/* Whether a fetch's pages are streaming into the view: the rows shown
+ * stay in place, new users join the end, and the whole list is put in
+ * order once when the stream ends (see ap_user_list_model_set_streaming ()). */
+void        ap_users_view_set_streaming     (ApUsersView *self,
+                                             gboolean     streaming);
 /* Shows only @department ("" for users without one); NULL shows all. */
 void        ap_users_view_set_department    (ApUsersView *self,
                                              const char  *department);

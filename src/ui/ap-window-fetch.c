@@ -248,6 +248,7 @@ on_fetch_done (GObject      *object,
 
   self->fetching = FALSE;
   self->n_fetches_done++;
+  ap_users_view_set_streaming (self->users_view, FALSE);
   g_clear_object (&self->fetch_cancellable);
   _ap_window_stop_pulse (self);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
@@ -315,6 +316,9 @@ _ap_window_fetch (ApWindow *self,
   data->serial = self->fetch_serial;
   if (_ap_window_has_data (self))
     data->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  /* Into an empty view the pages stream: rows shown stay put, later ones
+   * join the end, and the list is sorted once the fetch ends. */
+  ap_users_view_set_streaming (self->users_view, data->pending == NULL);
 
   /* The rows, if any, stay; the error they were shown with goes, since
    * the person is acting on it. */

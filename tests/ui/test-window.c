@@ -725,6 +725,75 @@ test_loading_states (void)
   fixture_stop (&f);
 }
 
+static gboolean
+pages_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_list_model_get_n_items (ap_users_view_get_visible_users (ap_window_get_users_view (f->window))) >=
+         f->n_rows_before;
+}
+
+/* Into an empty window the pages stream: the rows shown stay where they
+ * are and later pages join the end, which the status line says; when the
+ * fetch ends, everything is put in the order asked for, once. */
+static void
+test_streamed_first_load (void)
+{
+  Fixture f = { 0 };
+  ApUsersView *view;
+  GListModel *users;
+  g_autoptr(GPtrArray) first_page = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *status;
+  guint n;
+
+  /* Three pages of 500, each reply 400 ms late. */
+  f.mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f.mock, 1200, N_DEPARTMENTS, 1, SEED);
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 400, 0);
+  f.window = g_object_ref_sink (ap_window_new (NULL));
+  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
+  gtk_window_present (GTK_WINDOW (f.window));
+  view = ap_window_get_users_view (f.window);
+  users = ap_users_view_get_visible_users (view);
+  ap_window_start_demo_with_server (f.window, f.mock);
+
+  f.n_rows_before = 500;
+  g_assert_true (spin_until (pages_shown, &f, WAIT_MS));
+  g_assert_true (ap_window_is_fetching (f.window));
+  for (guint i = 0; i < 500; i++)
+    g_ptr_array_add (first_page, g_list_model_get_item (users, i));
+  status = ap_users_view_get_status_text (view);
+  g_assert_nonnull (strstr (status, "sorted when loading ends"));
+
+  /* The second page: the first page's rows have not moved. */
+  f.n_rows_before = 1000;
+  g_assert_true (spin_until (pages_shown, &f, WAIT_MS));
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (users, i);
+
+      g_assert_true (user == g_ptr_array_index (first_page, i));
+    }
+
+  /* The end: every user, by Name (the default order), and the status line
+   * says nothing more of an order to come. */
+  wait_for_fetch (&f);
+  n = g_list_model_get_n_items (users);
+  g_assert_cmpuint (n, ==, 1200);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(ApUser) a = g_list_model_get_item (users, i - 1);
+      g_autoptr(ApUser) b = g_list_model_get_item (users, i);
+
+      g_assert_cmpint (g_utf8_collate (ap_user_get_name (a), ap_user_get_name (b)), <=, 0);
+    }
+  status = ap_users_view_get_status_text (view);
+  g_assert_null (strstr (status, "sorted when loading ends"));
+
+  fixture_stop (&f);
+}
+
 /* The query bar asks Mimecast; a change to it says so until Refresh, and
  * never narrows the rows on screen by itself. */
 static void
@@ -828,6 +897,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/refused-keeps-rows", test_refused_keeps_rows);
   g_test_add_func ("/ap/window/half-way-failure-keeps-rows", test_half_way_failure_keeps_rows);
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
+  g_test_add_func ("/ap/window/streamed-first-load", test_streamed_first_load);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
   g_test_add_func ("/ap/window/icon-bundled", test_icon_bundled);
 
