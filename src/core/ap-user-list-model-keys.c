@@ -114,6 +114,7 @@ ap_user_list_block_free (gpointer data)
 {
   Block *block = data;
 
+  ap_user_list_block_drop_orders (block);
   g_clear_pointer (&block->users, g_ptr_array_unref);
   g_free (block->entries);
   g_free (block->arena);

@@ -226,6 +226,33 @@ ap_user_list_sort_all (Entry        **by_name,
   return out;
 }
 
+void
+ap_user_list_block_sort (Block       *block,
+                         const Order *order)
+{
+  guint n = block->n_entries;
+
+  block->by_name = g_new (Entry *, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    block->by_name[i] = &block->entries[i];
+  block->by_email = g_memdup2 (block->by_name, MAX (n, 1) * sizeof (Entry *));
+  ap_user_list_sort_entries (block->by_name, n, &ap_user_list_name_order);
+  ap_user_list_sort_entries (block->by_email, n, &ap_user_list_email_order);
+
+  block->order = *order;
+  /* The store order is the entries' own; sort_all's would count from 0. */
+  if (order->column != AP_USER_SORT_NONE)
+    block->by_order = ap_user_list_sort_all (block->by_name, block->by_email, n, order);
+}
+
+void
+ap_user_list_block_drop_orders (Block *block)
+{
+  g_clear_pointer (&block->by_name, g_free);
+  g_clear_pointer (&block->by_email, g_free);
+  g_clear_pointer (&block->by_order, g_free);
+}
+
 /* Merges sorted @add into sorted @into (both in @order): binary search for
  * each insertion point, then one copy of each stretch between them.
  * Returns a new array of *n_into + n_add. */

@@ -25,6 +25,12 @@ typedef struct
   guint32     position;        /* in the store: the last tie breaker */
 } Entry;
 
+typedef struct
+{
+  ApUserSortColumn column;
+  gboolean         descending;
+} Order;
+
 /* One page's entries and every string they point to, in one arena. */
 typedef struct
 {
@@ -34,13 +40,13 @@ typedef struct
   char      *search_arena;  /* the search texts, apart so a search reads only them */
   guint64   *masks;         /* by entry: the bytes its search text holds */
   guint      n_entries;
+  /* The page's entries sorted on the worker, until the page is taken in:
+   * by Name, by Email, and in @order (NULL for the store order). */
+  Entry    **by_name;
+  Entry    **by_email;
+  Entry    **by_order;
+  Order      order;
 } Block;
-
-typedef struct
-{
-  ApUserSortColumn column;
-  gboolean         descending;
-} Order;
 
 /* Which bytes a folded text holds, one bit each for a-z and 0-9 and
  * shared bits for every other byte: a text can only contain a needle
@@ -53,6 +59,11 @@ guint64  ap_user_list_search_mask  (const char    *text);
 Block   *ap_user_list_block_new    (GPtrArray     *users,
                                     guint          first_position);
 void     ap_user_list_block_free   (gpointer       block);
+/* On the worker too: fills @block's by_name, by_email and by_order. */
+void     ap_user_list_block_sort   (Block         *block,
+                                    const Order   *order);
+/* Drops them once the page is in the model's orders. */
+void     ap_user_list_block_drop_orders (Block    *block);
 
 /* Orders (ap-user-list-model-order.c) */
 extern const Order ap_user_list_name_order;

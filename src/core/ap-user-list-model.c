@@ -65,6 +65,13 @@ struct _ApUserListModel
   Entry           **visible;         /* the items: @sorted narrowed by @matches */
   guint             n_visible;
 
+  /* After the store was cleared, the old items stay (in @visible, their
+   * blocks kept here) until the new users replace them, so that a refresh
+   * never shows an empty list in between; flushed when none come. */
+  gboolean          outgoing;
+  GPtrArray        *outgoing_blocks;
+  guint             flush_id;
+
   /* While one change is emitted in steps, the items of each step are
    * these stretches of the old and new arrays, in order. */
   gboolean          emitting;
@@ -153,6 +160,8 @@ typedef struct
   GPtrArray *users;
   guint      first_position;
   guint      generation;
+  gboolean   sort;       /* the page will be merged in: sort it here too */
+  Order      order;
 } KeyData;
 
 static void
@@ -171,8 +180,13 @@ key_thread (GTask        *task,
             GCancellable *cancellable)
 {
   KeyData *data = task_data;
+  Block *block = ap_user_list_block_new (data->users, data->first_position);
 
-  g_task_return_pointer (task, ap_user_list_block_new (data->users, data->first_position), ap_user_list_block_free);
+  /* A page merged into the orders needs its own sorted first: done here,
+   * off the main thread (a refresh brings 100,000 users as one page). */
+  if (data->sort)
+    ap_user_list_block_sort (block, &data->order);
+  g_task_return_pointer (task, block, ap_user_list_block_free);
 }
 
 typedef struct
@@ -274,7 +288,7 @@ static void
 ap_user_list_model_set_pending (ApUserListModel *self)
 {
   guint pending = g_queue_get_length (&self->waiting) + (self->keying ? 1 : 0) +
-                  (self->sorting ? 1 : 0);
+                  (self->sorting ? 1 : 0) + (self->outgoing ? 1 : 0);
 
   if (pending == self->pending)
     return;
@@ -291,6 +305,44 @@ typedef struct
   guint end_new;
   guint end_old;
 } Run;
+
+typedef struct
+{
+  GPtrArray *blocks;
+} Release;
+
+static void
+release_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Release *release = task_data;
+
+  /* The last references to the old users, most likely: 100,000 of them
+   * are finalized here rather than on the main thread. */
+  g_clear_pointer (&release->blocks, g_ptr_array_unref);
+}
+
+static void
+ap_user_list_model_end_outgoing (ApUserListModel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Release *release;
+
+  if (!self->outgoing)
+    return;
+
+  self->outgoing = FALSE;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+
+  release = g_new0 (Release, 1);
+  release->blocks = g_steal_pointer (&self->outgoing_blocks);
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, ap_user_list_model_end_outgoing);
+  g_task_set_task_data (task, release, g_free);
+  g_task_run_in_thread (task, release_thread);
+}
 
 /* Makes @fresh (transfer full, @n_fresh entries) the visible items. When
  * one of the two is a subsequence of the other (a page merged in, a search
@@ -398,6 +450,10 @@ ap_user_list_model_replace_visible (ApUserListModel  *self,
   self->visible = fresh;
   self->n_visible = n_fresh;
   g_free (old);
+
+  /* The old users are no longer shown. */
+  ap_user_list_model_end_outgoing (self);
+  ap_user_list_model_set_pending (self);
 }
 
 /* Copies the entries of @source that match into @fresh, in order; returns
@@ -424,15 +480,22 @@ static void
 ap_user_list_model_refilter (ApUserListModel *self,
                              gboolean         narrowing)
 {
-  Entry **source = narrowing ? self->visible : self->sorted;
-  guint n_source = narrowing ? self->n_visible : self->n_sorted;
-  Entry **fresh = g_new (Entry *, MAX (n_source, 1));
+  Entry **source;
+  guint n_source;
+  Entry **fresh;
   /* The needle's mask alone decides when it is one letter or digit and
    * nothing else narrows: a pass over the masks, without branches. */
   gboolean by_mask = self->department == NULL && self->filter_func == NULL &&
                      (self->needle == NULL || self->needle_exact);
   guint64 needle_mask = self->needle_mask;
   guint n_fresh;
+
+  /* The rows shown before a refresh are not among the store's users. */
+  if (self->outgoing)
+    narrowing = FALSE;
+  source = narrowing ? self->visible : self->sorted;
+  n_source = narrowing ? self->n_visible : self->n_sorted;
+  fresh = g_new (Entry *, MAX (n_source, 1));
 
   for (guint b = 0; b < self->blocks->len; b++)
     {
@@ -470,7 +533,7 @@ ap_user_list_model_show_sorted (ApUserListModel *self)
  * to the visible rows. */
 static void
 ap_user_list_model_take_in (ApUserListModel *self,
-                            const Block     *block)
+                            Block           *block)
 {
   guint first = block->entries[0].position;
   guint n = block->n_entries;
@@ -479,6 +542,8 @@ ap_user_list_model_take_in (ApUserListModel *self,
   g_autofree Entry **shown = g_new (Entry *, MAX (n, 1));
   Entry **merged;
   guint n_shown = 0;
+  /* The rows shown before the store was cleared go when these come. */
+  guint n_kept = self->outgoing ? 0 : self->n_visible;
 
   for (guint i = 0; i < n; i++)
     added[i] = g_ptr_array_index (self->entries, first + i);
@@ -501,25 +566,38 @@ ap_user_list_model_take_in (ApUserListModel *self,
       memcpy (self->sorted + self->n_sorted, added, n * sizeof (Entry *));
       self->n_sorted += n;
 
-      merged = g_new (Entry *, MAX (self->n_visible + n_shown, 1));
-      memcpy (merged, self->visible, self->n_visible * sizeof (Entry *));
-      memcpy (merged + self->n_visible, shown, n_shown * sizeof (Entry *));
-      ap_user_list_model_replace_visible (self, merged, self->n_visible + n_shown);
+      merged = g_new (Entry *, MAX (n_kept + n_shown, 1));
+      memcpy (merged, self->visible, n_kept * sizeof (Entry *));
+      memcpy (merged + n_kept, shown, n_shown * sizeof (Entry *));
+      ap_user_list_model_replace_visible (self, merged, n_kept + n_shown);
       return;
     }
 
-  ap_user_list_sort_entries (added, n, &ap_user_list_email_order);
-  merged = ap_user_list_merge_sorted (self->by_email, self->n_sorted, added, n, &ap_user_list_email_order);
+  /* The page comes sorted from its worker, unless it was keyed while
+   * pages streamed in or in another order. */
+  if (block->by_name == NULL)
+    ap_user_list_block_sort (block, &order);
+  else if (block->order.column != order.column || block->order.descending != order.descending)
+    {
+      g_clear_pointer (&block->by_order, g_free);
+      block->order = order;
+      if (order.column != AP_USER_SORT_NONE)
+        block->by_order = ap_user_list_sort_all (block->by_name, block->by_email, n, &order);
+    }
+
+  merged = ap_user_list_merge_sorted (self->by_email, self->n_sorted, block->by_email, n,
+                                      &ap_user_list_email_order);
   g_free (self->by_email);
   self->by_email = merged;
 
-  ap_user_list_sort_entries (added, n, &ap_user_list_name_order);
-  merged = ap_user_list_merge_sorted (self->by_name, self->n_sorted, added, n, &ap_user_list_name_order);
+  merged = ap_user_list_merge_sorted (self->by_name, self->n_sorted, block->by_name, n,
+                                      &ap_user_list_name_order);
   g_free (self->by_name);
   self->by_name = merged;
 
-  if (order.column != AP_USER_SORT_NAME || order.descending)
-    ap_user_list_sort_entries (added, n, &order);
+  if (block->by_order != NULL)
+    memcpy (added, block->by_order, n * sizeof (Entry *));
+  ap_user_list_block_drop_orders (block);
 
   for (guint i = 0; i < n; i++)
     {
@@ -537,9 +615,9 @@ ap_user_list_model_take_in (ApUserListModel *self,
   self->n_named = self->n_sorted;
 
   ap_user_list_model_replace_visible (self,
-                                      ap_user_list_merge_sorted (self->visible, self->n_visible, shown,
-                                                    n_shown, &order),
-                                      self->n_visible + n_shown);
+                                      ap_user_list_merge_sorted (self->visible, n_kept, shown,
+                                                                 n_shown, &order),
+                                      n_kept + n_shown);
 }
 
 static void ap_user_list_model_key_next (ApUserListModel *self);
@@ -593,6 +671,9 @@ ap_user_list_model_key_next (ApUserListModel *self)
   data->users = users;
   data->first_position = self->entries->len;
   data->generation = self->generation;
+  data->sort = !self->streaming;
+  data->order.column = self->column;
+  data->order.descending = self->descending;
 
   self->keying = TRUE;
   task = g_task_new (self, NULL, on_keyed, NULL);
@@ -722,19 +803,29 @@ ap_user_list_model_start_sort (ApUserListModel *self)
   ap_user_list_model_set_pending (self);
 }
 
-static void
-ap_user_list_model_reset (ApUserListModel *self)
+static gboolean
+flush_outgoing (gpointer user_data)
 {
-  guint removed = self->n_visible;
+  ApUserListModel *self = user_data;
 
+  self->flush_id = 0;
+  /* The store stayed empty: the old rows go now. */
+  if (self->outgoing && self->n_seen == 0)
+    ap_user_list_model_replace_visible (self, g_new (Entry *, 1), 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* @keep_rows: the store was cleared, new users may follow */
+static void
+ap_user_list_model_reset (ApUserListModel *self,
+                          gboolean         keep_rows)
+{
   self->generation++;
   self->keying = FALSE;
   self->sorting = FALSE;
   self->n_seen = 0;
   g_queue_clear_full (&self->waiting, (GDestroyNotify) g_ptr_array_unref);
 
-  g_clear_pointer (&self->visible, g_free);
-  self->n_visible = 0;
   g_clear_pointer (&self->sorted, g_free);
   g_clear_pointer (&self->by_name, g_free);
   g_clear_pointer (&self->by_email, g_free);
@@ -742,14 +833,31 @@ ap_user_list_model_reset (ApUserListModel *self)
   self->n_sorted = 0;
   g_clear_pointer (&self->matches, g_free);
   g_ptr_array_set_size (self->entries, 0);
+  /* The rows shown stay until new ones replace them, or until the main
+   * loop is idle with the store still empty (see flush_outgoing ()). */
+  if (keep_rows && self->n_visible > 0 && !self->outgoing)
+    {
+      self->outgoing = TRUE;
+      self->outgoing_blocks = g_steal_pointer (&self->blocks);
+    }
+  else if (!keep_rows && self->n_visible > 0)
+    {
+      /* No new users follow: the rows go now (blocks still alive). */
+      ap_user_list_model_replace_visible (self, g_new (Entry *, 1), 0);
+    }
+  else if (!self->outgoing)
+    {
+      g_clear_pointer (&self->visible, g_free);
+      self->n_visible = 0;
+    }
   /* Sort workers may still hold the old blocks. */
-  g_ptr_array_unref (self->blocks);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
   self->blocks = g_ptr_array_new_with_free_func (ap_user_list_block_free);
   self->sorted_column = self->column;
   self->sorted_descending = self->descending;
 
-  if (removed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+  if (self->outgoing && self->flush_id == 0)
+    self->flush_id = g_idle_add (flush_outgoing, self);
 }
 
 static void
@@ -781,7 +889,7 @@ on_store_items_changed (ApUserListModel *self,
   /* The store only appends or clears; anything else starts over. */
   if (removed > 0 || position != self->n_seen)
     {
-      ap_user_list_model_reset (self);
+      ap_user_list_model_reset (self, TRUE);
       ap_user_list_model_queue (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)));
       ap_user_list_model_set_pending (self);
       return;
@@ -799,6 +907,7 @@ ap_user_list_model_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_queue_clear_full (&self->waiting, (GDestroyNotify) g_ptr_array_unref);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
 
   G_OBJECT_CLASS (ap_user_list_model_parent_class)->dispose (object);
 }
@@ -815,6 +924,7 @@ ap_user_list_model_finalize (GObject *object)
   g_clear_pointer (&self->matches, g_free);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
+  g_clear_pointer (&self->outgoing_blocks, g_ptr_array_unref);
   g_clear_pointer (&self->needle, g_free);
   g_clear_pointer (&self->department, g_free);
   if (self->filter_destroy != NULL)
@@ -896,7 +1006,7 @@ ap_user_list_model_set_store (ApUserListModel *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
 
-  ap_user_list_model_reset (self);
+  ap_user_list_model_reset (self, FALSE);
 
   if (store != NULL)
     {

@@ -24,13 +24,18 @@ G_DECLARE_FINAL_TYPE (ApUserListModel, ap_user_list_model, AP, USER_LIST_MODEL, 
 /* A GListModel of ApUser over an ApUserStore: the store's users narrowed by
  * a search text and a department, in the order of one column (ties by Name,
  * then by store order). Built for 100,000 users: every user's sort and
- * search keys are made once, on a worker thread, when its page arrives; a
- * new sort runs on a worker over those keys; arriving pages are merged into
- * the current order (or join the end while a fetch streams in); changes are emitted as the smallest items-changed
- * ranges. Property "pending" (uint, notified on change): pages waiting for
- * their keys plus sorts running; 0 when the model shows everything it will. */
+ * search keys are made once, on a worker thread, when its page arrives
+ * (with the page sorted there too, when it is to be merged in); a new sort
+ * runs on a worker over those keys; arriving pages are merged into the
+ * current order (or join the end while a fetch streams in); changes are
+ * emitted as the smallest items-changed ranges. Property "pending" (uint,
+ * notified on change): pages waiting for their keys, sorts running and old
+ * items waiting to be replaced; 0 when the model shows everything it will. */
 ApUserListModel *ap_user_list_model_new            (void);
-/* (nullable) @store: the users; NULL empties the model. */
+/* (nullable) @store: the users; NULL empties the model. When the store is
+ * cleared, the items stay until the users that refill it replace them in
+ * one change (a refresh shows no empty list in between), or until the
+ * main loop is idle with the store still empty; "pending" counts them. */
 void             ap_user_list_model_set_store      (ApUserListModel  *self,
                                                     ApUserStore      *store);
 void             ap_user_list_model_set_sort       (ApUserListModel  *self,

@@ -655,6 +655,78 @@ test_streaming (void)
   fixture_clear (&f);
 }
 
+static void
+on_items_changed_min (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      guint      *min_items)
+{
+  *min_items = MIN (*min_items, g_list_model_get_n_items (model));
+}
+
+/* A refresh clears the store and fills it again: the rows shown stay
+ * until the new users replace them in one change (never an empty list in
+ * between), and a page too large to sort on the main thread is sorted on
+ * its worker. A store cleared and left empty loses its rows once the main
+ * loop is idle. */
+static void
+test_refresh (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  Reference ref = { AP_USER_SORT_NOT_WATCHED, TRUE, NULL, NULL, NULL };
+  guint min_items = G_MAXUINT;
+  Fixture f;
+
+  fixture_init (&f);
+  ap_user_list_model_set_sort (f.model, ref.column, ref.descending);
+  ap_user_list_model_set_store (f.model, store);
+  append (store, 200);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+  g_signal_connect (f.model, "items-changed", G_CALLBACK (on_items_changed_min), &min_items);
+  g_signal_connect_swapped (f.model, "replacing", G_CALLBACK (on_replacing), &f);
+
+  g_array_set_size (f.changes, 0);
+  ap_user_store_clear (store);
+  append (store, 150);
+  /* The old rows until the new ones are keyed and sorted. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 200);
+  g_assert_cmpuint (ap_user_list_model_get_pending (f.model), >, 0);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+  g_assert_cmpuint (min_items, >, 0);
+  /* The new rows in, "replacing", the old rows out. */
+  g_assert_cmpuint (f.changes->len, ==, 3);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 0).added, ==, 150);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 1).position, ==, G_MAXUINT);
+  g_assert_cmpuint (g_array_index (f.changes, Change, 2).removed, ==, 200);
+  g_signal_handlers_disconnect_by_func (f.model, on_replacing, &f);
+
+  /* Under a search, and twice in a row before the first refill is keyed. */
+  ref.needle = "an";
+  ap_user_list_model_set_search (f.model, ref.needle);
+  settle (&f);
+  min_items = G_MAXUINT;
+  ap_user_store_clear (store);
+  append (store, 90);
+  ap_user_store_clear (store);
+  append (store, 120);
+  settle (&f);
+  assert_matches_reference (&f, store, &ref);
+  g_assert_cmpuint (min_items, >, 0);
+
+  /* Cleared for good: the rows go at the next idle, in one change. */
+  g_array_set_size (f.changes, 0);
+  ap_user_store_clear (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), >, 0);
+  settle (&f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f.model)), ==, 0);
+  g_assert_cmpuint (f.changes->len, ==, 1);
+
+  fixture_clear (&f);
+}
+
 /* A page merged into few places is emitted run by run. */
 static void
 test_page_runs (void)
@@ -963,6 +1035,7 @@ main (int   argc,
   g_test_add_func ("/ap/user-list-model/pages-arrive", test_pages_arrive);
   g_test_add_func ("/ap/user-list-model/page-runs", test_page_runs);
   g_test_add_func ("/ap/user-list-model/streaming", test_streaming);
+  g_test_add_func ("/ap/user-list-model/refresh", test_refresh);
   g_test_add_func ("/ap/user-list-model/search-narrows-widens", test_search_narrows_widens);
   g_test_add_func ("/ap/user-list-model/filter-func", test_filter_func);
   g_test_add_func ("/ap/user-list-model/search-masks", test_search_masks);

@@ -794,6 +794,50 @@ test_streamed_first_load (void)
   fixture_stop (&f);
 }
 
+static void
+on_visible_changed (GListModel *model,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    guint      *min_items)
+{
+  *min_items = MIN (*min_items, g_list_model_get_n_items (model));
+}
+
+/* A refresh: the rows stay until the new users replace them, at once,
+ * with no empty list in between. */
+static void
+test_refresh_replaces_rows (void)
+{
+  Fixture f = { 0 };
+  GListModel *users;
+  g_autoptr(ApUser) old_first = NULL;
+  guint min_items = G_MAXUINT;
+  guint n;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  users = ap_users_view_get_visible_users (ap_window_get_users_view (f.window));
+  n = g_list_model_get_n_items (users);
+  g_assert_cmpuint (n, ==, N_USERS);
+  old_first = g_list_model_get_item (users, 0);
+  g_signal_connect (users, "items-changed", G_CALLBACK (on_visible_changed), &min_items);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch", NULL));
+  wait_for_fetch (&f);
+  g_signal_handlers_disconnect_by_func (users, on_visible_changed, &min_items);
+
+  g_assert_cmpuint (min_items, >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (users), ==, N_USERS);
+  for (guint i = 0; i < N_USERS; i++)
+    {
+      g_autoptr(ApUser) user = g_list_model_get_item (users, i);
+
+      g_assert_true (user != old_first);
+    }
+
+  fixture_stop (&f);
+}
+
 /* The query bar asks Mimecast; a change to it says so until Refresh, and
  * never narrows the rows on screen by itself. */
 static void
@@ -898,6 +942,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/half-way-failure-keeps-rows", test_half_way_failure_keeps_rows);
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
   g_test_add_func ("/ap/window/streamed-first-load", test_streamed_first_load);
+  g_test_add_func ("/ap/window/refresh-replaces-rows", test_refresh_replaces_rows);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
   g_test_add_func ("/ap/window/icon-bundled", test_icon_bundled);
 
