@@ -267,6 +267,14 @@ ap_user_list_merge_sorted (Entry       **into,
   guint from = 0;
   guint out = 0;
 
+  /* Into nothing (a refresh's one page of everyone): a copy. */
+  if (n_into == 0)
+    {
+      if (n_add > 0)
+        memcpy (merged, add, n_add * sizeof (Entry *));
+      return merged;
+    }
+
   for (guint k = 0; k < n_add; k++)
     {
       guint low = from, high = n_into;

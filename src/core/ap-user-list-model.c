@@ -646,8 +646,9 @@ on_keyed (GObject      *object,
   g_assert (first == block->entries[0].position);
 
   g_ptr_array_add (self->blocks, block);
+  g_ptr_array_set_size (self->entries, first + block->n_entries);
   for (guint i = 0; i < block->n_entries; i++)
-    g_ptr_array_add (self->entries, &block->entries[i]);
+    self->entries->pdata[first + i] = &block->entries[i];
   self->matches = g_realloc (self->matches, self->entries->len);
 
   ap_user_list_model_take_in (self, block);
@@ -870,9 +871,15 @@ ap_user_list_model_queue (ApUserListModel *self,
   if (n == 0)
     return;
 
-  users = g_ptr_array_new_full (n, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (users, g_object_ref (ap_user_store_peek (self->store, first + i)));
+  /* The store's own batch when it is one (a reference to the array, not
+   * to each user); else the users, copied. */
+  users = ap_user_store_ref_batch (self->store, first, n);
+  if (users == NULL)
+    {
+      users = g_ptr_array_new_full (n, g_object_unref);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (users, g_object_ref (ap_user_store_peek (self->store, first + i)));
+    }
 
   g_queue_push_tail (&self->waiting, users);
   self->n_seen += n;

@@ -4,16 +4,21 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ap-user-store.h"
 
 /* A flat array rather than a GListStore: pages arrive as whole batches, and
  * one items-changed per batch keeps filter and sort models from redoing
- * their work for every user. */
+ * their work for every user. The batches hold the references, each in an
+ * array of its own that never changes once appended: a model over the
+ * store can keep a batch (one reference) instead of a reference to each
+ * of its users, and clearing drops one reference a batch. */
 struct _ApUserStore
 {
   GObject    parent_instance;
-  GPtrArray *users;
+  GPtrArray *users;     /* every user in order, no references: the index */
+  GPtrArray *batches;   /* GPtrArray of ApUser, holding the references */
 };
 
 enum {
@@ -65,6 +70,7 @@ ap_user_store_finalize (GObject *object)
   ApUserStore *self = AP_USER_STORE (object);
 
   g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_pointer (&self->batches, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ap_user_store_parent_class)->finalize (object);
 }
@@ -105,7 +111,8 @@ ap_user_store_class_init (ApUserStoreClass *klass)
 static void
 ap_user_store_init (ApUserStore *self)
 {
-  self->users = g_ptr_array_new_with_free_func (g_object_unref);
+  self->users = g_ptr_array_new ();
+  self->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 }
 
 ApUserStore *
@@ -118,7 +125,7 @@ void
 ap_user_store_append_batch (ApUserStore *self,
                             GPtrArray   *users)
 {
-  guint position;
+  GPtrArray *batch;
 
   g_return_if_fail (AP_IS_USER_STORE (self));
   g_return_if_fail (users != NULL);
@@ -129,13 +136,52 @@ ap_user_store_append_batch (ApUserStore *self,
   for (guint i = 0; i < users->len; i++)
     g_return_if_fail (AP_IS_USER (g_ptr_array_index (users, i)));
 
+  batch = g_ptr_array_new_full (users->len, g_object_unref);
+  for (guint i = 0; i < users->len; i++)
+    g_ptr_array_add (batch, g_object_ref (g_ptr_array_index (users, i)));
+  ap_user_store_take_batch (self, batch);
+}
+
+void
+ap_user_store_take_batch (ApUserStore *self,
+                          GPtrArray   *users)
+{
+  guint position;
+
+  g_return_if_fail (AP_IS_USER_STORE (self));
+  g_return_if_fail (users != NULL);
+
+  if (users->len == 0)
+    {
+      g_ptr_array_unref (users);
+      return;
+    }
+
   position = self->users->len;
   g_ptr_array_set_size (self->users, position + users->len);
-  for (guint i = 0; i < users->len; i++)
-    self->users->pdata[position + i] = g_object_ref (g_ptr_array_index (users, i));
+  memcpy (self->users->pdata + position, users->pdata, users->len * sizeof (gpointer));
+  g_ptr_array_add (self->batches, users);
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, users->len);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+GPtrArray *
+ap_user_store_ref_batch (ApUserStore *self,
+                         guint        position,
+                         guint        n)
+{
+  GPtrArray *last;
+
+  g_return_val_if_fail (AP_IS_USER_STORE (self), NULL);
+
+  if (self->batches->len == 0)
+    return NULL;
+
+  last = g_ptr_array_index (self->batches, self->batches->len - 1);
+  if (n != last->len || position != self->users->len - last->len)
+    return NULL;
+  return g_ptr_array_ref (last);
 }
 
 void
@@ -152,8 +198,9 @@ ap_user_store_clear (ApUserStore *self)
 
   /* Swap first so handlers of items-changed already see an empty store,
    * and the users are released only after the signal. */
-  old = g_steal_pointer (&self->users);
-  self->users = g_ptr_array_new_with_free_func (g_object_unref);
+  old = g_steal_pointer (&self->batches);
+  self->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_ptr_array_set_size (self->users, 0);
 
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);

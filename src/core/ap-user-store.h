@@ -17,6 +17,18 @@ ApUserStore *ap_user_store_new          (void);
  * signal when @users is empty. */
 void         ap_user_store_append_batch (ApUserStore *self,
                                          GPtrArray   *users);
+/* The same, taking @users (transfer full, every item an ApUser): an array
+ * that holds a reference to each user (its element free function
+ * g_object_unref) and that nobody changes afterwards. Saves a reference a
+ * user: a refresh hands over 100,000 at once. */
+void         ap_user_store_take_batch   (ApUserStore *self,
+                                         GPtrArray   *users);
+/* (transfer full) (nullable) The batch that was appended as the @n users
+ * from @position, if it is the last one appended; NULL otherwise. Never
+ * to be changed: it is the store's. */
+GPtrArray   *ap_user_store_ref_batch    (ApUserStore *self,
+                                         guint        position,
+                                         guint        n);
 /* Removes all users with one items-changed. */
 void         ap_user_store_clear        (ApUserStore *self);
 /* (transfer none) direct access, no ref */

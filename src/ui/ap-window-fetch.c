@@ -225,7 +225,7 @@ ap_window_replace_data (ApWindow  *self,
   ap_users_view_set_fetched (self->users_view, TRUE);
 
   if (data->pending != NULL)
-    ap_user_store_append_batch (self->store, data->pending);
+    ap_user_store_take_batch (self->store, g_steal_pointer (&data->pending));
 }
 
 static void

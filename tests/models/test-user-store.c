@@ -160,6 +160,69 @@ test_clear (void)
   assert_change (&recorder, 1, 0, 0, 2, 2);
 }
 
+/* A batch handed over (transfer full) is the store's without a new
+ * reference a user; the last batch appended can be shared whole, and a
+ * holder of it keeps its users past a clear. */
+static void
+test_take_and_share (void)
+{
+  g_autoptr(ApUserStore) store = ap_user_store_new ();
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  Recorder recorder = { changes, 0 };
+  GPtrArray *users = make_users (0, 4);
+  g_autoptr(GPtrArray) shared = NULL;
+  ApUser *kept;
+  GWeakRef weak;
+
+  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &recorder);
+  g_signal_connect (store, "notify::n-items", G_CALLBACK (on_n_items), &recorder);
+
+  kept = g_ptr_array_index (users, 2);
+  g_weak_ref_init (&weak, kept);
+  ap_user_store_take_batch (store, users);   /* the array is the store's now */
+  assert_change (&recorder, 0, 0, 0, 4, 4);
+  g_assert_true (ap_user_store_peek (store, 2) == kept);
+
+  /* Only the last batch, and only as a whole. */
+  g_assert_null (ap_user_store_ref_batch (store, 0, 3));
+  g_assert_null (ap_user_store_ref_batch (store, 1, 4));
+  shared = ap_user_store_ref_batch (store, 0, 4);
+  g_assert_nonnull (shared);
+  g_assert_cmpuint (shared->len, ==, 4);
+  g_assert_true (g_ptr_array_index (shared, 2) == kept);
+
+  {
+    g_autoptr(GPtrArray) more = make_users (4, 3);
+    g_autoptr(GPtrArray) last = NULL;
+
+    ap_user_store_append_batch (store, more);
+    assert_change (&recorder, 1, 4, 0, 3, 7);
+    g_assert_null (ap_user_store_ref_batch (store, 0, 4));
+    last = ap_user_store_ref_batch (store, 4, 3);
+    g_assert_nonnull (last);
+    /* a copy, holding references of its own */
+    g_assert_true (last != more);
+    g_assert_true (g_ptr_array_index (last, 0) == g_ptr_array_index (more, 0));
+  }
+
+  /* The holder of a batch keeps its users through a clear. */
+  ap_user_store_clear (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_assert_null (ap_user_store_ref_batch (store, 0, 4));
+  {
+    g_autoptr(GObject) alive = g_weak_ref_get (&weak);
+
+    g_assert_true (alive == G_OBJECT (kept));
+  }
+  g_clear_pointer (&shared, g_ptr_array_unref);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+
+  /* An empty batch is taken and dropped, with no signal. */
+  ap_user_store_take_batch (store, g_ptr_array_new_with_free_func (g_object_unref));
+  g_assert_cmpuint (changes->len, ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -168,6 +231,7 @@ main (int   argc,
 
   g_test_add_func ("/ap/user-store/batches", test_batches);
   g_test_add_func ("/ap/user-store/clear", test_clear);
+  g_test_add_func ("/ap/user-store/take-and-share", test_take_and_share);
 
   return g_test_run ();
 }
