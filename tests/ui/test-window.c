@@ -765,6 +765,8 @@ test_streamed_first_load (void)
     g_ptr_array_add (first_page, g_list_model_get_item (users, i));
   status = ap_users_view_get_status_text (view);
   g_assert_nonnull (strstr (status, "sorted when loading ends"));
+  if (g_getenv ("AP_TEST_SHOTS") != NULL)
+    save_png (GTK_WIDGET (f.window), g_getenv ("AP_TEST_SHOTS"), "streaming.png");
 
   /* The second page: the first page's rows have not moved. */
   f.n_rows_before = 1000;
