@@ -322,6 +322,7 @@ release_thread (GTask        *task,
   /* The last references to the old users, most likely: 100,000 of them
    * are finalized here rather than on the main thread. */
   g_clear_pointer (&release->blocks, g_ptr_array_unref);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -567,7 +568,10 @@ ap_user_list_model_take_in (ApUserListModel *self,
       self->n_sorted += n;
 
       merged = g_new (Entry *, MAX (n_kept + n_shown, 1));
-      memcpy (merged, self->visible, n_kept * sizeof (Entry *));
+      /* @visible is NULL while nothing is shown, and memcpy () wants a
+       * real pointer even for no bytes (UndefinedBehaviorSanitizer). */
+      if (n_kept > 0)
+        memcpy (merged, self->visible, n_kept * sizeof (Entry *));
       memcpy (merged + n_kept, shown, n_shown * sizeof (Entry *));
       ap_user_list_model_replace_visible (self, merged, n_kept + n_shown);
       return;
