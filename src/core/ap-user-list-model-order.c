@@ -232,13 +232,21 @@ ap_user_list_block_sort (Block       *block,
 {
   guint n = block->n_entries;
 
-  block->by_name = g_new (Entry *, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    block->by_name[i] = &block->entries[i];
-  block->by_email = g_memdup2 (block->by_name, MAX (n, 1) * sizeof (Entry *));
-  ap_user_list_sort_entries (block->by_name, n, &ap_user_list_name_order);
-  ap_user_list_sort_entries (block->by_email, n, &ap_user_list_email_order);
+  if (block->by_name == NULL)
+    {
+      block->by_name = g_new (Entry *, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        block->by_name[i] = &block->entries[i];
+      block->by_email = g_memdup2 (block->by_name, MAX (n, 1) * sizeof (Entry *));
+      ap_user_list_sort_entries (block->by_name, n, &ap_user_list_name_order);
+      ap_user_list_sort_entries (block->by_email, n, &ap_user_list_email_order);
+    }
+  else if (block->order.column == order->column && block->order.descending == order->descending)
+    {
+      return;
+    }
 
+  g_clear_pointer (&block->by_order, g_free);
   block->order = *order;
   /* The store order is the entries' own; sort_all's would count from 0. */
   if (order->column != AP_USER_SORT_NONE)

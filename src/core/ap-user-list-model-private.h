@@ -59,7 +59,8 @@ guint64  ap_user_list_search_mask  (const char    *text);
 Block   *ap_user_list_block_new    (GPtrArray     *users,
                                     guint          first_position);
 void     ap_user_list_block_free   (gpointer       block);
-/* On the worker too: fills @block's by_name, by_email and by_order. */
+/* On the worker too: fills @block's by_name and by_email if they are not
+ * yet, and by_order unless it is already in @order. */
 void     ap_user_list_block_sort   (Block         *block,
                                     const Order   *order);
 /* Drops them once the page is in the model's orders. */

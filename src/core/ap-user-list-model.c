@@ -542,26 +542,22 @@ ap_user_list_model_take_in (ApUserListModel *self,
   g_autofree Entry **added = g_new (Entry *, MAX (n, 1));
   g_autofree Entry **shown = g_new (Entry *, MAX (n, 1));
   Entry **merged;
-  guint n_shown = 0;
+  guint n_shown;
   /* The rows shown before the store was cleared go when these come. */
   guint n_kept = self->outgoing ? 0 : self->n_visible;
 
   for (guint i = 0; i < n; i++)
-    added[i] = g_ptr_array_index (self->entries, first + i);
+    {
+      added[i] = g_ptr_array_index (self->entries, first + i);
+      self->matches[first + i] = entry_matches (self, added[i], block->masks[i]);
+    }
 
   /* While pages stream in, or until the entries that joined the end then
    * are sorted in, a page joins the end as it came (see
    * ap_user_list_model_set_streaming ()). */
   if (self->streaming || self->n_named < self->n_sorted)
     {
-      for (guint i = 0; i < n; i++)
-        {
-          gboolean match = entry_matches (self, added[i], block->masks[i]);
-
-          self->matches[added[i]->position] = match;
-          if (match)
-            shown[n_shown++] = added[i];
-        }
+      n_shown = ap_user_list_model_collect (self, added, n, shown);
 
       self->sorted = g_renew (Entry *, self->sorted, self->n_sorted + n);
       memcpy (self->sorted + self->n_sorted, added, n * sizeof (Entry *));
@@ -577,17 +573,9 @@ ap_user_list_model_take_in (ApUserListModel *self,
       return;
     }
 
-  /* The page comes sorted from its worker, unless it was keyed while
-   * pages streamed in or in another order. */
-  if (block->by_name == NULL)
-    ap_user_list_block_sort (block, &order);
-  else if (block->order.column != order.column || block->order.descending != order.descending)
-    {
-      g_clear_pointer (&block->by_order, g_free);
-      block->order = order;
-      if (order.column != AP_USER_SORT_NONE)
-        block->by_order = ap_user_list_sort_all (block->by_name, block->by_email, n, &order);
-    }
+  /* The page comes sorted from its worker; this sorts it only if it was
+   * keyed while pages streamed in, or in another order. */
+  ap_user_list_block_sort (block, &order);
 
   merged = ap_user_list_merge_sorted (self->by_email, self->n_sorted, block->by_email, n,
                                       &ap_user_list_email_order);
@@ -602,15 +590,7 @@ ap_user_list_model_take_in (ApUserListModel *self,
   if (block->by_order != NULL)
     memcpy (added, block->by_order, n * sizeof (Entry *));
   ap_user_list_block_drop_orders (block);
-
-  for (guint i = 0; i < n; i++)
-    {
-      gboolean match = entry_matches (self, added[i], block->masks[added[i]->position - first]);
-
-      self->matches[added[i]->position] = match;
-      if (match)
-        shown[n_shown++] = added[i];
-    }
+  n_shown = ap_user_list_model_collect (self, added, n, shown);
 
   merged = ap_user_list_merge_sorted (self->sorted, self->n_sorted, added, n, &order);
   g_free (self->sorted);
@@ -740,16 +720,10 @@ on_sorted (GObject      *object,
       if (self->n_named < sort->n + n_new)
         {
           g_assert (self->n_named == sort->n);
-          ap_user_list_sort_entries (added, n_new, &ap_user_list_email_order);
-          merged = ap_user_list_merge_sorted (self->by_email, self->n_named, added, n_new,
-                                              &ap_user_list_email_order);
-          g_free (self->by_email);
-          self->by_email = merged;
-          ap_user_list_sort_entries (added, n_new, &ap_user_list_name_order);
-          merged = ap_user_list_merge_sorted (self->by_name, self->n_named, added, n_new,
-                                              &ap_user_list_name_order);
-          g_free (self->by_name);
-          self->by_name = merged;
+          self->by_email = merge_tail (self->by_email, self->n_named, added, n_new,
+                                       &ap_user_list_email_order);
+          self->by_name = merge_tail (self->by_name, self->n_named, added, n_new,
+                                      &ap_user_list_name_order);
           self->n_named += n_new;
         }
 
