@@ -325,7 +325,12 @@ _ap_window_fetch (ApWindow *self,
   _ap_window_hide_error (self);
   gtk_label_set_label (self->progress_label, _("Connecting to Mimecast…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  /* Into an empty view a status page stands under the strip, and a slide
+   * still running when the first rows come would move them every frame. */
+  if (data->pending == NULL)
+    _ap_window_reveal_at_once (self->progress_revealer);
+  else
+    gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   _ap_window_stop_pulse (self);
   self->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, ap_window_pulse, self);
 
@@ -500,7 +505,8 @@ ap_window_start_demo_with_server (ApWindow     *self,
   ap_window_clear_data (self);
   ap_window_set_credentials (self, credentials);
   _ap_window_hide_error (self);
-  gtk_revealer_set_reveal_child (self->demo_revealer, TRUE);
+  /* The banner comes with a new page of data, not over rows that stay. */
+  _ap_window_reveal_at_once (self->demo_revealer);
   _ap_window_show_page (self, "content");
   _ap_window_fetch_from_query_bar (self);
 }

@@ -106,6 +106,7 @@ void      _ap_window_show_page           (ApWindow       *self,
 void      _ap_window_show_error          (ApWindow       *self,
                                           const GError   *error);
 void      _ap_window_hide_error          (ApWindow       *self);
+void      _ap_window_reveal_at_once      (GtkRevealer    *revealer);
 void      _ap_window_toast               (ApWindow       *self,
                                           const char     *title);
 

@@ -152,6 +152,21 @@ _ap_window_update_content (ApWindow *self)
                                  self->last_error != NULL && !g_str_equal (page, "failed"));
 }
 
+/* A strip that slides in moves everything under it a few pixels a frame,
+ * so each frame of the slide repaints the whole content area: 10-20 ms of
+ * the main thread under the cairo renderer. Where nothing under the strip
+ * is seen moving (a page appearing with it, a status page), it appears at
+ * once; over rows that stay, it still slides. */
+void
+_ap_window_reveal_at_once (GtkRevealer *revealer)
+{
+  guint duration = gtk_revealer_get_transition_duration (revealer);
+
+  gtk_revealer_set_transition_duration (revealer, 0);
+  gtk_revealer_set_reveal_child (revealer, TRUE);
+  gtk_revealer_set_transition_duration (revealer, duration);
+}
+
 void
 _ap_window_hide_error (ApWindow *self)
 {
@@ -211,8 +226,16 @@ _ap_window_show_page (ApWindow   *self,
                       const char *name)
 {
   gboolean content = g_strcmp0 (name, "content") == 0;
+  const char *shown = gtk_stack_get_visible_child_name (self->main_stack);
 
-  gtk_stack_set_visible_child_name (self->main_stack, name);
+  /* The spinner stands in while the window starts (the keyring, the last
+   * snapshot): the first real page replaces it at once. A crossfade would
+   * repaint the whole window every frame for 200 ms, just as a first load
+   * brings its first rows (issue 12); pages after that still crossfade. */
+  if (g_strcmp0 (shown, "loading") == 0)
+    gtk_stack_set_visible_child_full (self->main_stack, name, GTK_STACK_TRANSITION_TYPE_NONE);
+  else
+    gtk_stack_set_visible_child_name (self->main_stack, name);
   /* A hidden spinner that spins still restyles every frame. */
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (name, "loading"));
   ap_view_title_set_view_switcher_enabled (self->view_title, content);

@@ -681,6 +681,67 @@ content_shown (gpointer data)
   return !gtk_stack_get_transition_running (f->window->main_stack);
 }
 
+static gboolean
+fixture_mapped (gpointer data)
+{
+  Fixture *f = data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (f->window));
+}
+
+static gboolean
+progress_hidden (gpointer data)
+{
+  Fixture *f = data;
+
+  return !gtk_revealer_get_child_revealed (f->window->progress_revealer);
+}
+
+/* Nothing slides or fades while a first load brings its first rows: each
+ * frame of a slide or a crossfade over the content repaints all of it.
+ * The startup spinner gives way at once, the demo banner and the progress
+ * strip come with the page; over rows that stay, the strip still slides. */
+static void
+test_first_load_still (void)
+{
+  Fixture f = { 0 };
+
+  f.mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f.mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 300, 0);
+  f.window = g_object_ref_sink (ap_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (f.window));
+  /* Mapped, so revealers and stacks would animate. */
+  g_assert_true (spin_until (fixture_mapped, &f, WAIT_MS));
+  /* The state the window starts in, whatever the keyring has said since. */
+  gtk_stack_set_visible_child_full (f.window->main_stack, "loading", GTK_STACK_TRANSITION_TYPE_NONE);
+
+  ap_window_start_demo_with_server (f.window, f.mock);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f.window->main_stack), ==, "content");
+  g_assert_false (gtk_stack_get_transition_running (f.window->main_stack));
+  g_assert_true (gtk_revealer_get_child_revealed (f.window->demo_revealer));
+  g_assert_true (gtk_revealer_get_child_revealed (f.window->progress_revealer));
+  /* Each still slides as before once the load is over. */
+  g_assert_cmpuint (gtk_revealer_get_transition_duration (f.window->demo_revealer), >, 0);
+  g_assert_cmpuint (gtk_revealer_get_transition_duration (f.window->progress_revealer), >, 0);
+  wait_for_fetch (&f);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, N_USERS);
+
+  /* A refresh over the rows: the strip, gone by then, slides in above them. */
+  g_assert_true (spin_until (progress_hidden, &f, WAIT_MS));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.window), "win.fetch", NULL));
+  g_assert_true (gtk_revealer_get_reveal_child (f.window->progress_revealer));
+  g_assert_false (gtk_revealer_get_child_revealed (f.window->progress_revealer));
+  wait_for_fetch (&f);
+
+  /* Leaving the welcome page (not the startup spinner) still crossfades. */
+  gtk_stack_set_visible_child_full (f.window->main_stack, "welcome", GTK_STACK_TRANSITION_TYPE_NONE);
+  _ap_window_show_page (f.window, "content");
+  g_assert_true (gtk_stack_get_transition_running (f.window->main_stack));
+
+  fixture_stop (&f);
+}
+
 static void
 test_loading_states (void)
 {
@@ -944,6 +1005,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/half-way-failure-keeps-rows", test_half_way_failure_keeps_rows);
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
   g_test_add_func ("/ap/window/streamed-first-load", test_streamed_first_load);
+  g_test_add_func ("/ap/window/first-load-still", test_first_load_still);
   g_test_add_func ("/ap/window/refresh-replaces-rows", test_refresh_replaces_rows);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
   g_test_add_func ("/ap/window/icon-bundled", test_icon_bundled);
