@@ -422,6 +422,13 @@ ap_users_view_queue_status (ApUsersView *self)
                                        self, NULL);
 }
 
+/* The list on screen: the grid, or the rows of a narrow window. */
+static GtkWidget *
+ap_users_view_shown_list (ApUsersView *self)
+{
+  return self->compact ? GTK_WIDGET (self->rows_view) : GTK_WIDGET (self->column_view);
+}
+
 /* A new order or a wide search change arrives as a removal then an
  * insertion (see ApUserListModel), so the selection loses its user in
  * between: remember it before the selection hears of the removal (this
@@ -462,6 +469,12 @@ ap_users_view_ramp_tick (GtkWidget     *widget,
   ApUsersView *self = user_data;
   guint size = ap_ramp_model_get_limit (self->ramp) + RAMP_STEP;
 
+  if (self->ramp_hold)
+    {
+      self->ramp_hold = FALSE;
+      return G_SOURCE_CONTINUE;
+    }
+
   if (size < RAMP_END)
     {
       ap_ramp_model_set_limit (self->ramp, size);
@@ -482,13 +495,6 @@ ap_users_view_end_ramp (ApUsersView *self)
       self->ramp_id = 0;
     }
   ap_ramp_model_set_limit (self->ramp, G_MAXUINT);
-}
-
-/* The list on screen: the grid, or the rows of a narrow window. */
-static GtkWidget *
-ap_users_view_shown_list (ApUsersView *self)
-{
-  return self->compact ? GTK_WIDGET (self->rows_view) : GTK_WIDGET (self->column_view);
 }
 
 static void
@@ -516,6 +522,14 @@ ap_users_view_update_ramp (ApUsersView *self)
     }
   else if (self->ramp_id == 0 && ap_ramp_model_get_limit (self->ramp) < G_MAXUINT)
     {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (ap_users_view_shown_list (self));
+
+      /* The frame that takes the first load's status page away repaints
+       * the whole list area: if it is still to come, the rows (and the
+       * first drawing of their glyphs) wait for the one after it. */
+      self->ramp_hold = ap_ramp_model_get_limit (self->ramp) == 0 && self->uncovered_frame >= 0 &&
+                        clock != NULL && gdk_frame_clock_get_frame_counter (clock) == self->uncovered_frame;
+      self->uncovered_frame = -1;
       self->ramp_widget = ap_users_view_shown_list (self);
       self->ramp_id = gtk_widget_add_tick_callback (self->ramp_widget, ap_users_view_ramp_tick,
                                                     self, NULL);
@@ -559,6 +573,7 @@ on_list_replacing (ApUsersView *self,
 static void
 ap_users_view_init (ApUsersView *self)
 {
+  self->uncovered_frame = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   ap_users_view_init_filters (self);
 
@@ -706,6 +721,21 @@ ap_users_view_set_loading (ApUsersView *self,
   if (self->loading == !!loading)
     return;
   self->loading = !!loading;
+
+  /* Uncovered before its rows are in (the store has the first page, the
+   * list is still keying it): the list waits empty, and the frame that
+   * shows it need not build and draw rows as well, see
+   * ap_users_view_update_ramp (). */
+  self->uncovered_frame = -1;
+  if (!self->loading && self->ramp != NULL &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->list_model)) == 0 &&
+      gtk_widget_get_mapped (ap_users_view_shown_list (self)))
+    {
+      self->uncovered_frame =
+        gdk_frame_clock_get_frame_counter (gtk_widget_get_frame_clock (ap_users_view_shown_list (self)));
+      ap_ramp_model_set_limit (self->ramp, 0);
+    }
+
   ap_users_view_update_status (self);
 }
 

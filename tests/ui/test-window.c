@@ -689,6 +689,81 @@ fixture_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (f->window));
 }
 
+typedef struct
+{
+  Fixture *f;
+  GArray  *frames;   /* FramePainted: what each frame showed */
+} PaintLog;
+
+typedef struct
+{
+  gboolean covered;  /* the first load's status page */
+  guint    rows;     /* rows the list shows */
+} FramePainted;
+
+static void
+on_frame_painted (GdkFrameClock *clock,
+                  PaintLog      *log)
+{
+  FramePainted frame = {
+    gtk_widget_get_visible (GTK_WIDGET (log->f->window->first_load_page)),
+    g_list_model_get_n_items (shown_users (log->f)),
+  };
+
+  g_array_append_val (log->frames, frame);
+}
+
+static gboolean
+first_rows_painted (gpointer data)
+{
+  PaintLog *log = data;
+
+  return log->frames->len > 0 && g_array_index (log->frames, FramePainted, log->frames->len - 1).rows > 0;
+}
+
+/* The frame that takes the status page away repaints the whole list area;
+ * the first rows, and the first drawing of their glyphs, come in the frame
+ * after it, so neither frame does both (issue 12). */
+static void
+test_first_rows_after_cover (void)
+{
+  Fixture f = { 0 };
+  PaintLog log = { &f, g_array_new (FALSE, FALSE, sizeof (FramePainted)) };
+  GdkFrameClock *clock;
+  guint uncovered = G_MAXUINT;
+
+  f.mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f.mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
+  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 300, 0);
+  f.window = g_object_ref_sink (ap_window_new (NULL));
+  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_assert_true (spin_until (fixture_mapped, &f, WAIT_MS));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f.window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_painted), &log);
+
+  ap_window_start_demo_with_server (f.window, f.mock);
+  g_assert_true (spin_until (first_rows_painted, &log, WAIT_MS));
+  g_signal_handlers_disconnect_by_func (clock, on_frame_painted, &log);
+
+  for (guint i = 0; i < log.frames->len && uncovered == G_MAXUINT; i++)
+    if (!g_array_index (log.frames, FramePainted, i).covered)
+      uncovered = i;
+  /* Covered while the first page was on its way... */
+  g_assert_cmpuint (uncovered, >, 0);
+  g_assert_cmpuint (uncovered, <, log.frames->len - 1);
+  g_assert_cmpuint (g_array_index (log.frames, FramePainted, uncovered - 1).rows, ==, 0);
+  /* ...uncovered with no rows yet, though the first page is in, and the
+   * rows in a frame of their own (the next one when they were in time). */
+  g_assert_cmpuint (g_array_index (log.frames, FramePainted, uncovered).rows, ==, 0);
+  g_assert_cmpuint (g_array_index (log.frames, FramePainted, log.frames->len - 1).rows, >, 0);
+
+  wait_for_fetch (&f);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, N_USERS);
+  g_array_unref (log.frames);
+  fixture_stop (&f);
+}
+
 static gboolean
 progress_hidden (gpointer data)
 {
@@ -1006,6 +1081,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
   g_test_add_func ("/ap/window/streamed-first-load", test_streamed_first_load);
   g_test_add_func ("/ap/window/first-load-still", test_first_load_still);
+  g_test_add_func ("/ap/window/first-rows-after-cover", test_first_rows_after_cover);
   g_test_add_func ("/ap/window/refresh-replaces-rows", test_refresh_replaces_rows);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
   g_test_add_func ("/ap/window/icon-bundled", test_icon_bundled);
