@@ -226,16 +226,11 @@ _ap_window_show_page (ApWindow   *self,
                       const char *name)
 {
   gboolean content = g_strcmp0 (name, "content") == 0;
-  const char *shown = gtk_stack_get_visible_child_name (self->main_stack);
 
-  /* The spinner stands in while the window starts (the keyring, the last
-   * snapshot): the first real page replaces it at once. A crossfade would
-   * repaint the whole window every frame for 200 ms, just as a first load
-   * brings its first rows (issue 12); pages after that still crossfade. */
-  if (g_strcmp0 (shown, "loading") == 0)
-    gtk_stack_set_visible_child_full (self->main_stack, name, GTK_STACK_TRANSITION_TYPE_NONE);
-  else
-    gtk_stack_set_visible_child_name (self->main_stack, name);
+  /* At once, not crossfaded: the content page comes with a first load,
+   * and a crossfade would repaint the whole window every frame for 200 ms
+   * just as the first rows are built and drawn (issue 12). */
+  gtk_stack_set_visible_child_name (self->main_stack, name);
   /* A hidden spinner that spins still restyles every frame. */
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (name, "loading"));
   ap_view_title_set_view_switcher_enabled (self->view_title, content);
