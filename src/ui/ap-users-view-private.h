@@ -39,7 +39,6 @@ struct _ApUsersView
   ApRampModel         *ramp;
   guint                ramp_id;
   GtkWidget           *ramp_widget;     /* the list the ramp's tick runs on */
-  gboolean             ramp_hold;       /* the first frame uncovers the list, rows next */
   gint64               uncovered_frame; /* frame counter when the status page went, or -1 */
   GtkSingleSelection  *selection;
 

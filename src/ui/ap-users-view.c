@@ -469,11 +469,13 @@ ap_users_view_ramp_tick (GtkWidget     *widget,
   ApUsersView *self = user_data;
   guint size = ap_ramp_model_get_limit (self->ramp) + RAMP_STEP;
 
-  if (self->ramp_hold)
-    {
-      self->ramp_hold = FALSE;
-      return G_SOURCE_CONTINUE;
-    }
+  /* The frame that takes the first load's status page away repaints the
+   * whole list area: the rows (and the first drawing of their glyphs)
+   * wait for the one after it. */
+  if (self->uncovered_frame >= 0 &&
+      gdk_frame_clock_get_frame_counter (frame_clock) == self->uncovered_frame + 1)
+    return G_SOURCE_CONTINUE;
+  self->uncovered_frame = -1;
 
   if (size < RAMP_END)
     {
@@ -522,14 +524,6 @@ ap_users_view_update_ramp (ApUsersView *self)
     }
   else if (self->ramp_id == 0 && ap_ramp_model_get_limit (self->ramp) < G_MAXUINT)
     {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (ap_users_view_shown_list (self));
-
-      /* The frame that takes the first load's status page away repaints
-       * the whole list area: if it is still to come, the rows (and the
-       * first drawing of their glyphs) wait for the one after it. */
-      self->ramp_hold = ap_ramp_model_get_limit (self->ramp) == 0 && self->uncovered_frame >= 0 &&
-                        clock != NULL && gdk_frame_clock_get_frame_counter (clock) == self->uncovered_frame;
-      self->uncovered_frame = -1;
       self->ramp_widget = ap_users_view_shown_list (self);
       self->ramp_id = gtk_widget_add_tick_callback (self->ramp_widget, ap_users_view_ramp_tick,
                                                     self, NULL);
@@ -725,7 +719,7 @@ ap_users_view_set_loading (ApUsersView *self,
   /* Uncovered before its rows are in (the store has the first page, the
    * list is still keying it): the list waits empty, and the frame that
    * shows it need not build and draw rows as well, see
-   * ap_users_view_update_ramp (). */
+   * ap_users_view_ramp_tick (). */
   self->uncovered_frame = -1;
   if (!self->loading && self->ramp != NULL &&
       g_list_model_get_n_items (G_LIST_MODEL (self->list_model)) == 0 &&
