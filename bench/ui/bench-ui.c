@@ -254,17 +254,24 @@ on_analysis_log (const char     *log_domain,
     bench.analysis_handed = TRUE;
 }
 
+/* A timed operation starts now: its own stalls, then its painted frame. */
+static void
+begin_phase (Phase phase)
+{
+  bench.phase = phase;
+  bench.max_gap = 0;
+  bench.max_gap_cpu = 0;
+  bench.want_paint = FALSE;
+  bench.t_op = g_get_monotonic_time ();
+}
+
 static void
 start_search (void)
 {
   GtkEditable *entry = ap_users_view_get_search_entry (users_view ());
 
-  bench.phase = PHASE_SEARCHING;
-  bench.max_gap = 0;
-  bench.max_gap_cpu = 0;
-  bench.want_paint = FALSE;
   bench.t_search_changed = 0;
-  bench.t_op = g_get_monotonic_time ();
+  begin_phase (PHASE_SEARCHING);
   bench.t_op_cpu = bench_thread_cpu_usec ();
   /* One keystroke into an empty entry; not a letter of “example.com”,
    * which every email holds. */
@@ -276,13 +283,9 @@ start_search (void)
 static void
 start_refresh (void)
 {
-  bench.phase = PHASE_REFRESHING;
-  bench.max_gap = 0;
-  bench.max_gap_cpu = 0;
-  bench.want_paint = FALSE;
   bench.fetches_before = ap_window_get_n_fetches_done (bench.window);
   bench.rss_before_refresh = peak_rss_kib () / 1024.0;
-  bench.t_op = g_get_monotonic_time ();
+  begin_phase (PHASE_REFRESHING);
   if (!gtk_widget_activate_action (GTK_WIDGET (bench.window), "win.fetch", NULL))
     {
       g_printerr ("bench-ui: win.fetch could not be activated\n");
@@ -299,11 +302,7 @@ start_sort (Phase       phase,
 {
   ApUsersView *view = users_view ();
 
-  bench.phase = phase;
-  bench.max_gap = 0;
-  bench.max_gap_cpu = 0;
-  bench.want_paint = FALSE;
-  bench.t_op = g_get_monotonic_time ();
+  begin_phase (phase);
   gtk_column_view_sort_by_column (ap_users_view_get_column_view (view),
                                   ap_users_view_get_column (view, column), order);
 }
