@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-offscreen.h"
 #include "ap-chart.h"
 #include "ap-chart-render.h"
 #include "ap-overview-page.h"
@@ -96,7 +97,7 @@ ap_overview_page_update (ApOverviewPage *self)
     }
   total = correct + incorrect + not_watched;
 
-  gtk_stack_set_visible_child_name (self->stack, n_users > 0 ? "data" : "empty");
+  ap_stack_show_page (self->stack, n_users > 0 ? "data" : "empty");
 
   ap_chart_compute_percentages (correct, incorrect, not_watched, percent);
   set_count (self->users_label, n_users);
@@ -482,6 +483,8 @@ ap_overview_page_init (ApOverviewPage *self)
   GtkSingleSelection *selection;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ap_stack_hide_unshown_pages (self->stack);
+  ap_widget_show_child_while_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));
 
   ap_table_add_column (self->departments_view, _("Department"), text_department,
                        compare_department, FALSE, TRUE);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-offscreen.h"
 #include "ap-a11y.h"
 #include "ap-chart-render.h"
 #include "ap-follow-up.h"
@@ -299,6 +300,8 @@ ap_people_list_init (ApPeopleList *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
 
   gtk_widget_set_parent (box, GTK_WIDGET (self));
+  ap_stack_hide_unshown_pages (self->stack);
+  ap_widget_show_child_while_mapped (GTK_WIDGET (self), box);
   ap_people_list_set_users (self, NULL);
 }
 
@@ -374,7 +377,7 @@ ap_people_list_set_users (ApPeopleList *self,
     count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s person", "%s people", n),
                              number);
   gtk_label_set_text (self->count_label, count);
-  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
+  ap_stack_show_page (self->stack, n > 0 ? "list" : "empty");
   update_actions (self);
 }
 

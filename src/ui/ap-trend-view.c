@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-offscreen.h"
 #include "ap-a11y.h"
 #include "ap-chart.h"
 #include "ap-error.h"
@@ -38,7 +39,7 @@ ap_trend_view_show_message (ApTrendView *self,
                             const char  *text)
 {
   gtk_label_set_text (self->empty_label, text);
-  gtk_stack_set_visible_child_name (self->stack, "message");
+  ap_stack_show_page (self->stack, "message");
 }
 
 /* The drop-down lists the shown snapshot's departments; rebuilt only when
@@ -123,7 +124,7 @@ on_trend_loaded (GObject      *object,
 
   ap_chart_set_trend (self->chart, (const ApChartTrendPoint *) shown->data, shown->len);
   if (shown->len >= 2)
-    gtk_stack_set_visible_child_name (self->stack, "chart");
+    ap_stack_show_page (self->stack, "chart");
   else if (self->department != NULL && points->len >= 2)
     ap_trend_view_show_message (self, _("This department had no videos in the earlier "
                                         "fetches of this query: there is no trend to "
@@ -218,6 +219,7 @@ static void
 ap_trend_view_init (ApTrendView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ap_stack_hide_unshown_pages (self->stack);
 
   self->options = gtk_string_list_new (NULL);
   gtk_string_list_append (self->options, _("Whole organisation"));

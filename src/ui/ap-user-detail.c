@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-offscreen.h"
 #include "ap-chart.h"
 #include "ap-chart-render.h"
 #include "ap-error.h"
@@ -278,7 +279,7 @@ ap_user_detail_update (ApUserDetail *self)
   if (self->user == NULL)
     {
       gtk_sort_list_model_set_model (self->sort_model, NULL);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      ap_stack_show_page (self->stack, "empty");
       return;
     }
 
@@ -315,8 +316,8 @@ ap_user_detail_update (ApUserDetail *self)
   else
     records_page = "records";
 
-  gtk_stack_set_visible_child_name (self->records_stack, records_page);
-  gtk_stack_set_visible_child_name (self->stack, "user");
+  ap_stack_show_page (self->records_stack, records_page);
+  ap_stack_show_page (self->stack, "user");
 }
 
 static void
@@ -425,6 +426,8 @@ ap_user_detail_init (ApUserDetail *self)
   GtkSorter *sorter;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ap_stack_hide_unshown_pages (self->stack);
+  ap_stack_hide_unshown_pages (self->records_stack);
 
   self->chart = ap_chart_new (AP_CHART_KIND_BREAKDOWN);
   gtk_widget_set_hexpand (self->chart, TRUE);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ap-offscreen.h"
 #include "ap-chart-render.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
@@ -101,7 +102,7 @@ ap_users_view_update_status (ApUsersView *self)
   else
     page = self->compact ? "rows" : "list";
 
-  gtk_stack_set_visible_child_name (self->stack, page);
+  ap_stack_show_page (self->stack, page);
   gtk_widget_set_sensitive (self->filter_bar, n_total > 0);
 }
 
@@ -569,6 +570,7 @@ ap_users_view_init (ApUsersView *self)
 {
   self->uncovered_frame = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
+  ap_stack_hide_unshown_pages (self->stack);
   ap_users_view_init_filters (self);
 
   if (g_strcmp0 (g_getenv ("AP_USERS_MODEL"), "gtk") == 0)

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "ap-offscreen.h"
 #include "ap-chart-render.h"
 #include "ap-people-list.h"
 #include "ap-table-private.h"
@@ -531,6 +532,8 @@ ap_videos_page_init (ApVideosPage *self)
   gtk_stack_add_named (self->stack, scrolled, "data");
 
   gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
+  ap_stack_hide_unshown_pages (self->stack);
+  ap_widget_show_child_while_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));
   ap_videos_page_set_analysis (self, NULL);
 }
 
@@ -558,7 +561,7 @@ ap_videos_page_set_analysis (ApVideosPage *self,
   ap_ramp_model_restart (self->ramp);
   gtk_sort_list_model_set_model (self->sorted, rows);
   ap_videos_chart_set_analysis (self->chart, analysis);
-  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "data" : "empty");
+  ap_stack_show_page (self->stack, n > 0 ? "data" : "empty");
 
   if (n > 0)
     {

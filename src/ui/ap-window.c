@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ap-offscreen.h"
 #include "ap-a11y.h"
 #include "ap-error.h"
 #include "ap-resources.h"
@@ -145,7 +146,7 @@ _ap_window_update_content (ApWindow *self)
         page = "failed";
     }
 
-  gtk_stack_set_visible_child_name (self->content_stack, page);
+  ap_stack_show_page (self->content_stack, page);
   ap_window_show_first_load (self, first_load);
   ap_window_update_stale (self);
   gtk_revealer_set_reveal_child (self->error_revealer,
@@ -230,7 +231,7 @@ _ap_window_show_page (ApWindow   *self,
   /* At once, not crossfaded: the content page comes with a first load,
    * and a crossfade would repaint the whole window every frame for 200 ms
    * just as the first rows are built and drawn (issue 12). */
-  gtk_stack_set_visible_child_name (self->main_stack, name);
+  ap_stack_show_page (self->main_stack, name);
   /* A hidden spinner that spins still restyles every frame. */
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (name, "loading"));
   ap_view_title_set_view_switcher_enabled (self->view_title, content);
@@ -602,6 +603,8 @@ static void
 ap_window_init (ApWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ap_stack_hide_unshown_pages (self->main_stack);
+  ap_stack_hide_unshown_pages (self->content_stack);
   ap_view_title_set_stack (self->view_title, self->view_stack);
   ap_view_title_set_title (self->view_title, _("Awareness Performance"));
 

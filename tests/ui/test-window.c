@@ -8,6 +8,7 @@
 
 #include "ap-error.h"
 #include "ap-mock-server.h"
+#include "ap-offscreen.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
 
@@ -789,7 +790,7 @@ test_first_load_still (void)
   /* Mapped, so revealers and stacks would animate. */
   g_assert_true (spin_until (fixture_mapped, &f, WAIT_MS));
   /* The state the window starts in, whatever the keyring has said since. */
-  gtk_stack_set_visible_child_full (f.window->main_stack, "loading", GTK_STACK_TRANSITION_TYPE_NONE);
+  ap_stack_show_page (f.window->main_stack, "loading");
 
   ap_window_start_demo_with_server (f.window, f.mock);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f.window->main_stack), ==, "content");
@@ -810,9 +811,95 @@ test_first_load_still (void)
   wait_for_fetch (&f);
 
   /* From the welcome page (Explore Demo Data, or credentials entered) too. */
-  gtk_stack_set_visible_child_full (f.window->main_stack, "welcome", GTK_STACK_TRANSITION_TYPE_NONE);
+  ap_stack_show_page (f.window->main_stack, "welcome");
   _ap_window_show_page (f.window, "content");
   g_assert_false (gtk_stack_get_transition_running (f.window->main_stack));
+
+  fixture_stop (&f);
+}
+
+/* Every stack of the window's own shows one page, and its other pages are
+ * hidden (returns the first stack that keeps one visible). Ours name their
+ * pages; the stacks inside GTK's and libadwaita's widgets (switcher
+ * buttons, drop-downs, the one an AdwViewStack is made of, whose pages are
+ * the view buttons') do not count. */
+static GtkWidget *
+stack_with_unshown_page (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_STACK (widget) && !gtk_stack_get_transition_running (GTK_STACK (widget)) &&
+      gtk_stack_get_visible_child_name (GTK_STACK (widget)) != NULL &&
+      !ADW_IS_VIEW_STACK (gtk_widget_get_parent (widget)) &&
+      gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN) == NULL)
+    for (child = gtk_widget_get_first_child (widget); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (gtk_widget_get_visible (child) &&
+          child != gtk_stack_get_visible_child (GTK_STACK (widget)))
+        return widget;
+
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      /* What is not visible is not restyled, and neither is its content. */
+      if (!gtk_widget_get_visible (child))
+        continue;
+      found = stack_with_unshown_page (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+no_unshown_page (gpointer data)
+{
+  Fixture *f = data;
+
+  return stack_with_unshown_page (GTK_WIDGET (f->window)) == NULL;
+}
+
+/* GTK restyles every visible widget when styles change as a whole (at
+ * launch, libadwaita's style switch; light and dark; backdrop): pages not
+ * on screen are hidden so that they take no part (ap-offscreen.h). */
+static void
+test_unshown_pages_hidden (void)
+{
+  Fixture f = { 0 };
+  GtkWidget *overview_content;
+
+  fixture_start (&f, AP_MOCK_FAULT_NONE);
+  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
+  g_assert_true (spin_until (fixture_mapped, &f, WAIT_MS));
+  g_assert_true (spin_until (no_unshown_page, &f, WAIT_MS));
+
+  /* The views not shown: their content, not their buttons. */
+  overview_content = gtk_widget_get_first_child (GTK_WIDGET (f.window->overview_page));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.window->overview_page)));
+  g_assert_false (gtk_widget_get_visible (overview_content));
+  for (const char *const *name = (const char *[]) { "videos", "attention", NULL }; *name; name++)
+    {
+      GtkWidget *page = adw_view_stack_get_child_by_name (f.window->view_stack, *name);
+
+      g_assert_true (gtk_widget_get_visible (page));
+      g_assert_false (gtk_widget_get_visible (gtk_widget_get_first_child (page)));
+    }
+
+  /* Shown, it is there at once, and the users' pages go. */
+  adw_view_stack_set_visible_child_name (f.window->view_stack, "overview");
+  g_assert_true (gtk_widget_get_mapped (overview_content));
+  g_assert_true (spin_until (no_unshown_page, &f, WAIT_MS));
+  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
+  g_assert_false (gtk_widget_get_visible (overview_content));
+
+  /* A user's detail, then none: the empty page, and the detail hidden. */
+  gtk_single_selection_set_selected (ap_users_view_get_selection (ap_window_get_users_view (f.window)), 0);
+  g_assert_true (spin_until (no_unshown_page, &f, WAIT_MS));
+  gtk_single_selection_set_selected (ap_users_view_get_selection (ap_window_get_users_view (f.window)),
+                                     GTK_INVALID_LIST_POSITION);
+  g_assert_true (spin_until (no_unshown_page, &f, WAIT_MS));
 
   fixture_stop (&f);
 }
@@ -1081,6 +1168,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/loading-states", test_loading_states);
   g_test_add_func ("/ap/window/streamed-first-load", test_streamed_first_load);
   g_test_add_func ("/ap/window/first-load-still", test_first_load_still);
+  g_test_add_func ("/ap/window/unshown-pages-hidden", test_unshown_pages_hidden);
   g_test_add_func ("/ap/window/first-rows-after-cover", test_first_rows_after_cover);
   g_test_add_func ("/ap/window/refresh-replaces-rows", test_refresh_replaces_rows);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);

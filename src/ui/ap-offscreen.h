@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* GTK recomputes the style of every visible widget of a window when styles
+ * change as a whole: libadwaita's style switch 250 ms after launch, a
+ * change between light and dark, the window losing focus (backdrop). A
+ * stack's pages that are not shown are visible too, so they take part:
+ * at launch they were two thirds of the widgets restyled, and the frame
+ * that did it was the longest of a first load (docs/performance.md, issue
+ * 12). What is not on screen is therefore kept hidden. */
+
+/* Hides the pages of @stack other than the one shown (once a transition
+ * between them ends), from now on. Show its pages with
+ * ap_stack_show_page (): GtkStack does not show a hidden page. */
+void ap_stack_hide_unshown_pages (GtkStack   *stack);
+void ap_stack_show_page          (GtkStack   *stack,
+                                  const char *name);
+
+/* Keeps @child, the content of @widget, hidden while @widget is not mapped:
+ * for a page of an AdwViewStack, whose own visibility is its button's. */
+void ap_widget_show_child_while_mapped (GtkWidget *widget,
+                                        GtkWidget *child);
+
+G_END_DECLS
