@@ -211,7 +211,9 @@ _ap_window_show_error (ApWindow     *self,
 }
 
 /* The bottom switcher stands in for the title's when the window is narrow,
- * and only where there are views to switch. */
+ * and only where there are views to switch. It slides in; it goes at once,
+ * hidden, so that its widgets take no part in restyling the window (see
+ * ap-offscreen.h). */
 static void
 ap_window_update_switcher_bar (ApWindow *self)
 {
@@ -219,6 +221,7 @@ ap_window_update_switcher_bar (ApWindow *self)
                                 "content") == 0;
   gboolean narrow = ap_view_title_get_title_visible (self->view_title);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), content && narrow);
   adw_view_switcher_bar_set_reveal (self->switcher_bar, content && narrow);
 }
 

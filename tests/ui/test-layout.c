@@ -329,6 +329,9 @@ check_two_panes (int width)
   /* The list takes what the detail does not need. */
   g_assert_cmpfloat (list.size.width, >=, detail.size.width);
   g_assert_false (ap_query_bar_get_compact (f.window->query_bar));
+  /* The views switch in the header bar; the bottom bar is not there at all
+   * (hidden: its widgets take no part in restyling the window). */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.window->switcher_bar)));
 
   save_screenshot (&f, "users");
   assert_columns_fill (&f);
@@ -410,6 +413,9 @@ test_narrow (void)
   g_assert_cmpstr (ap_users_view_get_visible_page (f.window->users_view), ==, "rows");
   g_assert_true (ap_panes_get_folded (f.window->panes));
   assert_inside_window (&f, GTK_WIDGET (f.window->users_view));
+  /* The views switch at the bottom. */
+  g_assert_true (adw_view_switcher_bar_get_reveal (f.window->switcher_bar));
+  assert_inside_window (&f, GTK_WIDGET (f.window->switcher_bar));
   /* The department filter shows its whole text (German is the longest). */
   {
     GtkWidget *departments = GTK_WIDGET (f.window->users_view->department_dropdown);
