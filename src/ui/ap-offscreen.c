@@ -74,28 +74,27 @@ ap_stack_show_page (GtkStack   *stack,
 }
 
 static void
-on_map (GtkWidget *widget,
-        GtkWidget *child)
+show_content_if_shown (AdwViewStack *stack,
+                       GParamSpec   *pspec,
+                       GtkWidget    *page)
 {
-  gtk_widget_set_visible (child, TRUE);
-}
-
-static void
-on_unmap (GtkWidget *widget,
-          GtkWidget *child)
-{
-  gtk_widget_set_visible (child, FALSE);
+  gtk_widget_set_visible (gtk_widget_get_first_child (page),
+                          adw_view_stack_get_visible_child (stack) == page);
 }
 
 void
-ap_widget_show_child_while_mapped (GtkWidget *widget,
-                                   GtkWidget *child)
+ap_view_stack_show_content_while_shown (AdwViewStack *stack,
+                                        GtkWidget    *page)
 {
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (GTK_IS_WIDGET (child));
-  g_return_if_fail (gtk_widget_get_parent (child) == widget);
+  GtkWidget *content;
 
-  g_signal_connect_object (widget, "map", G_CALLBACK (on_map), child, 0);
-  g_signal_connect_object (widget, "unmap", G_CALLBACK (on_unmap), child, 0);
-  gtk_widget_set_visible (child, gtk_widget_get_mapped (widget));
+  g_return_if_fail (ADW_IS_VIEW_STACK (stack));
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  content = gtk_widget_get_first_child (page);
+  g_return_if_fail (content != NULL && gtk_widget_get_next_sibling (content) == NULL);
+
+  g_signal_connect_object (stack, "notify::visible-child", G_CALLBACK (show_content_if_shown),
+                           page, 0);
+  show_content_if_shown (stack, NULL, page);
 }

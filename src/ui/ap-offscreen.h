@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -20,9 +20,10 @@ void ap_stack_hide_unshown_pages (GtkStack   *stack);
 void ap_stack_show_page          (GtkStack   *stack,
                                   const char *name);
 
-/* Keeps @child, the content of @widget, hidden while @widget is not mapped:
- * for a page of an AdwViewStack, whose own visibility is its button's. */
-void ap_widget_show_child_while_mapped (GtkWidget *widget,
-                                        GtkWidget *child);
+/* Keeps the content of @page (its only child) hidden while @stack shows
+ * another page. An AdwViewStack page's own visibility is its button's, and
+ * libadwaita 1.7 keeps the pages it does not show mapped. */
+void ap_view_stack_show_content_while_shown (AdwViewStack *stack,
+                                             GtkWidget    *page);
 
 G_END_DECLS

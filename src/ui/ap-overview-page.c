@@ -484,7 +484,6 @@ ap_overview_page_init (ApOverviewPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ap_stack_hide_unshown_pages (self->stack);
-  ap_widget_show_child_while_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));
 
   ap_table_add_column (self->departments_view, _("Department"), text_department,
                        compare_department, FALSE, TRUE);

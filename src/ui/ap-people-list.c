@@ -301,7 +301,6 @@ ap_people_list_init (ApPeopleList *self)
 
   gtk_widget_set_parent (box, GTK_WIDGET (self));
   ap_stack_hide_unshown_pages (self->stack);
-  ap_widget_show_child_while_mapped (GTK_WIDGET (self), box);
   ap_people_list_set_users (self, NULL);
 }
 

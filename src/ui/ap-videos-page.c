@@ -533,7 +533,6 @@ ap_videos_page_init (ApVideosPage *self)
 
   gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
   ap_stack_hide_unshown_pages (self->stack);
-  ap_widget_show_child_while_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));
   ap_videos_page_set_analysis (self, NULL);
 }
 

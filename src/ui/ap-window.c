@@ -627,6 +627,13 @@ ap_window_init (ApWindow *self)
   ap_users_view_set_model (self->users_view, self->store);
   ap_users_view_set_settings (self->users_view, self->settings);
   _ap_window_setup_analysis (self);
+  /* The views not shown keep their content hidden (ap-offscreen.h); the
+   * users view, the one a first load shows, stays. */
+  for (const char *const *name = (const char *[]) { "overview", "videos", "attention", NULL };
+       *name != NULL; name++)
+    ap_view_stack_show_content_while_shown (self->view_stack,
+                                            adw_view_stack_get_child_by_name (self->view_stack,
+                                                                              *name));
   ap_query_bar_set_settings (self->query_bar, self->settings);
 
   g_signal_connect_object (self->query_bar, "notify::valid",

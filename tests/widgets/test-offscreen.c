@@ -143,10 +143,10 @@ test_stack_transition (void)
   fixture_clear (&f);
 }
 
-/* The content of an AdwViewStack page: hidden while the page is not shown,
+/* The content of an AdwViewStack page: hidden while another page is shown,
  * while the page itself (its button) stays visible. */
 static void
-test_child_while_mapped (void)
+test_view_stack_content (void)
 {
   GtkWindow *window;
   AdwViewStack *stack;
@@ -156,17 +156,18 @@ test_child_while_mapped (void)
   REQUIRE_DISPLAY ();
   window = GTK_WINDOW (gtk_window_new ());
   stack = ADW_VIEW_STACK (adw_view_stack_new ());
-
   for (guint i = 0; i < 2; i++)
     {
       pages[i] = adw_bin_new ();
       contents[i] = gtk_label_new (names[i]);
       adw_bin_set_child (ADW_BIN (pages[i]), contents[i]);
-      ap_widget_show_child_while_mapped (pages[i], contents[i]);
-      /* Not mapped yet. */
-      g_assert_false (gtk_widget_get_visible (contents[i]));
       adw_view_stack_add_titled (stack, pages[i], names[i], names[i]);
+      ap_view_stack_show_content_while_shown (stack, pages[i]);
     }
+  /* The first page added is shown. */
+  g_assert_true (gtk_widget_get_visible (contents[0]));
+  g_assert_false (gtk_widget_get_visible (contents[1]));
+
   gtk_window_set_child (window, GTK_WIDGET (stack));
   adw_view_stack_set_visible_child_name (stack, "second");
   gtk_window_present (window);
@@ -194,7 +195,7 @@ main (int   argc,
 
   g_test_add_func ("/ap/offscreen/stack", test_stack_no_transition);
   g_test_add_func ("/ap/offscreen/stack-transition", test_stack_transition);
-  g_test_add_func ("/ap/offscreen/child-while-mapped", test_child_while_mapped);
+  g_test_add_func ("/ap/offscreen/view-stack-content", test_view_stack_content);
 
   return g_test_run ();
 }
