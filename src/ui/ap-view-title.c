@@ -219,8 +219,20 @@ ap_view_title_init (ApViewTitle *self)
   gtk_widget_set_parent (self->narrow_switcher, GTK_WIDGET (self));
   gtk_widget_set_parent (GTK_WIDGET (self->title), GTK_WIDGET (self));
 #else
+  GtkWidget *squeezer;
+
   self->switcher_title = ADW_VIEW_SWITCHER_TITLE (adw_view_switcher_title_new ());
   gtk_widget_set_parent (GTK_WIDGET (self->switcher_title), GTK_WIDGET (self));
+  /* The switcher title's squeezer crossfades from the title to the view
+   * switcher, and the switcher comes with the content page and its first
+   * load: 16 frames in which the header bar is drawn anew (its render
+   * node differs each frame), as the first rows come. It changes at once
+   * here, as it does with libadwaita 1.4 and later above. The squeezer is
+   * the switcher title's only child; 1.2 has no property for its
+   * transition. */
+  squeezer = gtk_widget_get_first_child (GTK_WIDGET (self->switcher_title));
+  if (ADW_IS_SQUEEZER (squeezer))
+    adw_squeezer_set_transition_type (ADW_SQUEEZER (squeezer), ADW_SQUEEZER_TRANSITION_TYPE_NONE);
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (on_title_visible), self, G_CONNECT_SWAPPED);
 #endif
