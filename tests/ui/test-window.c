@@ -777,6 +777,14 @@ progress_hidden (gpointer data)
  * frame of a slide or a crossfade over the content repaints all of it.
  * The window's pages change at once, the demo banner and the progress
  * strip come with the page; over rows that stay, the strip still slides. */
+#if !ADW_CHECK_VERSION (1, 4, 0)
+static gboolean
+switcher_shown (gpointer data)
+{
+  return !adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (data));
+}
+#endif
+
 static void
 test_first_load_still (void)
 {
@@ -795,6 +803,20 @@ test_first_load_still (void)
   ap_window_start_demo_with_server (f.window, f.mock);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f.window->main_stack), ==, "content");
   g_assert_false (gtk_stack_get_transition_running (f.window->main_stack));
+#if !ADW_CHECK_VERSION (1, 4, 0)
+  /* The view switcher takes the title's place at once: the switcher
+   * title's squeezer crossfaded the whole header bar for 16 frames. */
+  {
+    GtkWidget *switcher_title = gtk_widget_get_first_child (GTK_WIDGET (f.window->view_title));
+    GtkWidget *squeezer = gtk_widget_get_first_child (switcher_title);
+
+    g_assert_true (ADW_IS_SQUEEZER (squeezer));
+    g_assert_cmpint (adw_squeezer_get_transition_type (ADW_SQUEEZER (squeezer)), ==,
+                     ADW_SQUEEZER_TRANSITION_TYPE_NONE);
+    /* It picks the switcher when next allocated. */
+    g_assert_true (spin_until (switcher_shown, switcher_title, WAIT_MS));
+  }
+#endif
   g_assert_true (gtk_revealer_get_child_revealed (f.window->demo_revealer));
   g_assert_true (gtk_revealer_get_child_revealed (f.window->progress_revealer));
   /* Each still slides as before once the load is over. */
