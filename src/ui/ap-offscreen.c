@@ -22,38 +22,11 @@ hide_unshown_pages (GtkStack *stack)
       gtk_widget_set_visible (child, FALSE);
 }
 
-static gboolean
-hide_unshown_pages_idle (gpointer user_data)
-{
-  GtkStack *stack = user_data;
-
-  g_object_steal_data (G_OBJECT (stack), "ap-offscreen-idle");
-  hide_unshown_pages (stack);
-  return G_SOURCE_REMOVE;
-}
-
-/* GtkStack starts a transition after it notifies the new page, so the page
- * it leaves is hidden a moment later: at once if no transition runs, else
- * when the transition ends. */
-static void
-on_visible_child (GtkStack *stack)
-{
-  guint id;
-
-  if (g_object_get_data (G_OBJECT (stack), "ap-offscreen-idle") != NULL)
-    return;
-  id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, hide_unshown_pages_idle,
-                        g_object_ref (stack), g_object_unref);
-  g_object_set_data_full (G_OBJECT (stack), "ap-offscreen-idle", GUINT_TO_POINTER (id),
-                          (GDestroyNotify) g_source_remove);
-}
-
 void
 ap_stack_hide_unshown_pages (GtkStack *stack)
 {
   g_return_if_fail (GTK_IS_STACK (stack));
 
-  g_signal_connect (stack, "notify::visible-child", G_CALLBACK (on_visible_child), NULL);
   g_signal_connect (stack, "notify::transition-running", G_CALLBACK (hide_unshown_pages), NULL);
   hide_unshown_pages (stack);
 }
@@ -71,6 +44,9 @@ ap_stack_show_page (GtkStack   *stack,
 
   gtk_widget_set_visible (page, TRUE);
   gtk_stack_set_visible_child (stack, page);
+  /* Any transition has started by now: the page left is hidden at once
+   * without one, else when it ends. */
+  hide_unshown_pages (stack);
 }
 
 static void

@@ -130,7 +130,7 @@ test_stack_transition (void)
 
   ap_stack_show_page (f.stack, "third");
   g_assert_true (gtk_stack_get_transition_running (f.stack));
-  /* Through the idle that follows the change: the transition still runs. */
+  /* Over the next iterations: the page left stays while the transition runs. */
   for (guint i = 0; i < 5 && gtk_stack_get_transition_running (f.stack); i++)
     {
       g_main_context_iteration (NULL, FALSE);
