@@ -5,10 +5,10 @@
 
 #include <glib/gi18n.h>
 
-#include "ap-offscreen.h"
 #include "ap-a11y.h"
 #include "ap-chart.h"
 #include "ap-error.h"
+#include "ap-offscreen.h"
 #include "ap-trend-view.h"
 
 struct _ApTrendView

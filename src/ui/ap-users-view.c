@@ -5,8 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "ap-offscreen.h"
 #include "ap-chart-render.h"
+#include "ap-offscreen.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
 

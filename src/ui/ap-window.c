@@ -6,9 +6,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "ap-offscreen.h"
 #include "ap-a11y.h"
 #include "ap-error.h"
+#include "ap-offscreen.h"
 #include "ap-resources.h"
 #include "ap-window-private.h"
 
