@@ -164,7 +164,7 @@ compare_correct (gconstpointer a, gconstpointer b, gpointer data)
  * only while the list is on screen: a list on a page nobody looks at has
  * no rows, so handing it new people costs next to nothing. */
 #define RAMP_STEP 2
-#define RAMP_END 200
+#define RAMP_END AP_RAMP_LIST_ROWS
 
 /* ---- life cycle -------------------------------------------------------- */
 

@@ -169,11 +169,12 @@ on_tick (GtkWidget     *widget,
          gpointer       user_data)
 {
   ApRampModel *self = user_data;
-  guint limit = self->limit + self->step;
 
-  if (limit < self->end)
+  /* Up to @end exactly: the frame that then lets everything in builds no
+   * row of its own when @end is AP_RAMP_LIST_ROWS. */
+  if (self->limit < self->end)
     {
-      ap_ramp_model_set_limit (self, limit);
+      ap_ramp_model_set_limit (self, MIN (self->limit + self->step, self->end));
       return G_SOURCE_CONTINUE;
     }
   self->tick_id = 0;

@@ -20,9 +20,16 @@ void         ap_ramp_model_set_limit (ApRampModel *self,
                                       guint        limit);
 guint        ap_ramp_model_get_limit (ApRampModel *self);
 
-/* Lets @step more items in at each frame of @widget while it is mapped,
- * everything once @end would be reached; nothing moves while @widget is
- * not on screen. (transfer none) @widget: the list showing the items, not
+/* How many rows a GtkListView or GtkColumnView scrolled to its top builds,
+ * whatever its height: GtkListBase keeps 200 rows around its anchor and 2
+ * more on each side, plus the anchor's own (GTK_LIST_VIEW_MAX_LIST_ITEMS
+ * and GTK_LIST_VIEW_EXTRA_ITEMS in gtklistview.c, GTK 4.8 to 4.18). A ramp
+ * that reaches this many rows has built them all a few at a time. */
+#define AP_RAMP_LIST_ROWS 205
+
+/* Lets @step more items in at each frame of @widget while it is mapped, up
+ * to @end, then everything at the next frame; nothing moves while @widget
+ * is not on screen. (transfer none) @widget: the list showing the items, not
  * kept alive by the ramp. */
 void         ap_ramp_model_drive     (ApRampModel *self,
                                       GtkWidget   *widget,

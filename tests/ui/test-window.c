@@ -9,6 +9,7 @@
 #include "ap-error.h"
 #include "ap-mock-server.h"
 #include "ap-offscreen.h"
+#include "ap-text-cell.h"
 #include "ap-users-view-private.h"
 #include "ap-window-private.h"
 
@@ -700,7 +701,19 @@ typedef struct
 {
   gboolean covered;  /* the first load's status page */
   guint    rows;     /* rows the list shows */
+  guint    cells;    /* cells the table has built */
 } FramePainted;
+
+static guint
+count_text_cells (GtkWidget *widget)
+{
+  guint n = AP_IS_TEXT_CELL (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_text_cells (child);
+  return n;
+}
 
 static void
 on_frame_painted (GdkFrameClock *clock,
@@ -709,6 +722,7 @@ on_frame_painted (GdkFrameClock *clock,
   FramePainted frame = {
     gtk_widget_get_visible (GTK_WIDGET (log->f->window->first_load_page)),
     g_list_model_get_n_items (shown_users (log->f)),
+    count_text_cells (GTK_WIDGET (ap_users_view_get_column_view (log->f->window->users_view))),
   };
 
   g_array_append_val (log->frames, frame);
@@ -761,6 +775,65 @@ test_first_rows_after_cover (void)
 
   wait_for_fetch (&f);
   g_assert_cmpuint (g_list_model_get_n_items (shown_users (&f)), ==, N_USERS);
+  g_array_unref (log.frames);
+  fixture_stop (&f);
+}
+
+static gboolean
+all_rows_painted (gpointer data)
+{
+  PaintLog *log = data;
+
+  return log->frames->len > 0 &&
+         g_array_index (log->frames, FramePainted, log->frames->len - 1).rows == 3 * AP_RAMP_LIST_ROWS;
+}
+
+/* A few rows a frame until the table has built every row it builds, then
+ * everything: the frame that gives the list all its users, its scrollbar
+ * range and its height builds no row, or each row built before would be
+ * measured again in it (issue 12). */
+static void
+test_ramp_builds_rows_first (void)
+{
+  Fixture f = { 0 };
+  PaintLog log = { &f, g_array_new (FALSE, FALSE, sizeof (FramePainted)) };
+  GdkFrameClock *clock;
+  guint jump = G_MAXUINT;
+  guint cells_per_row;
+
+  f.mock = ap_mock_server_new ();
+  /* More users than the table builds rows, in one page. */
+  ap_mock_server_set_dataset (f.mock, 3 * AP_RAMP_LIST_ROWS, N_DEPARTMENTS, N_RECORDS, SEED);
+  f.window = g_object_ref_sink (ap_window_new (NULL));
+  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_assert_true (spin_until (fixture_mapped, &f, WAIT_MS));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f.window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_painted), &log);
+
+  ap_window_start_demo_with_server (f.window, f.mock);
+  g_assert_true (spin_until (all_rows_painted, &log, WAIT_MS));
+  g_signal_handlers_disconnect_by_func (clock, on_frame_painted, &log);
+
+  for (guint i = 1; i < log.frames->len && jump == G_MAXUINT; i++)
+    if (g_array_index (log.frames, FramePainted, i).rows > AP_RAMP_LIST_ROWS)
+      jump = i;
+  g_assert_cmpuint (jump, <, log.frames->len);
+  /* The frame before had every row the table builds... */
+  g_assert_cmpuint (g_array_index (log.frames, FramePainted, jump - 1).rows, ==, AP_RAMP_LIST_ROWS);
+  cells_per_row = g_array_index (log.frames, FramePainted, jump - 1).cells / AP_RAMP_LIST_ROWS;
+  g_assert_cmpuint (cells_per_row, >=, 6);
+  g_assert_cmpuint (g_array_index (log.frames, FramePainted, jump - 1).cells, ==,
+                    cells_per_row * AP_RAMP_LIST_ROWS);
+  /* ...and the one that let everything in built none. */
+  g_assert_cmpuint (g_array_index (log.frames, FramePainted, jump).cells, ==,
+                    g_array_index (log.frames, FramePainted, jump - 1).cells);
+  /* On the way there, a few rows a frame. */
+  for (guint i = 1; i < jump; i++)
+    g_assert_cmpuint (g_array_index (log.frames, FramePainted, i).rows, <=,
+                      g_array_index (log.frames, FramePainted, i - 1).rows + 5);
+
+  wait_for_fetch (&f);
   g_array_unref (log.frames);
   fixture_stop (&f);
 }
@@ -1192,6 +1265,7 @@ main (int   argc,
   g_test_add_func ("/ap/window/first-load-still", test_first_load_still);
   g_test_add_func ("/ap/window/unshown-pages-hidden", test_unshown_pages_hidden);
   g_test_add_func ("/ap/window/first-rows-after-cover", test_first_rows_after_cover);
+  g_test_add_func ("/ap/window/ramp-builds-rows-first", test_ramp_builds_rows_first);
   g_test_add_func ("/ap/window/refresh-replaces-rows", test_refresh_replaces_rows);
   g_test_add_func ("/ap/window/filters-changed", test_filters_changed);
   g_test_add_func ("/ap/window/icon-bundled", test_icon_bundled);
