@@ -51,6 +51,8 @@ struct _ApUserListModel
   Entry           **sorted;          /* every keyed entry: in sorted_column order, then
                                       * those past @n_named in the order they arrived */
   guint             n_sorted;
+  guint32          *sorted_positions; /* the store positions of @sorted's entries, or NULL
+                                       * while unknown: a search reads these, not each entry */
   gboolean          streaming;       /* pages join the end until the fetch ends */
   guint8           *matches;         /* by store position: passes search and department */
 
@@ -194,6 +196,7 @@ typedef struct
   Entry     **by_name;   /* copies of the pointers; the blocks keep them alive */
   Entry     **by_email;  /* for an Email sort, or to take the tail in */
   Entry     **result;
+  guint32    *positions; /* of @result's entries */
   guint       n;
   Entry     **tail;      /* the entries past the first n_named, which by_name and
                           * by_email lack: the worker merges them in */
@@ -213,6 +216,7 @@ sort_data_free (gpointer data)
   g_free (sort->by_email);
   g_free (sort->tail);
   g_free (sort->result);
+  g_free (sort->positions);
   g_ptr_array_unref (sort->blocks);
   g_free (sort);
 }
@@ -254,6 +258,11 @@ sort_thread (GTask        *task,
     }
 
   sort->result = ap_user_list_sort_all (sort->by_name, sort->by_email, sort->n, &sort->order);
+  /* A search reads these in order instead of the entries, which lie all
+   * over memory in any order but the store's. */
+  sort->positions = g_new (guint32, MAX (sort->n, 1));
+  for (guint i = 0; i < sort->n; i++)
+    sort->positions[i] = sort->result[i]->position;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -458,19 +467,51 @@ ap_user_list_model_replace_visible (ApUserListModel  *self,
 }
 
 /* Copies the entries of @source that match into @fresh, in order; returns
- * how many. */
+ * how many. @positions: (nullable) where to write the entries' store
+ * positions, read here anyway. */
 static guint
 ap_user_list_model_collect (ApUserListModel  *self,
                             Entry           **source,
                             guint             n_source,
-                            Entry           **fresh)
+                            Entry           **fresh,
+                            guint32          *positions)
 {
   const guint8 *matches = self->matches;
   guint n_fresh = 0;
 
   for (guint i = 0; i < n_source; i++)
-    if (matches[source[i]->position])
-      fresh[n_fresh++] = source[i];
+    {
+      guint32 position = source[i]->position;
+
+      if (positions != NULL)
+        positions[i] = position;
+      if (matches[position])
+        fresh[n_fresh++] = source[i];
+    }
+  return n_fresh;
+}
+
+/* Copies the entries of @sorted that match into @fresh (room for all of
+ * them), in order, reading their positions from @sorted_positions: a
+ * sequential pass, where ap_user_list_model_collect () reads every entry
+ * (a cache miss each, 100,000 of them in 1-1.5 ms). */
+static guint
+ap_user_list_model_collect_sorted (ApUserListModel  *self,
+                                   Entry           **fresh)
+{
+  const guint8 *matches = self->matches;
+  const guint32 *positions = self->sorted_positions;
+  Entry **sorted = self->sorted;
+  guint n_fresh = 0;
+
+  g_assert (positions != NULL);
+
+  /* Without a branch: a quarter of the users match, in no pattern. */
+  for (guint i = 0; i < self->n_sorted; i++)
+    {
+      fresh[n_fresh] = sorted[i];
+      n_fresh += matches[positions[i]] != 0;
+    }
   return n_fresh;
 }
 
@@ -489,13 +530,19 @@ ap_user_list_model_refilter (ApUserListModel *self,
   gboolean by_mask = self->department == NULL && self->filter_func == NULL &&
                      (self->needle == NULL || self->needle_exact);
   guint64 needle_mask = self->needle_mask;
+  gboolean by_positions;
   guint n_fresh;
 
   /* The rows shown before a refresh are not among the store's users. */
   if (self->outgoing)
     narrowing = FALSE;
-  source = narrowing ? self->visible : self->sorted;
-  n_source = narrowing ? self->n_visible : self->n_sorted;
+  /* The rows shown are the sorted entries that matched: narrowed, they
+   * are also the sorted entries that still match, which a pass over the
+   * positions finds faster unless they are few. */
+  by_positions = self->sorted_positions != NULL &&
+                 (!narrowing || self->n_visible > self->n_sorted / 8);
+  source = narrowing && !by_positions ? self->visible : self->sorted;
+  n_source = narrowing && !by_positions ? self->n_visible : self->n_sorted;
   fresh = g_new (Entry *, MAX (n_source, 1));
 
   for (guint b = 0; b < self->blocks->len; b++)
@@ -516,7 +563,10 @@ ap_user_list_model_refilter (ApUserListModel *self,
             matches[i] = entry_matches (self, &block->entries[i], block->masks[i]);
     }
 
-  n_fresh = ap_user_list_model_collect (self, source, n_source, fresh);
+  if (by_positions)
+    n_fresh = ap_user_list_model_collect_sorted (self, fresh);
+  else
+    n_fresh = ap_user_list_model_collect (self, source, n_source, fresh, NULL);
   ap_user_list_model_replace_visible (self, fresh, n_fresh);
 }
 
@@ -525,9 +575,27 @@ static void
 ap_user_list_model_show_sorted (ApUserListModel *self)
 {
   Entry **fresh = g_new (Entry *, MAX (self->n_sorted, 1));
-  guint n_fresh = ap_user_list_model_collect (self, self->sorted, self->n_sorted, fresh);
+  guint n_fresh = self->sorted_positions != NULL
+                  ? ap_user_list_model_collect_sorted (self, fresh)
+                  : ap_user_list_model_collect (self, self->sorted, self->n_sorted, fresh, NULL);
 
   ap_user_list_model_replace_visible (self, fresh, n_fresh);
+}
+
+/* @sorted_positions for @n entries joining the end of @sorted, the store's
+ * from @first on: kept while they are known (or there were none). Before
+ * @n_sorted grows. */
+static void
+ap_user_list_model_append_positions (ApUserListModel *self,
+                                     guint            first,
+                                     guint            n)
+{
+  if (self->sorted_positions == NULL && self->n_sorted > 0)
+    return;
+
+  self->sorted_positions = g_renew (guint32, self->sorted_positions, MAX (self->n_sorted + n, 1));
+  for (guint i = 0; i < n; i++)
+    self->sorted_positions[self->n_sorted + i] = first + i;
 }
 
 /* Adds the entries of @block (the last store positions) to the order and
@@ -557,10 +625,11 @@ ap_user_list_model_take_in (ApUserListModel *self,
    * ap_user_list_model_set_streaming ()). */
   if (self->streaming || self->n_named < self->n_sorted)
     {
-      n_shown = ap_user_list_model_collect (self, added, n, shown);
+      n_shown = ap_user_list_model_collect (self, added, n, shown, NULL);
 
       self->sorted = g_renew (Entry *, self->sorted, self->n_sorted + n);
       memcpy (self->sorted + self->n_sorted, added, n * sizeof (Entry *));
+      ap_user_list_model_append_positions (self, first, n);
       self->n_sorted += n;
 
       merged = g_new (Entry *, MAX (n_kept + n_shown, 1));
@@ -590,7 +659,13 @@ ap_user_list_model_take_in (ApUserListModel *self,
   if (block->by_order != NULL)
     memcpy (added, block->by_order, n * sizeof (Entry *));
   ap_user_list_block_drop_orders (block);
-  n_shown = ap_user_list_model_collect (self, added, n, shown);
+  /* Into an empty order (a refresh brings its users as one page) the page
+   * is the order: its positions come with the pass over it. Merged into
+   * others, they are known again after the next sort. */
+  g_clear_pointer (&self->sorted_positions, g_free);
+  if (self->n_sorted == 0)
+    self->sorted_positions = g_new (guint32, MAX (n, 1));
+  n_shown = ap_user_list_model_collect (self, added, n, shown, self->sorted_positions);
 
   merged = ap_user_list_merge_sorted (self->sorted, self->n_sorted, added, n, &order);
   g_free (self->sorted);
@@ -684,6 +759,8 @@ on_sorted (GObject      *object,
   self->sorting = FALSE;
   g_free (self->sorted);
   self->sorted = g_steal_pointer (&sort->result);
+  g_free (self->sorted_positions);
+  self->sorted_positions = g_steal_pointer (&sort->positions);
   self->sorted_column = sort->order.column;
   self->sorted_descending = sort->order.descending;
 
@@ -706,6 +783,7 @@ on_sorted (GObject      *object,
       self->sorted = g_renew (Entry *, self->sorted, sort->n + n_new);
       for (guint i = 0; i < n_new; i++)
         self->sorted[sort->n + i] = g_ptr_array_index (self->entries, sort->n + i);
+      ap_user_list_model_append_positions (self, sort->n, n_new);
       self->n_sorted += n_new;
     }
   else if (n_new > 0)
@@ -731,6 +809,7 @@ on_sorted (GObject      *object,
       merged = ap_user_list_merge_sorted (self->sorted, self->n_sorted, added, n_new, &sort->order);
       g_free (self->sorted);
       self->sorted = merged;
+      g_clear_pointer (&self->sorted_positions, g_free);
       self->n_sorted += n_new;
     }
 
@@ -752,8 +831,13 @@ ap_user_list_model_start_sort (ApUserListModel *self)
       self->sorting = FALSE;
       self->sorted_column = self->column;
       self->sorted_descending = self->descending;
+      self->sorted_positions = g_renew (guint32, self->sorted_positions,
+                                        MAX (self->entries->len, 1));
       for (guint i = 0; i < self->entries->len; i++)
-        self->sorted[i] = g_ptr_array_index (self->entries, i);
+        {
+          self->sorted[i] = g_ptr_array_index (self->entries, i);
+          self->sorted_positions[i] = i;
+        }
       ap_user_list_model_show_sorted (self);
       ap_user_list_model_set_pending (self);
       return;
@@ -806,6 +890,7 @@ ap_user_list_model_reset (ApUserListModel *self,
   g_queue_clear_full (&self->waiting, (GDestroyNotify) g_ptr_array_unref);
 
   g_clear_pointer (&self->sorted, g_free);
+  g_clear_pointer (&self->sorted_positions, g_free);
   g_clear_pointer (&self->by_name, g_free);
   g_clear_pointer (&self->by_email, g_free);
   self->n_named = 0;
@@ -904,6 +989,7 @@ ap_user_list_model_finalize (GObject *object)
 
   g_clear_pointer (&self->visible, g_free);
   g_clear_pointer (&self->sorted, g_free);
+  g_clear_pointer (&self->sorted_positions, g_free);
   g_clear_pointer (&self->by_name, g_free);
   g_clear_pointer (&self->by_email, g_free);
   g_clear_pointer (&self->matches, g_free);
