@@ -736,6 +736,33 @@ first_rows_painted (gpointer data)
   return log->frames->len > 0 && g_array_index (log->frames, FramePainted, log->frames->len - 1).rows > 0;
 }
 
+/* Starts a first load of @n_users on the users page, @latency_ms before
+ * each reply, and logs what each frame painted until @until holds. */
+static void
+log_first_load (Fixture     *f,
+                PaintLog    *log,
+                guint        n_users,
+                guint        latency_ms,
+                GSourceFunc  until)
+{
+  GdkFrameClock *clock;
+
+  f->mock = ap_mock_server_new ();
+  ap_mock_server_set_dataset (f->mock, n_users, N_DEPARTMENTS, N_RECORDS, SEED);
+  if (latency_ms > 0)
+    ap_mock_server_add_fault (f->mock, AP_MOCK_FAULT_LATENCY, latency_ms, 0);
+  f->window = g_object_ref_sink (ap_window_new (NULL));
+  adw_view_stack_set_visible_child_name (f->window->view_stack, "users");
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (spin_until (fixture_mapped, f, WAIT_MS));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_painted), log);
+
+  ap_window_start_demo_with_server (f->window, f->mock);
+  g_assert_true (spin_until (until, log, WAIT_MS));
+  g_signal_handlers_disconnect_by_func (clock, on_frame_painted, log);
+}
+
 /* The frame that takes the status page away repaints the whole list area;
  * the first rows, and the first drawing of their glyphs, come in the frame
  * after it, so neither frame does both (issue 12). */
@@ -744,22 +771,9 @@ test_first_rows_after_cover (void)
 {
   Fixture f = { 0 };
   PaintLog log = { &f, g_array_new (FALSE, FALSE, sizeof (FramePainted)) };
-  GdkFrameClock *clock;
   guint uncovered = G_MAXUINT;
 
-  f.mock = ap_mock_server_new ();
-  ap_mock_server_set_dataset (f.mock, N_USERS, N_DEPARTMENTS, N_RECORDS, SEED);
-  ap_mock_server_add_fault (f.mock, AP_MOCK_FAULT_LATENCY, 300, 0);
-  f.window = g_object_ref_sink (ap_window_new (NULL));
-  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
-  gtk_window_present (GTK_WINDOW (f.window));
-  g_assert_true (spin_until (fixture_mapped, &f, WAIT_MS));
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f.window));
-  g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_painted), &log);
-
-  ap_window_start_demo_with_server (f.window, f.mock);
-  g_assert_true (spin_until (first_rows_painted, &log, WAIT_MS));
-  g_signal_handlers_disconnect_by_func (clock, on_frame_painted, &log);
+  log_first_load (&f, &log, N_USERS, 300, first_rows_painted);
 
   for (guint i = 0; i < log.frames->len && uncovered == G_MAXUINT; i++)
     if (!g_array_index (log.frames, FramePainted, i).covered)
@@ -797,23 +811,11 @@ test_ramp_builds_rows_first (void)
 {
   Fixture f = { 0 };
   PaintLog log = { &f, g_array_new (FALSE, FALSE, sizeof (FramePainted)) };
-  GdkFrameClock *clock;
   guint jump = G_MAXUINT;
   guint cells_per_row;
 
-  f.mock = ap_mock_server_new ();
   /* More users than the table builds rows, in one page. */
-  ap_mock_server_set_dataset (f.mock, 3 * AP_RAMP_LIST_ROWS, N_DEPARTMENTS, N_RECORDS, SEED);
-  f.window = g_object_ref_sink (ap_window_new (NULL));
-  adw_view_stack_set_visible_child_name (f.window->view_stack, "users");
-  gtk_window_present (GTK_WINDOW (f.window));
-  g_assert_true (spin_until (fixture_mapped, &f, WAIT_MS));
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f.window));
-  g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_painted), &log);
-
-  ap_window_start_demo_with_server (f.window, f.mock);
-  g_assert_true (spin_until (all_rows_painted, &log, WAIT_MS));
-  g_signal_handlers_disconnect_by_func (clock, on_frame_painted, &log);
+  log_first_load (&f, &log, 3 * AP_RAMP_LIST_ROWS, 0, all_rows_painted);
 
   for (guint i = 1; i < log.frames->len && jump == G_MAXUINT; i++)
     if (g_array_index (log.frames, FramePainted, i).rows > AP_RAMP_LIST_ROWS)
