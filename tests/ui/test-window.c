@@ -799,7 +799,7 @@ all_rows_painted (gpointer data)
   PaintLog *log = data;
 
   return log->frames->len > 0 &&
-         g_array_index (log->frames, FramePainted, log->frames->len - 1).rows == 3 * AP_RAMP_LIST_ROWS;
+         g_array_index (log->frames, FramePainted, log->frames->len - 1).rows == 2 * AP_RAMP_LIST_ROWS;
 }
 
 /* A few rows a frame until the table has built every row it builds, then
@@ -815,7 +815,7 @@ test_ramp_builds_rows_first (void)
   guint cells_per_row;
 
   /* More users than the table builds rows, in one page. */
-  log_first_load (&f, &log, 3 * AP_RAMP_LIST_ROWS, 0, all_rows_painted);
+  log_first_load (&f, &log, 2 * AP_RAMP_LIST_ROWS, 0, all_rows_painted);
 
   for (guint i = 1; i < log.frames->len && jump == G_MAXUINT; i++)
     if (g_array_index (log.frames, FramePainted, i).rows > AP_RAMP_LIST_ROWS)
